@@ -1,0 +1,4 @@
+import type { CliCommand } from '../CliCommand';
+
+/** Every sub-command, in the order `sdpm --help` lists them. One import and one entry per command. */
+export const commands: readonly CliCommand[] = [];
