@@ -1,0 +1,12 @@
+/**
+ * What the samplers tell their caller around each network call: a cancel check before the call (throws
+ * SdpmError CANCELLED when cancelled, so a cancel takes effect within one call) and a count after it.
+ */
+export interface CallTicker {
+  /** Max images per network call. */
+  batchSize: number;
+  beforeCall(): void;
+  afterCall(images: number, mode: 'avg' | 'sal' | 'infer'): void;
+}
+
+export const noTicker = (batchSize: number): CallTicker => ({ batchSize, beforeCall: () => undefined, afterCall: () => undefined });
