@@ -1,0 +1,41 @@
+/**
+ * The loader's entry to DICOM parsing. It delegates to codecs/parseDicomFile (the one place that calls
+ * dicom-parser: deflate inflater, files without preamble, error mapping to DICOM_NOT_DICOM /
+ * DICOM_TRUNCATED naming the file) and adds what discovery needs: parsing only a prefix of a file.
+ * When a prefix is not enough (a header longer than the prefix, a deflated body cut short), it throws
+ * PrefixTooShortError and the caller reads the whole file.
+ */
+import type { DataSet } from 'dicom-parser';
+import { isSdpmError } from '../errors';
+import { parseDicomFile as parseWithCodecs } from './codecs/parseDicomFile';
+
+export const PIXEL_DATA_TAG = 'x7fe00010';
+
+export interface ParseDicomFileOptions {
+  /** Stop at the PixelData element (its offset and declared length are still recorded). */
+  headerOnly?: boolean;
+  /** True when `bytes` is only the start of the file: failures other than "not DICOM" ask for the whole file. */
+  isPrefix?: boolean;
+}
+
+/** Thrown when a header-only parse of a file prefix needs more bytes. */
+export class PrefixTooShortError extends Error {
+  constructor() {
+    super('DICOM header extends beyond the bytes read');
+    this.name = 'PrefixTooShortError';
+  }
+}
+
+function hasDicmPrefix(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+export function parseDicomFile(bytes: Uint8Array, filePath: string, options: ParseDicomFileOptions = {}): DataSet {
+  try {
+    return parseWithCodecs(bytes, filePath, options.headerOnly === true ? { headerOnly: true } : {});
+  } catch (err) {
+    // A Part-10 file whose prefix fails to parse may simply be longer than the prefix: retry whole.
+    if (options.isPrefix === true && (hasDicmPrefix(bytes) || !isSdpmError(err, 'DICOM_NOT_DICOM'))) throw new PrefixTooShortError();
+    throw err;
+  }
+}
