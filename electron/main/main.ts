@@ -1,0 +1,74 @@
+/**
+ * Electron main process: one window, hardened (contextIsolation, sandbox, no nodeIntegration, CSP,
+ * navigation/new windows/permissions denied), the contract registered through the one IPC wrapper,
+ * and inference in a utilityProcess. Domain work lives in electron/server/createServices (plain Node).
+ */
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { stderrLogger } from '../core/logger';
+import { EVENT_CHANNEL } from '../ipc/eventChannel';
+import { createServices } from '../server/createServices';
+import { hardenApp } from './hardenApp';
+import { isTrustedUrl, registerIpc } from './registerIpc';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './serveRenderer';
+import { createUtilityInference } from './createUtilityInference';
+
+const logger = stderrLogger('info');
+const distDir = join(__dirname, '..');
+let mainWindow: BrowserWindow | null = null;
+
+registerAppScheme();
+hardenApp(logger, (url) => isTrustedUrl(url, APP_ORIGIN));
+
+function demoFolder(): string | null {
+  const candidates = [join(process.resourcesPath, 'demo'), join(app.getAppPath(), '..', 'shared', 'data', 'dicom', 'ge-head-ncct')];
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  serveRenderer(join(distDir, 'renderer'));
+  const { handlers } = createServices({
+    mode: 'electron',
+    version: app.getVersion(),
+    dataDir: app.getPath('userData'),
+    demoFolder: demoFolder(),
+    logger,
+    chooseFolder: async () => {
+      const opts = { title: 'Open a CT study folder', properties: ['openDirectory' as const] };
+      const r = mainWindow === null ? await dialog.showOpenDialog(opts) : await dialog.showOpenDialog(mainWindow, opts);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    emit: (name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload),
+    inference: createUtilityInference(join(distDir, 'worker', 'worker.mjs'), logger),
+  });
+  registerIpc(ipcMain, handlers, APP_ORIGIN, logger);
+
+  mainWindow = new BrowserWindow({
+    width: 1600,
+    height: 1000,
+    title: 'SDPM Review',
+    backgroundColor: '#111111',
+    webPreferences: {
+      preload: join(distDir, 'preload', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  await mainWindow.loadURL(`${APP_ORIGIN.protocol}//${APP_ORIGIN.host}/index.html`);
+}
+
+app.on('window-all-closed', () => app.quit());
+start().catch((err: unknown) => {
+  logger.error('start-up failed', { error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  app.exit(1);
+});

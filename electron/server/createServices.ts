@@ -1,0 +1,143 @@
+/**
+ * The services behind the API contract, in plain Node (no Electron): used by Electron's main process
+ * (over IPC) and by the local API server (over HTTP). Holds loaded volumes in memory by id; inference
+ * runs elsewhere (an InferenceHost: Electron utilityProcess or a worker thread), never on this thread.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Handlers } from '../ipc/dispatch';
+import type { EventName, EventPayload, Response } from '../ipc/contract';
+import type { Logger } from '../core/logger';
+import { SdpmError } from '../core/errors';
+import type { Volume } from '../core/dicom/Volume';
+import type { StudyScan } from '../core/dicom/StudyScan';
+import { discoverSeries } from '../core/dicom/discoverSeries';
+import { loadSeries } from '../core/dicom/loadSeries';
+import { measureLesions } from '../core/volumetry/measureLesions';
+import { gridVoxelVolumeMm3 } from '../core/volumetry/maskVolume';
+import { JournalStore } from './JournalStore';
+import { toSeriesDto, toVolumeInfo } from './dto';
+import type { InferenceService } from './InferenceService';
+
+export interface ServiceDeps {
+  mode: 'electron' | 'browser';
+  version: string;
+  /** Where journals, sessions and exports go (the user's data folder). */
+  dataDir: string;
+  /** Folder of the bundled demo study, or null when this install has none. */
+  demoFolder: string | null;
+  logger: Logger;
+  /** Native folder picker (Electron); null in browser mode, where the page types a path. */
+  chooseFolder: (() => Promise<string | null>) | null;
+  emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+  inference: InferenceService | null;
+}
+
+export interface LoadedStudy {
+  volumeId: string;
+  volume: Volume;
+  folder: string;
+  studyKey: string;
+}
+
+export function studyKeyOf(seriesInstanceUid: string, folder: string): string {
+  const h = createHash('sha256').update(`${seriesInstanceUid}\n${folder}`).digest('hex').slice(0, 16);
+  return `study-${h}`;
+}
+
+export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes: Map<string, LoadedStudy>; journal: JournalStore } {
+  const volumes = new Map<string, LoadedStudy>();
+  const scans = new Map<string, StudyScan>();
+  const journal = new JournalStore(deps.dataDir, deps.logger);
+
+  const getStudy = (volumeId: string): LoadedStudy => {
+    const s = volumes.get(volumeId);
+    if (s === undefined) throw new SdpmError('INVALID_ARGUMENT', `no loaded volume ${volumeId} (load the series again)`);
+    return s;
+  };
+  const needInference = (): InferenceService => {
+    if (deps.inference === null) throw new SdpmError('PROVIDER_UNAVAILABLE', 'the inference engine is not available in this build');
+    return deps.inference;
+  };
+
+  const handlers: Handlers = {
+    'app:info': async () => ({
+      version: deps.version,
+      mode: deps.mode,
+      platform: process.platform,
+      demoFolder: deps.demoFolder,
+      bundle: deps.inference === null ? null : await deps.inference.bundleInfo(),
+    }),
+    'study:chooseFolder': async () => ({ folder: deps.chooseFolder === null ? null : await deps.chooseFolder() }),
+    'study:discover': async ({ folder }) => {
+      const scan = await discoverSeries(folder, { log: deps.logger });
+      scans.set(folder, scan);
+      return { folder, series: scan.series.map(toSeriesDto), skipped: scan.skipped.map((s) => ({ path: s.path, reason: s.reason })) };
+    },
+    'study:load': async ({ folder, seriesId }) => {
+      let scan = scans.get(folder);
+      if (scan === undefined) {
+        scan = await discoverSeries(folder, { log: deps.logger });
+        scans.set(folder, scan);
+      }
+      const summary = scan.series.find((s) => s.id === seriesId);
+      if (summary === undefined) throw new SdpmError('SERIES_NOT_FOUND', `no series ${seriesId} in ${folder}`, { path: folder });
+      const volume = await loadSeries(summary, { log: deps.logger });
+      const volumeId = randomUUID();
+      const studyKey = studyKeyOf(volume.identity.seriesInstanceUid, folder);
+      volumes.set(volumeId, { volumeId, volume, folder, studyKey });
+      return toVolumeInfo(volumeId, studyKey, folder, volume);
+    },
+    'study:voxels': async ({ volumeId }) => {
+      const { volume } = getStudy(volumeId);
+      const v = volume.voxels;
+      return { dtype: v instanceof Int16Array ? 'int16' : 'float32', data: new Uint8Array(v.buffer, v.byteOffset, v.byteLength) };
+    },
+    'inference:options': async () => needInference().options(),
+    'inference:start': async ({ volumeId, settings }) => {
+      const study = getStudy(volumeId);
+      const runId = await needInference().start(study, settings, deps.emit);
+      return { runId };
+    },
+    'inference:cancel': async ({ runId }) => {
+      needInference().cancel(runId);
+      return {};
+    },
+    'inference:map': async ({ runId, map }) => needInference().map(runId, map),
+    'inference:regions': async ({ runId }) => ({ regions: needInference().regions(runId) }),
+    'volumetry:measure': async ({ volumeId, runId, labelmap }): Promise<Response<'volumetry:measure'>> => {
+      const { volume } = getStudy(volumeId);
+      const n = volume.dimensions[0] * volume.dimensions[1] * volume.dimensions[2];
+      if (labelmap.byteLength !== n) throw new SdpmError('GEOMETRY_MISMATCH', `labelmap has ${labelmap.byteLength} voxels, the volume ${n}`);
+      const m = measureLesions(labelmap, volume, { hu: volume.voxels });
+      const intervals = runId !== null && deps.inference !== null ? deps.inference.sampleIntervals(runId, m.labels, m.lesions.length) : null;
+      return {
+        totalMl: m.totalVolumeMl,
+        voxelVolumeMl: gridVoxelVolumeMm3(volume) / 1000,
+        lesions: m.lesions.map((l, i) => ({
+          lesionId: l.label,
+          voxelCount: l.voxelCount,
+          volumeMl: l.volumeMl,
+          sampleIntervalMl: intervals?.[i] ?? null,
+          abc2Ml: l.abc2.volumeMl,
+          centroidIjk: [...l.centroidIjk],
+        })),
+      };
+    },
+    'journal:append': async ({ studyKey, entries }) => ({ lastSeq: await journal.append(studyKey, entries) }),
+    'journal:read': async ({ studyKey }) => journal.read(studyKey),
+    'journal:discard': async ({ studyKey }) => {
+      await journal.discard(studyKey);
+      return {};
+    },
+    'session:save': async ({ studyKey, name }) => ({ path: await journal.saveSession(studyKey, name) }),
+    'session:list': async ({ studyKey }) => ({ sessions: await journal.listSessions(studyKey) }),
+    'session:load': async ({ studyKey, name }) => ({ entries: await journal.loadSession(studyKey, name) }),
+    'export:seg': async (req) => {
+      const study = getStudy(req.volumeId);
+      const outFolder = req.outFolder ?? join(deps.dataDir, 'exports', study.studyKey);
+      return needInference().exportSeg(study, req, outFolder);
+    },
+  };
+  return { handlers, volumes, journal };
+}

@@ -1,0 +1,50 @@
+/** Maps core types to the contract's plain records (the contract never exposes core types directly). */
+import type { Response } from '../ipc/contract';
+import type { Volume } from '../core/dicom/Volume';
+import type { SeriesSummary } from '../core/dicom/StudyScan';
+
+type SeriesDto = Response<'study:discover'>['series'][number];
+
+export function toSeriesDto(s: SeriesSummary): SeriesDto {
+  const first = s.slices[0];
+  const notes = [...s.problems];
+  if (s.gantryTiltDeg !== null && Math.abs(s.gantryTiltDeg) > 0.01) notes.unshift(`gantry tilt ${s.gantryTiltDeg.toFixed(1)}°: corrected on loading`);
+  if (s.splitReason !== null) notes.push(`split from its series: ${s.splitReason}`);
+  return {
+    seriesId: s.id,
+    seriesInstanceUid: s.seriesInstanceUid,
+    seriesNumber: s.seriesNumber,
+    seriesDescription: s.seriesDescription,
+    modality: s.modality,
+    nSlices: s.sliceCount,
+    rows: s.rows,
+    columns: s.columns,
+    notes,
+    refusedReason: s.segmentable ? null : s.reasons.join('; ') || 'not segmentable',
+    patientName: first?.patientName ?? '',
+    patientId: first?.patientId ?? '',
+    studyDate: first?.studyDate ?? '',
+    studyDescription: first?.studyDescription ?? '',
+  };
+}
+
+export function toVolumeInfo(volumeId: string, studyKey: string, folder: string, v: Volume): Response<'study:load'> {
+  return {
+    volumeId,
+    studyKey,
+    folder,
+    dimensions: [...v.dimensions],
+    spacingMm: [...v.spacingMm],
+    originLps: [...v.originLps],
+    directionLps: [...v.directionLps],
+    dtype: v.voxels instanceof Int16Array ? 'int16' : 'float32',
+    identity: { ...v.identity },
+    corrections: {
+      gantryTiltDeg: v.corrections.gantryTiltDeg,
+      tiltCorrected: v.corrections.tiltCorrected,
+      resampledToEquidistant: v.corrections.resampledToEquidistant,
+      sliceGapsMm: [...v.corrections.sliceGapsMm],
+      notes: [...v.corrections.notes],
+    },
+  };
+}
