@@ -1,8 +1,9 @@
 /**
  * The one place that calls dicom-parser's `parseDicom`. Handles:
  *   - Deflated Explicit VR Little Endian (1.2.840.10008.1.2.1.99): the data set after the File Meta
- *     Information is raw-deflated (PS3.5 A.5); it is inflated with node:zlib, capped at `maxInflatedBytes`
- *     so a deflate bomb cannot exhaust memory.
+ *     Information is raw-deflated (PS3.5 A.5); it is inflated with node:zlib inflateRawSync, capped at
+ *     `maxInflatedBytes` so a deflate bomb cannot exhaust memory (see inflateIfDeflated for why this is
+ *     done here rather than through dicom-parser's `inflater` option).
  *   - Files without the 128-byte preamble and "DICM" (old archives, raw C-STORE dumps): accepted as
  *     Implicit VR Little Endian when the first bytes are a plausible group 0008 element; the returned
  *     data set then has no (0002,0010) and `transferSyntaxOf` reports Implicit VR Little Endian.
@@ -16,37 +17,60 @@ import { SdpmError } from '../../errors';
 
 const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
+const EXPLICIT_VR_LE = '1.2.840.10008.1.2.1';
 
 export interface ParseDicomFileOptions {
-  /** Largest inflated size accepted for a deflated file. Default 2 GiB. */
+  /** Largest inflated size accepted for a deflated file. Default 2 GiB - 1. */
   maxInflatedBytes?: number;
+  /** Stop before Pixel Data (7FE0,0010): header-only reads for series discovery. */
+  headerOnly?: boolean;
 }
 
 export function parseDicomFile(bytes: Uint8Array, filePath: string, options: ParseDicomFileOptions = {}): DataSet {
-  const maxOutputLength = options.maxInflatedBytes ?? 2 ** 31 - 1;
-  const inflater = (arr: Uint8Array, position: number): Uint8Array => {
-    let inflated: Uint8Array;
-    try {
-      inflated = inflateRawSync(arr.subarray(position), { maxOutputLength });
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      const code = /unexpected end/i.test(why) ? 'DICOM_TRUNCATED' : 'DICOM_NOT_DICOM';
-      throw new SdpmError(code, `${filePath}: the deflated data set (${DEFLATED}) cannot be inflated: ${why}`, { path: filePath, cause: err });
-    }
-    const full = new Uint8Array(position + inflated.byteLength);
-    full.set(arr.subarray(0, position), 0);
-    full.set(inflated, position);
-    return full;
-  };
-  // dicom-parser's typings declare the inflater as returning void; at run time it uses the returned array.
-  const parseOptions = { inflater: inflater as unknown as (arr: Uint8Array, position: number) => void };
-  const raw = !hasPart10Prefix(bytes) && looksLikeRawImplicitDataSet(bytes);
+  const parseOptions: { untilTag?: string; TransferSyntaxUID?: string } = {};
+  if (options.headerOnly === true) parseOptions.untilTag = 'x7fe00010';
+  const part10 = hasPart10Prefix(bytes);
+  if (!part10 && looksLikeRawImplicitDataSet(bytes)) parseOptions.TransferSyntaxUID = IMPLICIT_VR_LE;
   try {
-    return dicomParser.parseDicom(bytes, raw ? { ...parseOptions, TransferSyntaxUID: IMPLICIT_VR_LE } : parseOptions);
+    const deflated = part10 ? inflateIfDeflated(bytes, filePath, options.maxInflatedBytes ?? 2 ** 31 - 1) : undefined;
+    if (deflated === undefined) return dicomParser.parseDicom(bytes, parseOptions);
+    const dataSet = dicomParser.parseDicom(deflated.bytes, parseOptions);
+    deflated.restoreUid();
+    return dataSet;
   } catch (err) {
     if (err instanceof SdpmError) throw err;
     throw toSdpmError(err, filePath, bytes.byteLength);
   }
+}
+
+/**
+ * Deflated Explicit VR Little Endian: returns the file with its data set inflated in place and the
+ * Transfer Syntax UID value temporarily overwritten (same length, NUL-padded) with Explicit VR Little
+ * Endian, so dicom-parser parses the inflated bytes from the right position. (Its own `inflater` hook
+ * restarts parsing at byte 0 of the returned array, i.e. inside the preamble, and only comes out right
+ * by chance.) `restoreUid` puts the original UID bytes back, so the data set still reports 1.2.1.99.
+ */
+function inflateIfDeflated(bytes: Uint8Array, filePath: string, maxOutputLength: number): { bytes: Uint8Array; restoreUid: () => void } | undefined {
+  const meta = dicomParser.readPart10Header(bytes) as DataSet & { position?: number };
+  const tsEl = meta.elements.x00020010;
+  if (tsEl === undefined || meta.string('x00020010') !== DEFLATED || meta.position === undefined) return undefined;
+  const position = meta.position;
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateRawSync(bytes.subarray(position), { maxOutputLength });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const code = /unexpected end/i.test(why) ? 'DICOM_TRUNCATED' : 'DICOM_NOT_DICOM';
+    throw new SdpmError(code, `${filePath}: the deflated data set (${DEFLATED}) cannot be inflated: ${why}`, { path: filePath, cause: err });
+  }
+  const full = new Uint8Array(position + inflated.byteLength);
+  full.set(bytes.subarray(0, position), 0);
+  full.set(inflated, position);
+  const original = full.slice(tsEl.dataOffset, tsEl.dataOffset + tsEl.length);
+  const standIn = new Uint8Array(tsEl.length);
+  standIn.set(new TextEncoder().encode(EXPLICIT_VR_LE).subarray(0, tsEl.length));
+  full.set(standIn, tsEl.dataOffset);
+  return { bytes: full, restoreUid: () => full.set(original, tsEl.dataOffset) };
 }
 
 /** The data set's transfer syntax UID; Implicit VR Little Endian for files read without File Meta Information. */
@@ -70,7 +94,7 @@ function toSdpmError(err: unknown, filePath: string, size: number): SdpmError {
   const inner: unknown = typeof err === 'object' && err !== null && 'exception' in err ? (err as { exception: unknown }).exception : err;
   if (inner instanceof SdpmError) return inner;
   const why = inner instanceof Error ? inner.message : String(inner);
-  if (/past end of buffer|overread|overrun|cannot be greater than or equal to|unexpected end/i.test(why)) {
+  if (/past end of buffer|overread|overrun|cannot be greater than or equal to|unexpected end|maxP ?osition/i.test(why)) {
     return new SdpmError('DICOM_TRUNCATED', `${filePath}: the DICOM data ends early (file is ${size} bytes): ${why}`, { path: filePath, cause: err });
   }
   return new SdpmError('DICOM_NOT_DICOM', `${filePath}: not a readable DICOM file: ${why}`, { path: filePath, cause: err });
