@@ -6,7 +6,7 @@
  * PrefixTooShortError and the caller reads the whole file.
  */
 import type { DataSet } from 'dicom-parser';
-import { isSdpmError } from '../errors';
+import { SdpmError, isSdpmError } from '../errors';
 import { parseDicomFile as parseWithCodecs } from './codecs/parseDicomFile';
 
 export const PIXEL_DATA_TAG = 'x7fe00010';
@@ -30,7 +30,16 @@ function hasDicmPrefix(bytes: Uint8Array): boolean {
   return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
 }
 
+/** A raw (pre-Part-10) data set starts with a group 0x0008 element. */
+function mayBeRawDataSet(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && bytes[0] === 0x08 && bytes[1] === 0x00;
+}
+
 export function parseDicomFile(bytes: Uint8Array, filePath: string, options: ParseDicomFileOptions = {}): DataSet {
+  // Decided here, before dicom-parser: a short non-DICOM file would otherwise read past its end and look truncated.
+  if (!hasDicmPrefix(bytes) && !mayBeRawDataSet(bytes)) {
+    throw new SdpmError('DICOM_NOT_DICOM', `${filePath}: not a DICOM file (no "DICM" marker at byte 128 and no raw DICOM data set)`, { path: filePath });
+  }
   try {
     return parseWithCodecs(bytes, filePath, options.headerOnly === true ? { headerOnly: true } : {});
   } catch (err) {

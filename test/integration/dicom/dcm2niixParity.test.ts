@@ -60,7 +60,8 @@ function meanAbsInsideHead(ours: Volume, ref: NiftiImage): { mad: number; n: num
         const d = Math.abs(o - r);
         sum += d;
         n++;
-        hist[Math.min(4000, Math.round(d))]++;
+        const bin = Math.min(4000, Math.round(d));
+        hist[bin] = (hist[bin] ?? 0) + 1;
       }
   let acc = 0;
   let p95 = 0;
