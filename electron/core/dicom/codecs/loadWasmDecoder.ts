@@ -7,7 +7,7 @@
  * so a Node thread never runs two at once.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { nodeRequire } from './nodeRequire';
 
 /** The decoder object shared by the three Cornerstone codec builds (only the members used here). */
 export interface WasmFrameDecoder {
@@ -47,7 +47,7 @@ export function loadWasmDecoder(name: WasmCodecName): Promise<WasmFrameDecoder> 
 }
 
 async function instantiate(spec: CodecSpec): Promise<WasmFrameDecoder> {
-  const require = createRequire(import.meta.url);
+  const require = nodeRequire();
   const factory: unknown = require(`${spec.pkg}/${spec.factoryExport}`);
   const fn = typeof factory === 'function' ? factory : (factory as { default?: unknown } | null)?.default;
   if (typeof fn !== 'function') throw new Error(`${spec.pkg}: no Emscripten factory at ${spec.factoryExport}`);
