@@ -172,3 +172,39 @@ test('JPEG, JPEG-LS and RLE files decode as DCMTK decodes them (independent refe
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('codecs load and decode inside a worker thread (the inference host runs in one)', { skip: haveData ? false : `no test data at ${DIR}` }, async () => {
+  const { Worker } = await import('node:worker_threads');
+  const codecs = new URL('../../../electron/core/dicom/codecs/', import.meta.url).href;
+  const names = files.filter((f) => /4\.(90|80|51|70)\.dcm$|RLELossless/.test(f));
+  assert.equal(names.length, 5);
+  // The worker registers tsx itself (as electron/worker/inferenceWorker.mjs does) and returns each file's frame 1 sum.
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    (async () => {
+      const { register } = await import('tsx/esm/api');
+      register();
+      const { readFileSync } = await import('node:fs');
+      const { parseDicomFile } = await import(workerData.codecs + 'parseDicomFile.ts');
+      const { readFrameInfo } = await import(workerData.codecs + 'readFrameInfo.ts');
+      const { decodeFrame } = await import(workerData.codecs + 'decodeFrame.ts');
+      const sums = [];
+      for (const p of workerData.paths) {
+        const ds = parseDicomFile(new Uint8Array(readFileSync(p)), p);
+        const px = await decodeFrame(ds, readFrameInfo(ds, p));
+        sums.push(px.reduce((s, v) => s + v, 0));
+      }
+      parentPort.postMessage(sums);
+    })().catch((e) => parentPort.postMessage({ error: String(e && e.message || e) }));`;
+  const paths = names.map((n) => join(DIR, n));
+  const worker = new Worker(source, { eval: true, workerData: { codecs, paths } });
+  const fromWorker: unknown = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  assert.ok(Array.isArray(fromWorker), `worker failed: ${JSON.stringify(fromWorker)}`);
+  const here: number[] = [];
+  for (const p of paths) here.push(Array.from((await decodeFile(p)).stored[0] ?? []).reduce((s, v) => s + v, 0));
+  assert.deepEqual(fromWorker, here);
+});
