@@ -50,10 +50,12 @@ export async function readSliceHeaderFile(filePath: string): Promise<SliceHeader
     throw new SdpmError('DICOM_MISSING_ATTRIBUTE', `${filePath}: DICOM object without pixel data (not an image: DICOMDIR, report, presentation state...)`, { path: filePath });
   }
   const declared = header.pixelDataLength ?? 0;
-  if (declared >= 0 && header.pixelDataOffset + declared > read.fileSize) {
+  // Offsets are into the parsed bytes: the file itself, or the inflated data set of a deflated file.
+  const available = read.bytes.length === read.fileSize ? dataSet.byteArray.length : read.fileSize;
+  if (declared >= 0 && header.pixelDataOffset + declared > available) {
     throw new SdpmError(
       'DICOM_TRUNCATED',
-      `${filePath}: file is truncated: pixel data declares ${declared} bytes but the file ends ${read.fileSize - header.pixelDataOffset} bytes after its start`,
+      `${filePath}: file is truncated: pixel data declares ${declared} bytes but the file ends ${available - header.pixelDataOffset} bytes after its start`,
       { path: filePath },
     );
   }

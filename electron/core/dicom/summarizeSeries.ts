@@ -56,6 +56,7 @@ function notSegmentableReasons(first: SliceHeader, group: SliceGroup, stack: Sli
   if (first.samplesPerPixel !== 1) reasons.push(`colour image (${first.samplesPerPixel} samples per pixel)`);
   if (stack === null) reasons.push('no ImagePositionPatient/ImageOrientationPatient/PixelSpacing, so no 3-D geometry');
   if (group.slices.length < 2) reasons.push('single slice: a volume needs at least 2 slices');
+  else if (stack !== null && stack.duplicatePairs.length === group.slices.length - 1) reasons.push(`all ${group.slices.length} slices are at the same position: a volume needs at least 2 positions`);
   const ts = describeTransferSyntax(first.transferSyntaxUid);
   if (!ts.supported) reasons.push(`transfer syntax ${ts.name} (${ts.uid}) is not supported`);
   return reasons;
@@ -97,7 +98,7 @@ export function summarizeSeries(group: SliceGroup, index: number, total: number,
     sliceCount: slices.length,
     pixelSpacingMm: first.pixelSpacingMm,
     imageOrientationPatient: first.imageOrientationPatient,
-    sliceSpacingMm: stack !== null && slices.length > 1 ? stack.typicalGapMm : null,
+    sliceSpacingMm: stack !== null && stack.typicalGapMm > 0 ? stack.typicalGapMm : null,
     sliceGapsMm: stack?.distinctGapsMm ?? [],
     gantryTiltDeg: stack !== null && slices.length > 1 ? stack.gantryTiltDeg : null,
     estimatedBytes,
