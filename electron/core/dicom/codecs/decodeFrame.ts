@@ -74,12 +74,11 @@ export async function decodeFrame(dataSet: DataSet, info: FrameInfo, frameIndex 
   const n = info.rows * info.columns * info.samplesPerPixel;
   const numberOfFrames = info.numberOfFrames ?? 1;
 
-  if (!entry.encapsulated || el.encapsulatedPixelData !== true) {
-    if (entry.encapsulated) {
-      throw new SdpmError('DICOM_DECODE_FAILED', `${info.filePath}: transfer syntax ${tsName} (${info.transferSyntaxUid}) requires encapsulated pixel data, the file has native pixel data`, { path: info.filePath });
-    }
-    return decodeNative(dataSet, el.dataOffset, info, frameIndex, entry.codec === 'native-be');
+  if (entry.encapsulated !== (el.encapsulatedPixelData === true)) {
+    const [expected, found] = entry.encapsulated ? ['encapsulated', 'native'] : ['native', 'encapsulated'];
+    throw new SdpmError('DICOM_DECODE_FAILED', `${info.filePath}: transfer syntax ${tsName} (${info.transferSyntaxUid}) requires ${expected} pixel data, the file has ${found} pixel data`, { path: info.filePath });
   }
+  if (!entry.encapsulated) return decodeNative(dataSet, el.dataOffset, info, frameIndex, entry.codec === 'native-be');
 
   const frame = readCompressedFrame(dataSet, el, frameIndex, numberOfFrames, info.filePath);
   const { decodeCompressedFrame } = await import('./decodeCompressedFrame');

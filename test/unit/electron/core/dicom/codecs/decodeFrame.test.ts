@@ -142,3 +142,10 @@ test('a codestream whose size disagrees with Rows/Columns is refused', async () 
   const { ds, info } = load(JPEG_LOSSLESS_SV1, { rows: 1, columns: 4, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0 }, { fragments: [f] });
   await assert.rejects(decodeFrame(ds, info), (e: unknown) => isSdpmError(e, 'DICOM_DECODE_FAILED') && /is 2x2x1, the header says 4x1x1/.test(e.message));
 });
+
+test('pixel data encoding that contradicts the transfer syntax is refused', async () => {
+  const native = load(EXPLICIT_LE, { rows: 1, columns: 2, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0 }, { native: new Uint8Array([1, 2]) });
+  await assert.rejects(decodeFrame(native.ds, { ...native.info, transferSyntaxUid: RLE }), (e: unknown) => isSdpmError(e, 'DICOM_DECODE_FAILED') && /requires encapsulated pixel data, the file has native/.test(e.message));
+  const encaps = load(RLE, { rows: 1, columns: 2, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0 }, { fragments: [rle8(1, 2)] });
+  await assert.rejects(decodeFrame(encaps.ds, { ...encaps.info, transferSyntaxUid: EXPLICIT_LE }), (e: unknown) => isSdpmError(e, 'DICOM_DECODE_FAILED') && /requires native pixel data, the file has encapsulated/.test(e.message));
+});
