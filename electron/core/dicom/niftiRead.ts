@@ -85,7 +85,14 @@ export function decodeNifti(raw: Uint8Array, filePath: string, options: NiftiRea
   else voxels = new Float32Array(n);
   const slope = scaled ? sclSlope : 1;
   const inter = scaled ? (Number.isFinite(sclInter) ? sclInter : 0) : 0;
-  for (let i = 0; i < n; i++) voxels[i] = read(i) * slope + inter;
+  const aligned = (raw.byteOffset + voxOffset) % size === 0;
+  if (le && aligned && !scaled && (datatypeCode === 4 || datatypeCode === 2)) {
+    // Fast path (the common case): little-endian int16/uint8 copied as a typed array.
+    voxels.set(datatypeCode === 4 ? new Int16Array(raw.buffer, raw.byteOffset + voxOffset, n) : raw.subarray(voxOffset, voxOffset + n));
+  } else if (le && aligned && datatypeCode === 16) {
+    const src = new Float32Array(raw.buffer, raw.byteOffset + voxOffset, n);
+    for (let i = 0; i < n; i++) voxels[i] = (src[i] ?? 0) * slope + inter;
+  } else for (let i = 0; i < n; i++) voxels[i] = read(i) * slope + inter;
 
   const spacing: Vec3 = [Math.abs(pixdim[1] ?? 1) || 1, Math.abs(pixdim[2] ?? 1) || 1, Math.abs(pixdim[3] ?? 1) || 1];
   const sform = (): Affine34 => Array.from({ length: 12 }, (_, k) => v.getFloat32(280 + 4 * k, le)) as unknown as Affine34;
