@@ -14,6 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { decodeFrame, describeTransferSyntax, type FramePixels } from '../../../
 import { parseDicomFile } from '../../../electron/core/dicom/codecs/parseDicomFile';
 import { readFrameInfo } from '../../../electron/core/dicom/codecs/readFrameInfo';
 import { isSdpmError } from '../../../electron/core/errors';
+import { buildDicom } from '../../unit/electron/core/dicom/codecs/buildDicom';
 
 const DIR = fileURLToPath(new URL('../../../../shared/data/dicom/transfer-syntaxes/', import.meta.url));
 const REFERENCE = 'CTImage.dcm';
@@ -207,4 +209,40 @@ test('codecs load and decode inside a worker thread (the inference host runs in 
   const here: number[] = [];
   for (const p of paths) here.push(Array.from((await decodeFile(p)).stored[0] ?? []).reduce((s, v) => s + v, 0));
   assert.deepEqual(fromWorker, here);
+});
+
+/** OpenJPH's HTJ2K encoder (a dependency of @cornerstonejs/dicom-image-loader), when installed. */
+function loadOpenJph(): { factory: (o: object) => Promise<Record<string, unknown>>; wasm: Buffer } | undefined {
+  try {
+    const req = createRequire(import.meta.url);
+    return { factory: req('@cornerstonejs/codec-openjph') as (o: object) => Promise<Record<string, unknown>>, wasm: readFileSync(req.resolve('@cornerstonejs/codec-openjph/wasm')) };
+  } catch {
+    return undefined;
+  }
+}
+
+interface HtEncoder {
+  getDecodedBuffer(info: object): Uint8Array;
+  encode(): void;
+  getEncodedBuffer(): Uint8Array;
+}
+
+test('HTJ2K (1.2.840.10008.1.2.4.201): CTImage encoded by OpenJPH decodes exactly through OpenJPEG', { skip: !haveData ? `no test data at ${DIR}` : loadOpenJph() === undefined ? '@cornerstonejs/codec-openjph not installed' : false }, async (t) => {
+  const ref = await decodeFile(join(DIR, REFERENCE));
+  const px = ref.stored[0];
+  assert.ok(px instanceof Int16Array);
+  const jph = loadOpenJph();
+  assert.ok(jph !== undefined);
+  const quiet = (): void => undefined;
+  const mod = await jph.factory({ wasmBinary: jph.wasm, print: quiet, printErr: quiet });
+  const encoder = new (mod.HTJ2KEncoder as new () => HtEncoder)();
+  encoder.getDecodedBuffer({ width: 512, height: 512, bitsPerSample: 16, componentCount: 1, isSigned: true, isUsingColorTransform: false }).set(new Uint8Array(px.buffer, px.byteOffset, px.byteLength));
+  encoder.encode();
+  const codestream = encoder.getEncodedBuffer().slice();
+  const bytes = buildDicom('1.2.840.10008.1.2.4.201', { rows: 512, columns: 512, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 1 }, { fragments: [codestream] });
+  const ds = parseDicomFile(bytes, 'htj2k.dcm');
+  const out = await decodeFrame(ds, readFrameInfo(ds, 'htj2k.dcm'));
+  const { max } = absDiff(out, px);
+  t.diagnostic(`HTJ2K codestream ${codestream.length} bytes (ratio ${((512 * 512 * 2) / codestream.length).toFixed(2)}:1), max |d stored| ${max}`);
+  assert.equal(max, 0);
 });

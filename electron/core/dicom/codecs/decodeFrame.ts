@@ -15,9 +15,10 @@
  *   DICOM_TRUNCATED                    native pixel data or a fragment runs past the end of the file.
  *   DICOM_DECODE_FAILED                the codec rejects the data, or decodes to another size / depth.
  *
- * Codecs: RLE (own, PS3.5 Annex G), JPEG lossless (jpeg-lossless-decoder-js), JPEG-LS (CharLS wasm),
- * JPEG 2000 (OpenJPEG wasm), 8-bit baseline JPEG (libjpeg-turbo wasm), 12-bit extended and progressive
- * JPEG (vendored pdf.js decoder). Each is loaded on first use only.
+ * Codecs: RLE (own, PS3.5 Annex G), JPEG lossless (own, T.81 Annex H), JPEG-LS (CharLS wasm),
+ * JPEG 2000 and HTJ2K (OpenJPEG wasm), 8-bit baseline JPEG (libjpeg-turbo wasm), 12-bit extended and
+ * progressive JPEG (vendored pdf.js-derived decoder, fixed for 12 bits). Each is loaded on first use only.
+ * Refused: MPEG-2/H.264/HEVC video, JPEG XL, JPEG 2000 Part 2 multi-component, and any unknown UID.
  */
 import type { DataSet } from 'dicom-parser';
 import { SdpmError } from '../../errors';

@@ -8,7 +8,7 @@ export type CodecKind =
   | 'rle' // RLE Lossless, PS3.5 Annex G
   | 'jpeg-lossless' // JPEG Process 14 (any predictor, and SV1)
   | 'jpeg-ls' // JPEG-LS lossless and near-lossless (CharLS)
-  | 'jpeg2000' // JPEG 2000 reversible and irreversible (OpenJPEG)
+  | 'jpeg2000' // JPEG 2000 reversible and irreversible, and HTJ2K (OpenJPEG)
   | 'jpeg-8bit' // baseline DCT JPEG, 8-bit (libjpeg-turbo)
   | 'jpeg-dct' // extended/progressive DCT JPEG, 8 or 12 bit (vendored pdf.js decoder)
   | 'none';
@@ -40,12 +40,22 @@ export const TRANSFER_SYNTAXES: Readonly<Record<string, TransferSyntaxEntry>> = 
   '1.2.840.10008.1.2.4.81': encaps('JPEG-LS Lossy (Near-Lossless)', true, 'jpeg-ls'),
   '1.2.840.10008.1.2.4.90': encaps('JPEG 2000 Image Compression (Lossless Only)', false, 'jpeg2000'),
   '1.2.840.10008.1.2.4.91': encaps('JPEG 2000 Image Compression', true, 'jpeg2000'),
+  // HTJ2K (JPEG 2000 Part 15): OpenJPEG >= 2.5, which the OpenJPEG codec build is, decodes HT code-blocks.
+  '1.2.840.10008.1.2.4.201': encaps('High-Throughput JPEG 2000 Image Compression (Lossless Only)', false, 'jpeg2000'),
+  '1.2.840.10008.1.2.4.202': encaps('High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)', false, 'jpeg2000'),
+  '1.2.840.10008.1.2.4.203': encaps('High-Throughput JPEG 2000 Image Compression', true, 'jpeg2000'),
   // Recognised so that the refusal names them; no codec in this project decodes them yet.
   '1.2.840.10008.1.2.4.100': encaps('MPEG2 Main Profile / Main Level (video)', true, 'none'),
+  '1.2.840.10008.1.2.4.101': encaps('MPEG2 Main Profile / High Level (video)', true, 'none'),
   '1.2.840.10008.1.2.4.102': encaps('MPEG-4 AVC/H.264 High Profile (video)', true, 'none'),
-  '1.2.840.10008.1.2.4.201': encaps('High-Throughput JPEG 2000 Image Compression (Lossless Only)', false, 'none'),
-  '1.2.840.10008.1.2.4.202': encaps('High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)', false, 'none'),
-  '1.2.840.10008.1.2.4.203': encaps('High-Throughput JPEG 2000 Image Compression', true, 'none'),
+  '1.2.840.10008.1.2.4.103': encaps('MPEG-4 AVC/H.264 BD-compatible High Profile (video)', true, 'none'),
+  '1.2.840.10008.1.2.4.104': encaps('MPEG-4 AVC/H.264 High Profile for 2D Video', true, 'none'),
+  '1.2.840.10008.1.2.4.105': encaps('MPEG-4 AVC/H.264 High Profile for 3D Video', true, 'none'),
+  '1.2.840.10008.1.2.4.106': encaps('MPEG-4 AVC/H.264 Stereo High Profile (video)', true, 'none'),
+  '1.2.840.10008.1.2.4.107': encaps('HEVC/H.265 Main Profile (video)', true, 'none'),
+  '1.2.840.10008.1.2.4.108': encaps('HEVC/H.265 Main 10 Profile (video)', true, 'none'),
+  '1.2.840.10008.1.2.4.94': encaps('JPIP Referenced (pixel data not in the file)', false, 'none'),
+  '1.2.840.10008.1.2.4.95': encaps('JPIP Referenced Deflate (pixel data not in the file)', false, 'none'),
   '1.2.840.10008.1.2.4.110': encaps('JPEG XL Lossless', false, 'none'),
   '1.2.840.10008.1.2.4.111': encaps('JPEG XL JPEG Recompression', true, 'none'),
   '1.2.840.10008.1.2.4.112': encaps('JPEG XL', true, 'none'),

@@ -43,15 +43,16 @@ test('unknown transfer syntax: DICOM_UNSUPPORTED_TRANSFER_SYNTAX naming the UID 
   assert.deepEqual(describeTransferSyntax('1.2.999.77'), { uid: '1.2.999.77', name: 'unknown transfer syntax', supported: false, lossy: false });
 });
 
-test('a recognised syntax without a codec (HTJ2K) is refused by name and UID', async () => {
-  const { ds, info } = load('1.2.840.10008.1.2.4.201', { rows: 1, columns: 2, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0 }, { fragments: [new Uint8Array([0xff, 0x4f, 0xff, 0x51])] });
+test('a recognised syntax without a codec (JPEG XL) is refused by name and UID', async () => {
+  const { ds, info } = load('1.2.840.10008.1.2.4.110', { rows: 1, columns: 2, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0 }, { fragments: [new Uint8Array([0xff, 0x0a])] });
   await assert.rejects(
     decodeFrame(ds, info),
-    (e: unknown) => isSdpmError(e, 'DICOM_UNSUPPORTED_TRANSFER_SYNTAX') && e.message.includes('High-Throughput JPEG 2000') && e.message.includes('1.2.840.10008.1.2.4.201') && e.message.includes(FILE),
+    (e: unknown) => isSdpmError(e, 'DICOM_UNSUPPORTED_TRANSFER_SYNTAX') && e.message.includes('JPEG XL Lossless') && e.message.includes('1.2.840.10008.1.2.4.110') && e.message.includes(FILE),
   );
-  assert.equal(describeTransferSyntax('1.2.840.10008.1.2.4.201').supported, false);
+  assert.equal(describeTransferSyntax('1.2.840.10008.1.2.4.110').supported, false);
   assert.deepEqual(describeTransferSyntax('1.2.840.10008.1.2.4.51'), { uid: '1.2.840.10008.1.2.4.51', name: 'JPEG Extended (Process 2 & 4), 12-bit lossy', supported: true, lossy: true });
   assert.equal(describeTransferSyntax(JPEG_LOSSLESS_SV1).lossy, false);
+  assert.equal(describeTransferSyntax('1.2.840.10008.1.2.4.201').supported, true);
 });
 
 test('signed 12-bit stored in 16: sign-extended from bit 11, bits above the high bit ignored', async () => {
