@@ -41,10 +41,13 @@ export interface InferChain {
 
 const f32 = Math.fround;
 
+/** tau_i = round-half-up(k*(K-1-i)/(K-1)) in exact integer arithmetic, deduplicated (tau_0 = k, last 0). */
 export function stridedTimesteps(k: number, nSteps: number): number[] {
+  const K = nSteps;
+  if (K < 2) throw new SdpmError('INVALID_ARGUMENT', `y_infer nSteps ${K} must be >= 2`);
   const out: number[] = [];
-  for (let i = 0; i < nSteps; i++) {
-    const v = nSteps === 1 ? k : Math.round(k + ((0 - k) * i) / (nSteps - 1));
+  for (let i = 0; i < K; i++) {
+    const v = Math.floor((2 * k * (K - 1 - i) + (K - 1)) / (2 * (K - 1)));
     if (out[out.length - 1] !== v) out.push(v);
   }
   return out;
@@ -56,10 +59,17 @@ export function inferChain(sched: Schedule, s: YInferSettings): InferChain {
   const at = (a: Float32Array, t: number): number => a[t] ?? NaN;
   const steps: ChainStep[] = [];
   let nZ = 0;
-  const push = (t: number, callNet: boolean, c: { c1: number; c2: number; sig: number }): void => {
-    steps.push({ t, callNet, sra: at(sched.sra, t), srm1: at(sched.srm1, t), c1: c.c1, c2: c.c2, sig: c.sig, zIndex: t > 0 ? nZ++ : -1 });
+  interface Coefs {
+    sra: number;
+    srm1: number;
+    c1: number;
+    c2: number;
+    sig: number;
+  }
+  const push = (t: number, callNet: boolean, c: Coefs): void => {
+    steps.push({ t, callNet, ...c, zIndex: t > 0 ? nZ++ : -1 });
   };
-  const table = (t: number): { c1: number; c2: number; sig: number } => ({ c1: at(sched.c1, t), c2: at(sched.c2, t), sig: at(sched.sig, t) });
+  const table = (t: number): Coefs => ({ sra: at(sched.sra, t), srm1: at(sched.srm1, t), c1: at(sched.c1, t), c2: at(sched.c2, t), sig: at(sched.sig, t) });
   if (s.nSteps !== null) {
     if (s.codeCompat) throw new SdpmError('INVALID_ARGUMENT', 'y_infer nSteps (strided chain) cannot be combined with codeCompat');
     const taus = stridedTimesteps(k, s.nSteps);
@@ -72,8 +82,8 @@ export function inferChain(sched: Schedule, s: YInferSettings): InferChain {
       const c1 = (beta * Math.sqrt(abPrev)) / (1 - ab);
       const c2 = ((1 - abPrev) * Math.sqrt(alpha)) / (1 - ab);
       const variance = (beta * (1 - abPrev)) / (1 - ab);
-      const sig = Math.exp(0.5 * Math.log(Math.max(variance, 1e-20)));
-      push(tau, i > 0, { c1: f32(c1), c2: f32(c2), sig: f32(sig) });
+      const logvar = f32(Math.log(Math.max(variance, 1e-20)));
+      push(tau, i > 0, { sra: f32(Math.sqrt(1 / ab)), srm1: f32(Math.sqrt(1 / ab - 1)), c1: f32(c1), c2: f32(c2), sig: f32(Math.exp(0.5 * logvar)) });
     });
   } else if (s.codeCompat) {
     for (let t = k - 1; t >= 0; t--) push(t, true, table(t));

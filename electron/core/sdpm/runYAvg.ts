@@ -7,9 +7,10 @@ import type { CallTicker } from './CallTicker';
 import type { SdpmNetwork } from './SdpmNetwork';
 import type { SliceInput } from './SliceInput';
 
+/** m*(clip(y)+1)/2 rounded as float32 arithmetic does it (y is a float32 value, m is 0 or 1). */
 export function toProbability(y: number, m: number): number {
   const c = y < -1 ? -1 : y > 1 ? 1 : y;
-  return m * ((c + 1) / 2);
+  return m * (Math.fround(c + 1) / 2);
 }
 
 export async function runYAvg(slices: readonly SliceInput[], net: SdpmNetwork, ticker: CallTicker): Promise<Float32Array[]> {

@@ -15,6 +15,7 @@ import type { Schedule } from '../bundle/Schedule';
 import type { CallTicker } from './CallTicker';
 import { inferChain } from './inferChain';
 import type { NoiseSource, SliceNoise } from './NoiseSource';
+import { toProbability } from './runYAvg';
 import type { SdpmNetwork } from './SdpmNetwork';
 import type { SliceInput } from './SliceInput';
 
@@ -56,7 +57,7 @@ export async function runYInfer(slices: readonly SliceInput[], net: SdpmNetwork,
       ns.inferEps0(n, z);
       const sab = sched.sab[k] ?? NaN;
       const s1m = sched.s1m[k] ?? NaN;
-      for (let i = 0; i < P; i++) x[i] = (sab * (sl.x0n[i] ?? 0) + s1m * (z[i] ?? 0)) * (sl.m[i] ?? 0);
+      for (let i = 0; i < P; i++) x[i] = (Math.fround(sab * (sl.x0n[i] ?? 0)) + Math.fround(s1m * (z[i] ?? 0))) * (sl.m[i] ?? 0);
       chains.push({ s, n, noise: ns, x, y: new Float32Array(P), eps: new Float32Array(P) });
     }
   });
@@ -82,18 +83,34 @@ export async function runYInfer(slices: readonly SliceInput[], net: SdpmNetwork,
     const m = slices[c.s]?.m as Float32Array;
     if (st.zIndex >= 0) c.noise.inferZ(c.n, st.zIndex, z);
     const { sra, srm1, c1, c2, sig } = st;
+    const dsig = Math.fround(d * sig);
     const noisy = st.zIndex >= 0;
     const { x, y } = c;
-    for (let i = 0; i < P; i++) {
-      const mi = m[i] ?? 0;
-      const ei = e[eOff + i] ?? 0;
-      const xi = x[i] ?? 0;
-      const yi = y[i] ?? 0;
-      const x0h = clip(Math.fround(sra * xi) - Math.fround(srm1 * ei));
-      const y0h = clip(Math.fround(sra * yi) - Math.fround(srm1 * ei));
-      const zi = noisy ? (z[i] ?? 0) : 0;
-      x[i] = (Math.fround(c1 * x0h) + Math.fround(c2 * xi) + Math.fround(sig * zi)) * mi;
-      y[i] = (Math.fround(c1 * y0h) + Math.fround(c2 * yi) + Math.fround(Math.fround(d * sig) * zi)) * mi;
+    const f = Math.fround;
+    // float32 op by op, in the reference's order: ((c1*x0h + c2*x) + sig*z) * m
+    if (noisy) {
+      for (let i = 0; i < P; i++) {
+        const mi = m[i] ?? 0;
+        const ei = e[eOff + i] ?? 0;
+        const xi = x[i] ?? 0;
+        const yi = y[i] ?? 0;
+        const zi = z[i] ?? 0;
+        const x0h = clip(f(f(sra * xi) - f(srm1 * ei)));
+        const y0h = clip(f(f(sra * yi) - f(srm1 * ei)));
+        x[i] = f(f(f(c1 * x0h) + f(c2 * xi)) + f(sig * zi)) * mi;
+        y[i] = f(f(f(c1 * y0h) + f(c2 * yi)) + f(dsig * zi)) * mi;
+      }
+    } else {
+      for (let i = 0; i < P; i++) {
+        const mi = m[i] ?? 0;
+        const ei = e[eOff + i] ?? 0;
+        const xi = x[i] ?? 0;
+        const yi = y[i] ?? 0;
+        const x0h = clip(f(f(sra * xi) - f(srm1 * ei)));
+        const y0h = clip(f(f(sra * yi) - f(srm1 * ei)));
+        x[i] = f(f(c1 * x0h) + f(c2 * xi)) * mi;
+        y[i] = f(f(c1 * y0h) + f(c2 * yi)) * mi;
+      }
     }
   };
 
@@ -120,7 +137,7 @@ export async function runYInfer(slices: readonly SliceInput[], net: SdpmNetwork,
       .filter((c) => c.s === s)
       .map((c) => {
         const o = new Float32Array(P);
-        for (let i = 0; i < P; i++) o[i] = (sl.m[i] ?? 0) * ((clip(c.y[i] ?? 0) + 1) / 2);
+        for (let i = 0; i < P; i++) o[i] = toProbability(c.y[i] ?? 0, sl.m[i] ?? 0);
         return o;
       });
     const p = new Float32Array(P);

@@ -59,8 +59,8 @@ export async function runYSal(slices: readonly SliceInput[], net: SdpmNetwork, s
       const o = b * P;
       for (let i = 0; i < P; i++) {
         const v = toProbability(y0Hat[o + i] ?? 0, m[i] ?? 0);
-        q[i] = (q[i] ?? 0) + it.w * v;
-        if (it.t === 0) r.avgCodeMean[i] = (r.avgCodeMean[i] ?? 0) + v / N;
+        q[i] = (q[i] ?? 0) + Math.fround(it.w * v);
+        if (it.t === 0) r.avgCodeMean[i] = (r.avgCodeMean[i] ?? 0) + v;
       }
     });
     batch.length = 0;
@@ -79,7 +79,7 @@ export async function runYSal(slices: readonly SliceInput[], net: SdpmNetwork, s
         const sab = sched.sab[t] ?? NaN;
         const s1m = sched.s1m[t] ?? NaN;
         const o = batch.length * P;
-        for (let i = 0; i < P; i++) x[o + i] = (sab * (sl.x0n[i] ?? 0) + s1m * (eps[i] ?? 0)) * (sl.m[i] ?? 0);
+        for (let i = 0; i < P; i++) x[o + i] = (Math.fround(sab * (sl.x0n[i] ?? 0)) + Math.fround(s1m * (eps[i] ?? 0))) * (sl.m[i] ?? 0);
         tArr[batch.length] = t;
         batch.push({ s, n, t, w });
         if (batch.length === B) await flush();
@@ -88,18 +88,21 @@ export async function runYSal(slices: readonly SliceInput[], net: SdpmNetwork, s
   }
   await flush();
 
+  // float32 sums in sample order, as the reference: cumsumBug p = (1/N) * sum_j acc_j with acc_j = sum_{n<=j} q_n
   for (const r of results) {
+    for (let i = 0; i < P; i++) r.avgCodeMean[i] = (r.avgCodeMean[i] ?? 0) / N;
     if (settings.cumsumBug) {
-      // sum_j sum_{n<=j} q_n = sum_n (N - n) q_n for 0-based n
-      for (let n = 0; n < N; n++) {
-        const q = r.samples[n] as Float32Array;
-        const c = (N - n) / N;
-        for (let i = 0; i < P; i++) r.p[i] = (r.p[i] ?? 0) + c * (q[i] ?? 0);
+      const acc = new Float32Array(P);
+      for (const q of r.samples) {
+        for (let i = 0; i < P; i++) {
+          acc[i] = (acc[i] ?? 0) + (q[i] ?? 0);
+          r.p[i] = (r.p[i] ?? 0) + (acc[i] ?? 0);
+        }
       }
     } else {
       for (const q of r.samples) for (let i = 0; i < P; i++) r.p[i] = (r.p[i] ?? 0) + (q[i] ?? 0);
-      for (let i = 0; i < P; i++) r.p[i] = (r.p[i] ?? 0) / N;
     }
+    for (let i = 0; i < P; i++) r.p[i] = (r.p[i] ?? 0) / N;
   }
   return results;
 }

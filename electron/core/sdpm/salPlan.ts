@@ -16,7 +16,7 @@ export interface SalPlan {
 export function salPlan(s: YSalSettings): SalPlan {
   const ts: number[] = [];
   for (let t = 0; t < s.window; t += s.tStride) ts.push(t);
-  const psi = ts.map((t) => (s.weighting === 'paper' ? (s.window === 1 ? 1 : 1 - Math.pow(t / (s.window - 1), s.nu)) : s.window - 1 - t));
+  const psi = ts.map((t) => (s.window === 1 ? 1 : s.weighting === 'paper' ? 1 - Math.pow(t / (s.window - 1), s.nu) : s.window - 1 - t));
   const sum = psi.reduce((a, b) => a + b, 0);
   if (!(sum > 0)) throw new SdpmError('INVALID_ARGUMENT', `y_sal weights sum to ${sum} (window ${s.window}, tStride ${s.tStride}): use a window of at least 2`);
   return { timesteps: Int32Array.from(ts), weights: Float32Array.from(psi.map((p) => p / sum)) };

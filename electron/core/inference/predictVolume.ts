@@ -1,0 +1,220 @@
+/**
+ * SDPM on a whole CT volume: preprocess every axial slice to the model grid, skip slices with no tissue
+ * (m all zero; recorded), run y_avg over all slices first (fast; streamed as a partial result), then the
+ * sampled modes slice-stack by slice-stack (memory bounded by the stack, not the study), map every map back to
+ * the study grid (the loader's Volume grid), accumulate the sampling uncertainty, and finish with lesions,
+ * volumes and intervals.
+ *
+ * Cancellation is checked before every network call (SdpmError CANCELLED); progress is reported after every
+ * call in network images (done / total) with an ETA from the running rate.
+ */
+import type { Bundle } from '../bundle/Bundle';
+import type { Volume } from '../dicom/Volume';
+import { SdpmError } from '../errors';
+import type { Logger } from '../logger';
+import type { CallTicker } from '../sdpm/CallTicker';
+import { finishMode, type ModeMaps } from '../sdpm/combineModes';
+import { inferChain } from '../sdpm/inferChain';
+import { type NoiseSource, SeededNoise } from '../sdpm/NoiseSource';
+import type { ResolvedSettings } from '../sdpm/resolveSettings';
+import { runYAvg } from '../sdpm/runYAvg';
+import { salPlan } from '../sdpm/salPlan';
+import { callsPerSlice, modesNeeded, sampleSlices, type SdpmMode, type SliceModes } from '../sdpm/sampleSlices';
+import type { SdpmNetwork } from '../sdpm/SdpmNetwork';
+import type { SliceInput } from '../sdpm/SliceInput';
+import { UncertaintyAccumulator } from '../sdpm/uncertaintyAccumulator';
+import { summarizeUncertainty, type UncertaintySummary } from '../sdpm/uncertaintySummary';
+import { measureLesions, type Lesion } from '../volumetry/measureLesions';
+import { gridVoxelVolumeMm3 } from '../volumetry/maskVolume';
+import { preprocessSlice, ToStudySlice } from './sliceResampling';
+import { studyMask } from './studyMask';
+
+export interface PredictProgress {
+  phase: 'avg' | 'sampling' | 'finishing';
+  doneImages: number;
+  totalImages: number;
+  slicesDone: number;
+  slicesTotal: number;
+  elapsedMs: number;
+  /** null until a rate is known */
+  etaMs: number | null;
+}
+
+export interface PartialPrediction {
+  mode: 'avg';
+  dimensions: readonly [number, number, number];
+  probability: Float32Array;
+  mask: Uint8Array;
+  totalVolumeMl: number;
+}
+
+export interface PredictOptions {
+  mode: SdpmMode;
+  resolved: ResolvedSettings;
+  seed: number;
+  /** default: SeededNoise(seed) */
+  noise?: NoiseSource;
+  /** images per network call */
+  batchSize: number;
+  /** slices sampled together (bounds memory) */
+  stackSize: number;
+  log: Logger;
+  isCancelled?: () => boolean;
+  onProgress?: (p: PredictProgress) => void;
+  onPartial?: (p: PartialPrediction) => void;
+}
+
+export interface VolumePrediction {
+  dimensions: readonly [number, number, number];
+  /** final probability on the study grid (mode p; y_all union: pixelwise max of the three modes) */
+  probability: Float32Array;
+  mask: Uint8Array;
+  uncertainty: { entropyBits: Float32Array; std: Float32Array; agreement: Float32Array; meanP: Float32Array; summary: UncertaintySummary } | null;
+  /** why there is no uncertainty (y_avg only) */
+  uncertaintyNote: string | null;
+  lesions: Lesion[];
+  totalVolumeMl: number;
+  voxelVolumeMl: number;
+  skippedSlices: number[];
+  networkImages: number;
+  timingsMs: { preprocess: number; avg: number; sampling: number; finishing: number; total: number };
+}
+
+export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNetwork, o: PredictOptions): Promise<VolumePrediction> {
+  const t0 = performance.now();
+  const [nx, ny, nz] = volume.dimensions;
+  const S = bundle.preprocessing.imageSize;
+  if (net.imageSize !== S) throw new SdpmError('BUNDLE_INVALID', `network input is ${net.imageSize}² but preprocessing.json says ${S}`);
+  const settings = o.resolved.settings;
+  const threshold = settings.threshold;
+  const noise = o.noise ?? new SeededNoise(o.seed);
+  const need = modesNeeded(o.mode, settings);
+  const plan = need.sal ? salPlan(settings.ySal) : null;
+  const chain = need.infer ? inferChain(bundle.schedule, settings.yInfer) : null;
+  const usedSalT = plan === null ? 0 : Array.from(plan.timesteps).filter((t, i) => t === 0 || (plan.weights[i] ?? 0) !== 0).length;
+  const perSlice = callsPerSlice(o.mode, settings, usedSalT, chain?.callsPerSample ?? 0);
+
+  // preprocess
+  const slices: SliceInput[] = [];
+  const skippedSlices: number[] = [];
+  for (let k = 0; k < nz; k++) {
+    const r = preprocessSlice(volume.voxels, nx, ny, k, bundle.preprocessing);
+    if (r.tissue) slices.push({ sliceIndex: k, x0n: r.x0n, m: r.m });
+    else skippedSlices.push(k);
+  }
+  if (skippedSlices.length > 0) o.log.info('slices without tissue skipped', { count: skippedSlices.length, slices: skippedSlices });
+  const tPre = performance.now();
+
+  const totalImages = slices.length * perSlice;
+  let doneImages = 0;
+  let slicesDone = 0;
+  let phase: PredictProgress['phase'] = 'avg';
+  const report = (): void => {
+    const elapsedMs = performance.now() - t0;
+    const rate = doneImages > 0 ? (performance.now() - tPre) / doneImages : null;
+    o.onProgress?.({ phase, doneImages, totalImages, slicesDone, slicesTotal: slices.length, elapsedMs, etaMs: rate === null ? null : rate * (totalImages - doneImages) });
+  };
+  const ticker: CallTicker = {
+    batchSize: o.batchSize,
+    beforeCall: () => {
+      if (o.isCancelled?.() === true) throw new SdpmError('CANCELLED', 'inference cancelled');
+    },
+    afterCall: (n) => {
+      doneImages += n;
+      report();
+    },
+  };
+
+  const nvox = nx * ny * nz;
+  const sliceSize = nx * ny;
+  const mapper = new ToStudySlice(S, nx, ny);
+  const nearest = mapper.nearestModelIndex();
+  const gateFor = (m: ModeMaps) => (settings.despeckle.enabled ? { modelMask: m.mask, S, nearest } : null);
+  const pStudy = new Float32Array(sliceSize);
+  const voxelVolumeMl = gridVoxelVolumeMm3(volume) / 1000;
+
+  // y_avg first (paper variant: one clean call per slice)
+  const avgP = new Map<number, Float32Array>();
+  if (need.avg && settings.yAvg.variant === 'single') {
+    const ps = await runYAvg(slices, net, ticker);
+    slices.forEach((s, i) => avgP.set(s.sliceIndex, ps[i] as Float32Array));
+    if (o.onPartial !== undefined && o.mode !== 'avg') {
+      const probability = new Float32Array(nvox);
+      const mask = new Uint8Array(nvox);
+      for (const s of slices) {
+        const m = finishMode(avgP.get(s.sliceIndex) as Float32Array, S, settings);
+        mapper.map(m.p, pStudy);
+        probability.set(pStudy, s.sliceIndex * sliceSize);
+        mask.set(studyMask(pStudy, threshold, gateFor(m)), s.sliceIndex * sliceSize);
+      }
+      let count = 0;
+      for (let i = 0; i < nvox; i++) count += mask[i] ?? 0;
+      o.onPartial({ mode: 'avg', dimensions: [nx, ny, nz], probability, mask, totalVolumeMl: count * voxelVolumeMl });
+    }
+  }
+  const tAvg = performance.now();
+
+  // sampled modes, stack by stack
+  phase = 'sampling';
+  const probability = new Float32Array(nvox);
+  const mask = new Uint8Array(nvox);
+  const nSamples = (o.mode === 'sal' || o.mode === 'all' ? settings.ySal.nSamples : 0) + (o.mode === 'infer' || o.mode === 'all' ? settings.yInfer.nSamples : 0);
+  const acc = nSamples > 0 ? new UncertaintyAccumulator(nx, ny, nz, nSamples, threshold) : null;
+  const stack = Math.max(1, o.stackSize);
+  for (let start = 0; start < slices.length; start += stack) {
+    const part = slices.slice(start, start + stack);
+    const res: SliceModes[] = await sampleSlices(part, net, bundle.schedule, settings, o.mode, noise, ticker, { avgP: part.map((s) => avgP.get(s.sliceIndex) ?? new Float32Array(0)) });
+    for (const r of res) {
+      const off = r.sliceIndex * sliceSize;
+      const final = o.mode === 'all' ? r.all : r[o.mode];
+      if (final === undefined) throw new SdpmError('INTERNAL', `mode ${o.mode} produced no map for slice ${r.sliceIndex}`);
+      let m: Uint8Array;
+      if (o.mode === 'all' && settings.yAll === 'union') {
+        m = new Uint8Array(sliceSize);
+        const pMax = new Float32Array(sliceSize);
+        for (const mm of [r.avg, r.sal, r.infer]) {
+          if (mm === undefined) continue;
+          mapper.map(mm.p, pStudy);
+          const sm = studyMask(pStudy, threshold, gateFor(mm));
+          for (let i = 0; i < sliceSize; i++) {
+            m[i] = (m[i] ?? 0) | (sm[i] ?? 0);
+            pMax[i] = Math.max(pMax[i] ?? 0, pStudy[i] ?? 0);
+          }
+        }
+        probability.set(pMax, off);
+      } else {
+        mapper.map(final.p, pStudy);
+        probability.set(pStudy, off);
+        m = studyMask(pStudy, threshold, gateFor(final));
+      }
+      mask.set(m, off);
+      if (acc !== null) acc.addSlice(r.sliceIndex, [...(o.mode === 'infer' ? [] : r.salSamples), ...(o.mode === 'sal' ? [] : r.inferSamples)], mapper);
+      slicesDone++;
+    }
+    report();
+  }
+  const tSample = performance.now();
+
+  phase = 'finishing';
+  const lm = measureLesions(mask, volume, { hu: volume.voxels });
+  let uncertainty: VolumePrediction['uncertainty'] = null;
+  if (acc !== null) {
+    const summary = summarizeUncertainty(acc, mask, lm.labels, lm.lesions.length, volume.dimensions, voxelVolumeMl);
+    uncertainty = { entropyBits: acc.entropyBits, std: acc.std, agreement: acc.agreement(mask), meanP: acc.meanP, summary };
+  }
+  const tEnd = performance.now();
+  report();
+  return {
+    dimensions: [nx, ny, nz],
+    probability,
+    mask,
+    uncertainty,
+    uncertaintyNote: acc === null ? 'y_avg is a single deterministic network call: it has no samples, so no sampling uncertainty' : null,
+    lesions: lm.lesions,
+    totalVolumeMl: lm.totalVolumeMl,
+    voxelVolumeMl,
+    skippedSlices,
+    networkImages: doneImages,
+    timingsMs: { preprocess: tPre - t0, avg: tAvg - tPre, sampling: tSample - tAvg, finishing: tEnd - tSample, total: tEnd - t0 },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The engine's one entry point for a whole study (used by the worker and the CLI): load and verify the bundle,
+ * load the study, start the onnxruntime sessions on the chosen execution provider, resolve the sampler settings
+ * (profile for that provider unless a preset/profile was asked for), warm up, predict, and build the report.
+ * Runs where blocking is allowed (worker thread, CLI), never on a UI thread.
+ */
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { loadBundle } from '../bundle/loadBundle';
+import { resolveDefaultBundle } from '../bundle/resolveDefaultBundle';
+import type { Volume } from '../dicom/Volume';
+import type { Logger } from '../logger';
+import { resolveSettings } from '../sdpm/resolveSettings';
+import { createSessions } from './createSessions';
+import { DEFAULT_BATCH_SIZE, DEFAULT_STACK_SIZE, type InferenceRequest } from './InferenceRequest';
+import type { InferenceReport, ReportLesion } from './InferenceReport';
+import { checkLesionRules, lesionType } from './lesionType';
+import { loadStudyInput } from './loadStudyInput';
+import { OrtNetwork } from './OrtNetwork';
+import { predictVolume, type PartialPrediction, type PredictProgress, type VolumePrediction } from './predictVolume';
+
+export interface InferenceCallbacks {
+  log: Logger;
+  isCancelled?: () => boolean;
+  onProgress?: (p: PredictProgress) => void;
+  onPartial?: (p: PartialPrediction) => void;
+}
+
+export interface InferenceOutcome {
+  report: InferenceReport;
+  prediction: VolumePrediction;
+  volume: Volume;
+}
+
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+export async function runInference(req: InferenceRequest, cb: InferenceCallbacks): Promise<InferenceOutcome> {
+  const t0 = performance.now();
+  const bundle = loadBundle(req.bundleDir ?? resolveDefaultBundle());
+  checkLesionRules(bundle.labels.lesionTypes);
+  cb.log.info('bundle loaded', { name: bundle.name, version: bundle.version, sha256SumsSha256: bundle.sumsSha256 });
+  const tBundle = performance.now();
+  const volume = req.input.kind === 'path' ? await loadStudyInput(req.input.path) : req.input.volume;
+  const inputLabel = req.input.kind === 'path' ? req.input.path : req.input.label;
+  const tLoad = performance.now();
+  const sessions = await createSessions({ net: bundle.netPath, eps: bundle.epsPath }, { provider: req.provider, allowFallback: req.allowFallback ?? false, ...(req.intraOpThreads !== undefined ? { intraOpThreads: req.intraOpThreads } : {}) }, cb.log, availableParallelism());
+  const profile = req.preset === undefined && req.profile === undefined ? bundle.sampler.defaultProfile[sessions.provider] : req.profile;
+  const resolved = resolveSettings(bundle.sampler, { ...(profile !== undefined ? { profile } : {}), ...(req.preset !== undefined ? { preset: req.preset } : {}), ...(req.overrides !== undefined ? { overrides: req.overrides } : {}) });
+  cb.log.info('sampler settings', { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed });
+  const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH_SIZE);
+  const stackSize = Math.max(1, req.stackSize ?? DEFAULT_STACK_SIZE);
+  const S = bundle.preprocessing.imageSize;
+  const net = new OrtNetwork(sessions.net, sessions.eps, S, batchSize);
+  try {
+    // warm-up: the first call at each batch shape is slower (allocations, kernel selection)
+    const xw = new Float32Array(batchSize * S * S).fill(-1);
+    const tw = new Int32Array(batchSize);
+    await net.runFull(xw, tw, batchSize);
+    await net.runEps(xw, tw, batchSize);
+    const tWarm = performance.now();
+    const prediction = await predictVolume(volume, bundle, net, {
+      mode: req.mode,
+      resolved,
+      seed: req.seed,
+      batchSize,
+      stackSize,
+      log: cb.log,
+      ...(cb.isCancelled !== undefined ? { isCancelled: cb.isCancelled } : {}),
+      ...(cb.onProgress !== undefined ? { onProgress: cb.onProgress } : {}),
+      ...(cb.onPartial !== undefined ? { onPartial: cb.onPartial } : {}),
+    });
+    const u = prediction.uncertainty;
+    const byLabel = new Map(u?.summary.lesions.map((l) => [l.label, l]) ?? []);
+    const lesions: ReportLesion[] = prediction.lesions.map((l) => {
+      const lu = byLabel.get(l.label);
+      return {
+        label: l.label,
+        volumeMl: l.volumeMl,
+        intervalMl: lu === undefined ? null : [lu.interval.p5Ml, lu.interval.p95Ml],
+        sampleMeanMl: lu?.interval.meanMl ?? null,
+        doubtMl: lu?.doubtMl ?? null,
+        meanEntropyBits: lu?.meanEntropyBits ?? null,
+        uncertaintyRank: lu?.rank ?? null,
+        sharesIntervalWith: lu?.sharesRegionWith ?? [],
+        meanHu: l.meanHu,
+        type: lesionType(l.meanHu, bundle.labels.lesionTypes),
+        abc2Ml: l.abc2.volumeMl,
+        sliceRange: l.sliceRange,
+        centroidLps: l.centroidLps,
+      };
+    });
+    const report: InferenceReport = {
+      formatVersion: 1,
+      study: { input: inputLabel, dimensions: volume.dimensions, spacingMm: volume.spacingMm, seriesInstanceUid: volume.identity.seriesInstanceUid, studyInstanceUid: volume.identity.studyInstanceUid, loaderNotes: volume.corrections.notes },
+      mode: req.mode,
+      totalVolumeMl: prediction.totalVolumeMl,
+      intervalMl: u === null ? null : [u.summary.total.p5Ml, u.summary.total.p95Ml],
+      sampleMeanVolumeMl: u?.summary.total.meanMl ?? null,
+      nUncertaintySamples: u?.summary.nSamples ?? 0,
+      uncertaintyNote: prediction.uncertaintyNote,
+      lesions,
+      slicesToReview: (u?.summary.slices ?? []).slice(0, 10).map((s) => ({ k: s.k, doubtMl: s.doubtMl })),
+      settings: { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed, parameters: resolved.settings, batchSize, stackSize },
+      bundle: { name: bundle.name, version: bundle.version, sha256SumsSha256: bundle.sumsSha256, dir: bundle.dir },
+      seed: req.seed,
+      provider: { requested: req.provider, used: sessions.provider, reason: sessions.providerReason, intraOpThreads: sessions.intraOpThreads },
+      skippedSlices: prediction.skippedSlices,
+      networkImages: prediction.networkImages,
+      timingsMs: { bundle: tBundle - t0, loadStudy: tLoad - tBundle, sessionsAndWarmup: tWarm - tLoad, ...prediction.timingsMs, total: performance.now() - t0 },
+      peakRssMb: peakRssMb(),
+      engine: { onnxruntime: ort.env.versions.common ?? 'unknown', node: process.versions.node },
+    };
+    return { report, prediction, volume };
+  } finally {
+    await net.dispose();
+  }
+}

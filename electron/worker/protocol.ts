@@ -1,0 +1,81 @@
+/**
+ * The inference worker's message protocol (worker_threads here; the Electron app wraps the same messages in a
+ * utilityProcess). One job at a time per worker. Typed arrays in results are transferred, not copied.
+ *
+ * host → worker: start, cancel
+ * worker → host: progress, partial-result (y_avg first), result, error, log
+ *
+ * Cancellation: `start` carries a SharedArrayBuffer flag that the host sets (Atomics) in addition to sending
+ * `cancel`; the engine checks it before every network call, so a cancel takes effect within one call even
+ * though onnxruntime's run blocks the worker's event loop.
+ */
+import type { ErrorPayload } from '../core/errors';
+import type { InferenceRequest } from '../core/inference/InferenceRequest';
+import type { InferenceReport } from '../core/inference/InferenceReport';
+import type { PredictProgress } from '../core/inference/predictVolume';
+import type { LogLevel } from '../core/logger';
+
+export interface StartMessage {
+  type: 'start';
+  jobId: string;
+  request: InferenceRequest;
+  /** Int32Array(1) view target; non-zero = cancelled */
+  cancelFlag: SharedArrayBuffer;
+}
+export interface CancelMessage {
+  type: 'cancel';
+  jobId: string;
+}
+export type HostToWorker = StartMessage | CancelMessage;
+
+export interface ProgressMessage {
+  type: 'progress';
+  jobId: string;
+  progress: PredictProgress;
+}
+export interface PartialResultMessage {
+  type: 'partial-result';
+  jobId: string;
+  mode: 'avg';
+  dimensions: readonly [number, number, number];
+  probability: Float32Array;
+  mask: Uint8Array;
+  totalVolumeMl: number;
+}
+export interface ResultMessage {
+  type: 'result';
+  jobId: string;
+  report: InferenceReport;
+  /** study grid, Volume voxel order */
+  probability: Float32Array;
+  mask: Uint8Array;
+  /** binary entropy of the samples' mean (bits), null without samples */
+  uncertainty: Float32Array | null;
+  std: Float32Array | null;
+  agreement: Float32Array | null;
+  /** geometry of the study grid the maps are on */
+  geometry: { dimensions: readonly [number, number, number]; spacingMm: readonly [number, number, number]; originLps: readonly [number, number, number]; directionLps: readonly number[] };
+}
+export interface ErrorMessage {
+  type: 'error';
+  jobId: string;
+  error: ErrorPayload;
+}
+export interface LogMessage {
+  type: 'log';
+  jobId: string;
+  level: LogLevel;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+export type WorkerToHost = ProgressMessage | PartialResultMessage | ResultMessage | ErrorMessage | LogMessage;
+
+const TYPES = new Set(['progress', 'partial-result', 'result', 'error', 'log']);
+
+/** Checks the shape of a message from the worker (the host never trusts a message blindly). */
+export function parseWorkerMessage(m: unknown): WorkerToHost | null {
+  if (typeof m !== 'object' || m === null) return null;
+  const r = m as Record<string, unknown>;
+  if (typeof r.type !== 'string' || !TYPES.has(r.type) || typeof r.jobId !== 'string') return null;
+  return m as WorkerToHost;
+}
