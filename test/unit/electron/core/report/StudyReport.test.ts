@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildStudyReport, studyReportJson } from '../../../../../electron/core/report/StudyReport';
+import { studyReportCsv, STUDY_REPORT_CSV_HEADER } from '../../../../../electron/core/report/studyReportCsv';
+import { studyReportHtml } from '../../../../../electron/core/report/studyReportHtml';
+import { keyImages } from '../../../../../electron/core/report/keyImages';
+import { writeFloatMap } from '../../../../../electron/core/report/writeFloatMap';
+import { readNifti } from '../../../../../electron/core/dicom/niftiRead';
+import { measureLesions } from '../../../../../electron/core/volumetry/measureLesions';
+import { compareVolumes } from '../../../../../electron/core/volumetry/compareVolumes';
+import { syntheticVolume } from '../seg/syntheticVolume';
+
+const vol = syntheticVolume(16, 12, 6);
+vol.identity.studyDescription = 'CT <script>alert(1)</script> & "head"';
+const mask = new Uint8Array(16 * 12 * 6);
+for (let k = 1; k < 4; k++) for (let j = 2; j < 6; j++) for (let i = 2; i < 7; i++) mask[i + 16 * (j + 12 * k)] = 1; // 60 voxels
+mask[14 + 16 * (10 + 12 * 5)] = 1; // 1 voxel
+const m = measureLesions(mask, vol, { hu: vol.voxels });
+const input = {
+  identity: vol.identity,
+  corrections: vol.corrections,
+  lesionKind: 'hemorrhage' as const,
+  measurements: m,
+  uncertainty: { nSamples: 4, total: { meanMl: 0.046, p5Ml: 0.04, p95Ml: 0.05, samplesMl: [0.04, 0.045, 0.047, 0.05] }, lesions: [{ label: 1, interval: { meanMl: 0.045, p5Ml: 0.039, p95Ml: 0.049, samplesMl: [] }, doubtMl: 0.003, rank: 1 }] },
+  comparison: compareVolumes(0.03, 0.046),
+  seg: { sopInstanceUid: '2.25.1', seriesInstanceUid: '2.25.2' },
+  provenance: { bundle: { name: 'sdpm-ich', version: '1.0.0' }, seed: 42, settings: { mode: 'y_sal', nSamples: 4 }, reader: 'Doe^Jane', softwareVersion: '0.1.0', timestamps: { reportedAt: '2026-01-01T00:00:00Z' } },
+};
+
+test('report JSON carries volumes, the per-lesion table with ABC/2 and intervals, comparison and provenance', () => {
+  const r = buildStudyReport(input);
+  const voxMl = (0.5 * 0.6 * 2.5) / 1000;
+  assert.equal(r.lesionCount, 2);
+  assert.ok(Math.abs(r.totalVolumeMl - 61 * voxMl) < 1e-12);
+  assert.ok(Math.abs((r.lesions[0]?.volumeMl ?? 0) - 60 * voxMl) < 1e-12);
+  assert.deepEqual(r.lesions[0]?.intervalMl, { p5: 0.039, p95: 0.049, mean: 0.045 });
+  assert.equal(r.lesions[1]?.intervalMl, null);
+  assert.equal(r.lesions[0]?.sliceRange[0], 1);
+  assert.ok((r.lesions[0]?.abc2Ml ?? 0) > 0);
+  assert.equal(r.comparison?.expansion, true);
+  assert.equal(r.provenance.seed, 42);
+  const back = JSON.parse(studyReportJson(r)) as { schemaVersion: number; totalIntervalMl: { nSamples: number } };
+  assert.equal(back.schemaVersion, 1);
+  assert.equal(back.totalIntervalMl.nSamples, 4);
+});
+
+test('report CSV: one row per lesion plus TOTAL, header fixed, quoting per RFC 4180', () => {
+  const csv = studyReportCsv(buildStudyReport({ ...input, provenance: { ...input.provenance, reader: 'Doe, "JJ"' } }));
+  const lines = csv.trim().split('\n');
+  assert.equal(lines[0], STUDY_REPORT_CSV_HEADER.join(','));
+  assert.equal(lines.length, 4);
+  assert.match(lines[3] ?? '', /,TOTAL,/);
+  assert.match(lines[1] ?? '', /"Doe, ""JJ"""/);
+});
+
+test('HTML report is self-contained (no external resources), escapes DICOM text, embeds decodable key images', () => {
+  const r = buildStudyReport(input);
+  const unc = new Float32Array(mask.length);
+  for (let i = 0; i < unc.length; i++) unc[i] = mask[i] === 1 ? 0.2 : 0;
+  const imgs = keyImages(vol, mask, m, { uncertainty: unc, uncertaintyLabel: 'sample variance' });
+  assert.equal(imgs.length, 4, 'contour + heat map for each of the two lesions');
+  const html = studyReportHtml(r, imgs);
+  assert.ok(!html.includes('<script>'), 'study description escaped');
+  assert.ok(html.includes('&lt;script&gt;'));
+  assert.ok(!/(src|href)="(?!data:)/.test(html), 'only data: URIs');
+  assert.equal((html.match(/data:image\/png;base64,/g) ?? []).length, 4);
+  const png = Buffer.from(/base64,([^"]+)"/.exec(html)?.[1] ?? '', 'base64');
+  assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]);
+  assert.match(html, /Expansion/);
+});
+
+test('probability / uncertainty maps are written as float32 NIfTI on the volume grid and read back exactly', async () => {
+  const values = Float32Array.from({ length: mask.length }, (_, i) => (i % 17) / 16.5);
+  const file = join(mkdtempSync(join(tmpdir(), 'sdpm-map-')), 'prob.nii.gz');
+  await writeFloatMap(file, vol, values, 'SDPM lesion probability');
+  const back = await readNifti(file);
+  assert.deepEqual(back.dimensions, vol.dimensions);
+  assert.ok(back.voxels instanceof Float32Array);
+  assert.deepEqual([...back.voxels], [...values]);
+  await assert.rejects(writeFloatMap(file, vol, new Float32Array(3), 'x'), { code: 'GEOMETRY_MISMATCH' });
+});
