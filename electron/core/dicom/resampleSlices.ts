@@ -9,7 +9,35 @@ import type { GridPlan } from './planVolumeGrid';
 
 export type HuSlice = Int16Array | Float32Array;
 
-/** Adds weight * (bilinear sample of `src` at (i + di, j + dj) for i = 0..nx-1) into out[outOffset + i]. */
+interface EdgeGeometry {
+  src: HuSlice;
+  rows: number;
+  columns: number;
+  r0: number;
+  r1: number;
+  fx: number;
+  fy: number;
+  cShift: number;
+  paddingHu: number;
+}
+
+function pixelOrPadding(g: EdgeGeometry, r: number, c: number): number {
+  return r >= 0 && r < g.rows && c >= 0 && c < g.columns ? (g.src[r * g.columns + c] as number) : g.paddingHu;
+}
+
+/** Bilinear sample with padding outside the slice (edges of a row only). */
+function sampleEdge(g: EdgeGeometry, i: number): number {
+  const c0 = i + g.cShift;
+  const a0 = pixelOrPadding(g, g.r0, c0);
+  const d0 = g.fy === 0 ? a0 : pixelOrPadding(g, g.r1, c0);
+  if (g.fx === 0) return a0 + (d0 - a0) * g.fy;
+  const a1 = pixelOrPadding(g, g.r0, c0 + 1);
+  const d1 = g.fy === 0 ? a1 : pixelOrPadding(g, g.r1, c0 + 1);
+  const top = a0 + (a1 - a0) * g.fx;
+  return top + (d0 + (d1 - d0) * g.fx - top) * g.fy;
+}
+
+/** Adds weight * (bilinear sample of `src` at (i + x0, y) for i = 0..nx-1) into out[outOffset + i]. */
 function accumulateRow(
   out: Float32Array,
   outOffset: number,
@@ -23,48 +51,46 @@ function accumulateRow(
   paddingHu: number,
 ): void {
   if (weight === 0) return;
-  const yf = Math.floor(y);
-  let fy = y - yf;
-  let r0 = yf;
-  let r1 = yf + 1;
-  if (fy < 1e-6) {
+  let r0 = Math.floor(y);
+  let fy = y - r0;
+  if (fy > 1 - 1e-6) {
+    r0 += 1;
     fy = 0;
-    r1 = r0;
-  } else if (fy > 1 - 1e-6) {
-    fy = 0;
-    r0 = r1;
-  }
+  } else if (fy < 1e-6) fy = 0;
+  const r1 = fy === 0 ? r0 : r0 + 1;
+  let cShift = Math.floor(x0);
+  let fx = x0 - cShift;
+  if (fx > 1 - 1e-6) {
+    cShift += 1;
+    fx = 0;
+  } else if (fx < 1e-6) fx = 0;
   const row0Ok = r0 >= 0 && r0 < rows;
   const row1Ok = r1 >= 0 && r1 < rows;
-  const xf = Math.floor(x0);
-  let fx = x0 - xf;
-  let cShift = xf;
-  if (fx > 1 - 1e-6) {
-    fx = 0;
-    cShift = xf + 1;
-  } else if (fx < 1e-6) fx = 0;
   const b0 = r0 * columns;
   const b1 = r1 * columns;
-  for (let i = 0; i < nx; i++) {
-    const c0 = i + cShift;
-    let v: number;
-    if (fx === 0) {
-      const a = row0Ok && c0 >= 0 && c0 < columns ? (src[b0 + c0] ?? paddingHu) : paddingHu;
-      const b = fy === 0 ? a : row1Ok && c0 >= 0 && c0 < columns ? (src[b1 + c0] ?? paddingHu) : paddingHu;
-      v = a + (b - a) * fy;
-    } else {
-      const c1 = c0 + 1;
-      const okC0 = c0 >= 0 && c0 < columns;
-      const okC1 = c1 >= 0 && c1 < columns;
-      const a0 = row0Ok && okC0 ? (src[b0 + c0] ?? paddingHu) : paddingHu;
-      const a1 = row0Ok && okC1 ? (src[b0 + c1] ?? paddingHu) : paddingHu;
-      const d0 = row1Ok && okC0 ? (src[b1 + c0] ?? paddingHu) : paddingHu;
-      const d1 = row1Ok && okC1 ? (src[b1 + c1] ?? paddingHu) : paddingHu;
-      const top = a0 + (a1 - a0) * fx;
-      const bottom = d0 + (d1 - d0) * fx;
-      v = top + (bottom - top) * fy;
+  // Interior: every neighbour inside the slice; the edges (and rows outside the slice) take the slow path.
+  const iLo = row0Ok && row1Ok ? Math.min(nx, Math.max(0, -cShift)) : nx;
+  const iHi = row0Ok && row1Ok ? Math.max(iLo, Math.min(nx, columns - cShift - (fx === 0 ? 0 : 1))) : nx;
+  const g: EdgeGeometry = { src, rows, columns, r0, r1, fx, fy, cShift, paddingHu };
+  for (let i = 0; i < iLo; i++) out[outOffset + i] = (out[outOffset + i] as number) + weight * sampleEdge(g, i);
+  for (let i = iHi; i < nx; i++) out[outOffset + i] = (out[outOffset + i] as number) + weight * sampleEdge(g, i);
+  const s0 = b0 + cShift;
+  const s1 = b1 + cShift;
+  const o = outOffset;
+  if (fx === 0 && fy === 0) {
+    for (let i = iLo; i < iHi; i++) out[o + i] = (out[o + i] as number) + weight * (src[s0 + i] as number);
+  } else if (fx === 0) {
+    const w0 = weight * (1 - fy);
+    const w1 = weight * fy;
+    for (let i = iLo; i < iHi; i++) out[o + i] = (out[o + i] as number) + w0 * (src[s0 + i] as number) + w1 * (src[s1 + i] as number);
+  } else {
+    const w00 = weight * (1 - fx) * (1 - fy);
+    const w01 = weight * fx * (1 - fy);
+    const w10 = weight * (1 - fx) * fy;
+    const w11 = weight * fx * fy;
+    for (let i = iLo; i < iHi; i++) {
+      out[o + i] = (out[o + i] as number) + w00 * (src[s0 + i] as number) + w01 * (src[s0 + i + 1] as number) + w10 * (src[s1 + i] as number) + w11 * (src[s1 + i + 1] as number);
     }
-    out[outOffset + i] = (out[outOffset + i] ?? 0) + weight * v;
   }
 }
 
