@@ -39,6 +39,19 @@ export function maskToSourceSlices(mask: ArrayLike<number>, grid: VolumeGeometry
   const ey = lpsToIjk(grid, [c[0] * dRow, c[1] * dRow, c[2] * dRow]);
   const di: Vec3 = [ex[0] - o[0], ex[1] - o[1], ex[2] - o[2]];
   const dj: Vec3 = [ey[0] - o[0], ey[1] - o[1], ey[2] - o[2]];
+  // usual case: source rows run along the grid's i axis, so j and k are constant along a row
+  const rowAligned = Math.abs(di[1]) < 1e-9 && Math.abs(di[2]) < 1e-9;
+  // grid slices with any voxel: rows that land on an empty slice are skipped
+  const sliceHas = new Uint8Array(nz);
+  for (let k = 0; k < nz; k++) {
+    const off = nx * ny * k;
+    for (let p = 0; p < nx * ny; p++) {
+      if (mask[off + p] !== 0) {
+        sliceHas[k] = 1;
+        break;
+      }
+    }
+  }
   source.slices.forEach((slice, s) => {
     const p0 = lpsToIjk(grid, slice.positionLps);
     const base = s * rows * columns;
@@ -46,6 +59,18 @@ export function maskToSourceSlices(mask: ArrayLike<number>, grid: VolumeGeometry
       const rx = p0[0] + j * dj[0];
       const ry = p0[1] + j * dj[1];
       const rz = p0[2] + j * dj[2];
+      if (rowAligned) {
+        const gj = Math.round(ry);
+        const gk = Math.round(rz);
+        if (gj < 0 || gk < 0 || gj >= ny || gk >= nz || sliceHas[gk] === 0) continue;
+        const rowBase = nx * (gj + ny * gk);
+        const outRow = base + j * columns;
+        for (let i = 0; i < columns; i++) {
+          const gi = Math.round(rx + i * di[0]);
+          if (gi >= 0 && gi < nx && mask[rowBase + gi] !== 0) out[outRow + i] = 1;
+        }
+        continue;
+      }
       for (let i = 0; i < columns; i++) {
         const gi = Math.round(rx + i * di[0]);
         const gj = Math.round(ry + i * di[1]);
