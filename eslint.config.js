@@ -16,6 +16,8 @@ export default tseslint.config(
       'out/**',
       'test-results/**',
       'models/training/**',
+      // personal scratch folders (untracked)
+      '**/.scratch*/**',
       // third-party code vendored verbatim (kept byte-identical to upstream)
       '**/vendor/**',
     ],

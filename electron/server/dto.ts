@@ -8,7 +8,6 @@ type SeriesDto = Response<'study:discover'>['series'][number];
 export function toSeriesDto(s: SeriesSummary): SeriesDto {
   const first = s.slices[0];
   const notes = [...s.problems];
-  if (s.gantryTiltDeg !== null && Math.abs(s.gantryTiltDeg) > 0.01) notes.unshift(`gantry tilt ${s.gantryTiltDeg.toFixed(1)}°: corrected on loading`);
   if (s.splitReason !== null) notes.push(`split from its series: ${s.splitReason}`);
   return {
     seriesId: s.id,

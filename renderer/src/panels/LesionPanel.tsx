@@ -1,0 +1,55 @@
+import type { Response } from '../../../electron/ipc/contract';
+
+type Lesion = Response<'volumetry:measure'>['lesions'][number];
+
+interface Props {
+  totalMl: number | null;
+  lesions: Lesion[];
+  decisions: ReadonlyMap<number, 'accepted' | 'rejected'>;
+  onGo: (lesion: Lesion) => void;
+  onDecide: (lesionId: number, decision: 'accepted' | 'rejected') => void;
+}
+
+export function LesionPanel(p: Props) {
+  return (
+    <section className="panel">
+      <h2>Lesions</h2>
+      <div className="total" data-testid="total-volume">
+        Total {p.totalMl === null ? '—' : `${p.totalMl.toFixed(2)} mL`}
+      </div>
+      <table className="lesions">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>mL</th>
+            <th title="Range of this lesion's volume over the SDPM samples">samples</th>
+            <th title="A×B×C/2 estimate">ABC/2</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {p.lesions.map((l) => (
+            <tr key={l.lesionId} className={p.decisions.get(l.lesionId) ?? ''}>
+              <td>
+                <button type="button" onClick={() => p.onGo(l)} title="Go to this lesion">
+                  {l.lesionId}
+                </button>
+              </td>
+              <td>{l.volumeMl.toFixed(2)}</td>
+              <td>{l.sampleIntervalMl === null ? '—' : `${(l.sampleIntervalMl[0] ?? 0).toFixed(1)}–${(l.sampleIntervalMl[1] ?? 0).toFixed(1)}`}</td>
+              <td>{l.abc2Ml.toFixed(1)}</td>
+              <td>
+                <button type="button" onClick={() => p.onDecide(l.lesionId, 'accepted')} title="Accept">
+                  ✓
+                </button>
+                <button type="button" onClick={() => p.onDecide(l.lesionId, 'rejected')} title="Reject (remove from the mask)">
+                  ✗
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
