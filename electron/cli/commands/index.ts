@@ -1,7 +1,11 @@
 import type { CliCommand } from '../CliCommand';
+import { batch } from './batch';
 import { convert } from './convert';
+import { demo } from './demo';
 import { evaluate } from './evaluate';
+import { exportSeg } from './exportSeg';
 import { info } from './info';
+import { segment } from './segment';
 
 /** Every sub-command, in the order `sdpm --help` lists them. One import and one entry per command. */
-export const commands: readonly CliCommand[] = [info, convert, evaluate];
+export const commands: readonly CliCommand[] = [info, convert, segment, batch, demo, evaluate, exportSeg];

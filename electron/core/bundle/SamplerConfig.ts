@@ -58,6 +58,11 @@ export interface SamplerConfig {
   defaultProfile: { cpu: string; cuda: string };
 }
 
+/** One preset object (same shape as in sampler.json), e.g. from golden/manifest.json settings. */
+export function parseSamplerPreset(value: unknown, file = 'sampler preset'): SamplerPreset {
+  return parsePreset(new JsonReader(file, value));
+}
+
 function parsePreset(r: JsonReader): SamplerPreset {
   const a = r.field('yAvg');
   const s = r.field('ySal');

@@ -1,0 +1,198 @@
+/**
+ * `sdpm segment <study-folder|nifti> --out <dir>`: runs SDPM on one study in a worker thread and writes, on
+ * the study's own grid (the loader's Volume grid): mask.nii.gz, probability.nii.gz, uncertainty.nii.gz
+ * (binary entropy of the samples' mean, bits), uncertainty-std.nii.gz, agreement.nii.gz, and report.json.
+ * Outputs are written to a temporary sibling folder and renamed into place at the end, so a cancelled or
+ * failed run never leaves a folder that looks complete (report.json is the completion marker).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeNifti } from '../../core/dicom/niftiWrite';
+import { SdpmError } from '../../core/errors';
+import type { InferenceRequest } from '../../core/inference/InferenceRequest';
+import type { ProviderChoice } from '../../core/inference/createSessions';
+import type { ParamValue } from '../../core/sdpm/resolveSettings';
+import type { SdpmMode } from '../../core/sdpm/sampleSlices';
+import type { CliCommand, CliContext } from '../CliCommand';
+import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
+import type { ResultMessage } from '../../worker/protocol';
+import { progressPrinter } from './progressPrinter';
+
+export const SEGMENT_OPTIONS_HELP = `  --mode M          avg | sal | infer | all (default all: the union of the three, as in the paper)
+  --samples N       samples for y_sal and y_infer (overrides the preset/profile)
+  --seed S          random seed (default 0); recorded in report.json
+  --provider P      cpu | cuda | auto (default auto: CUDA when available, else CPU)
+  --allow-fallback  with --provider cuda: run on CPU (and say why) when CUDA cannot start
+  --profile NAME    run profile from the bundle's sampler.json (default: the bundle's profile for the provider)
+  --preset NAME     faithful preset instead of a profile: paper | code
+  --set K=V         any sampler parameter, e.g. --set ySal.tStride=5 --set yInfer.nSteps=50 (repeatable)
+  --bundle DIR      model bundle (default: models/bundles/DEFAULT)
+  --batch-size N    images per network call (default 8)
+  --stack N         slices sampled together (default 2; bounds memory)
+  --threads N       onnxruntime intra-op threads (default: all cores)`;
+
+const HELP = `usage: sdpm segment <study-folder|file.nii[.gz]> --out <dir> [options]
+
+Segments acute stroke lesions with SDPM and writes mask/probability/uncertainty NIfTI on the study grid and
+report.json (volumes, 5-95% interval, lesions, settings, bundle checksum, seed, provider, timings).
+${SEGMENT_OPTIONS_HELP}
+`;
+
+export const SEGMENT_PARSE_OPTIONS = {
+  mode: { type: 'string' },
+  samples: { type: 'string' },
+  seed: { type: 'string' },
+  provider: { type: 'string' },
+  'allow-fallback': { type: 'boolean', default: false },
+  profile: { type: 'string' },
+  preset: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  bundle: { type: 'string' },
+  'batch-size': { type: 'string' },
+  stack: { type: 'string' },
+  threads: { type: 'string' },
+} as const;
+
+function posInt(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new SdpmError('INVALID_ARGUMENT', `${flag} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+function parseValue(s: string): ParamValue {
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  if (s === 'null') return null;
+  const n = Number(s);
+  return s.trim() !== '' && Number.isFinite(n) ? n : s;
+}
+
+/** Builds the engine request (without input) from the shared segment options. */
+export function requestFromOptions(v: Record<string, string | boolean | string[] | undefined>): Omit<InferenceRequest, 'input'> {
+  const mode = (v.mode ?? 'all') as string;
+  if (!['avg', 'sal', 'infer', 'all'].includes(mode)) throw new SdpmError('INVALID_ARGUMENT', `--mode must be avg, sal, infer or all (got "${mode}")`);
+  const provider = (v.provider ?? 'auto') as string;
+  if (!['cpu', 'cuda', 'auto'].includes(provider)) throw new SdpmError('INVALID_ARGUMENT', `--provider must be cpu, cuda or auto (got "${provider}")`);
+  const seedS = (v.seed ?? '0') as string;
+  const seed = Number(seedS);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new SdpmError('INVALID_ARGUMENT', `--seed must be an integer in 0..4294967295 (got "${seedS}")`);
+  const overrides: Record<string, ParamValue> = {};
+  for (const kv of (v.set as string[] | undefined) ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new SdpmError('INVALID_ARGUMENT', `--set needs KEY=VALUE (got "${kv}")`);
+    overrides[kv.slice(0, i)] = parseValue(kv.slice(i + 1));
+  }
+  const samples = posInt(v.samples as string | undefined, '--samples');
+  if (samples !== undefined) {
+    overrides['ySal.nSamples'] = samples;
+    overrides['yInfer.nSamples'] = samples;
+  }
+  const batchSize = posInt(v['batch-size'] as string | undefined, '--batch-size');
+  const stackSize = posInt(v.stack as string | undefined, '--stack');
+  const threads = posInt(v.threads as string | undefined, '--threads');
+  return {
+    mode: mode as SdpmMode,
+    provider: provider as ProviderChoice,
+    allowFallback: v['allow-fallback'] === true,
+    seed,
+    ...(v.profile !== undefined ? { profile: v.profile as string } : {}),
+    ...(v.preset !== undefined ? { preset: v.preset as string } : {}),
+    ...(v.bundle !== undefined ? { bundleDir: resolve(v.bundle as string) } : {}),
+    ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(stackSize !== undefined ? { stackSize } : {}),
+    ...(threads !== undefined ? { intraOpThreads: threads } : {}),
+  };
+}
+
+/** Writes a finished result into `outDir` atomically (temp sibling folder, then rename; report.json last). */
+export async function writeResultAtomically(outDir: string, r: ResultMessage): Promise<void> {
+  const out = resolve(outDir);
+  await mkdir(dirname(out), { recursive: true });
+  const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}-${Date.now()}`);
+  await mkdir(tmp, { recursive: true });
+  try {
+    const g = r.geometry;
+    const geom = { dimensions: g.dimensions, spacingMm: g.spacingMm, originLps: g.originLps, directionLps: g.directionLps as unknown as readonly [number, number, number, number, number, number, number, number, number] };
+    await writeNifti(join(tmp, 'mask.nii.gz'), { ...geom, voxels: r.mask }, { description: 'sdpm lesion mask' });
+    await writeNifti(join(tmp, 'probability.nii.gz'), { ...geom, voxels: r.probability }, { description: 'sdpm lesion probability' });
+    if (r.uncertainty !== null) await writeNifti(join(tmp, 'uncertainty.nii.gz'), { ...geom, voxels: r.uncertainty }, { description: 'sdpm entropy of sample mean (bits)' });
+    if (r.std !== null) await writeNifti(join(tmp, 'uncertainty-std.nii.gz'), { ...geom, voxels: r.std }, { description: 'sdpm std of samples' });
+    if (r.agreement !== null) await writeNifti(join(tmp, 'agreement.nii.gz'), { ...geom, voxels: r.agreement }, { description: 'sdpm sample agreement with mask' });
+    await writeFile(join(tmp, 'report.json'), `${JSON.stringify(r.report, null, 2)}\n`);
+    const old = existsSync(out) ? `${tmp}.old` : null;
+    if (old !== null) await rename(out, old);
+    await rename(tmp, out);
+    if (old !== null) await rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err instanceof SdpmError ? err : new SdpmError('IO_ERROR', `cannot write outputs to ${out}: ${err instanceof Error ? err.message : String(err)}`, { path: out, cause: err });
+  }
+}
+
+/** Runs one request in a worker with a stderr progress bar; Ctrl-C cancels (exit 130, nothing written). */
+export async function segmentOne(request: InferenceRequest, outDir: string, ctx: CliContext, host: InferenceWorkerHost = new InferenceWorkerHost()): Promise<ResultMessage> {
+  const bar = progressPrinter(ctx, basename(request.input.kind === 'path' ? request.input.path : request.input.label));
+  const job = host.run(request, {
+    onProgress: (p) => bar.update(p),
+    onLog: (level, message, fields) => ctx.log[level](message, fields),
+    onPartial: (p) => bar.note(`y_avg ready: ${p.totalVolumeMl.toFixed(2)} mL (sampled modes running)`),
+  });
+  const onSigint = (): void => {
+    bar.note('cancelling…');
+    job.cancel();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await job.result;
+    bar.done();
+    await writeResultAtomically(outDir, r);
+    return r;
+  } finally {
+    process.off('SIGINT', onSigint);
+    bar.done();
+  }
+}
+
+export function formatSummary(r: ResultMessage['report']): string {
+  const iv = r.intervalMl === null ? 'no sampling interval (y_avg only)' : `5-95% of samples ${r.intervalMl[0].toFixed(2)}-${r.intervalMl[1].toFixed(2)} mL`;
+  const lines = [`total lesion volume ${r.totalVolumeMl.toFixed(2)} mL (${iv}); ${r.lesions.length} lesion(s); mode ${r.mode}, ${r.settings.profile !== null ? `profile ${r.settings.profile}` : `preset ${r.settings.preset}`}${r.settings.approximation ? ' (approximation of the preset)' : ''}, provider ${r.provider.used}, seed ${r.seed}`];
+  for (const l of r.lesions.slice(0, 10)) {
+    lines.push(`  lesion ${l.label}: ${l.volumeMl.toFixed(2)} mL${l.intervalMl !== null ? ` [${l.intervalMl[0].toFixed(2)}, ${l.intervalMl[1].toFixed(2)}]` : ''}${l.type !== null ? `, ${l.type}` : ''}${l.meanHu !== null ? `, mean ${l.meanHu.toFixed(0)} HU` : ''}, slices ${l.sliceRange[0]}-${l.sliceRange[1]}${l.uncertaintyRank !== null ? `, review rank ${l.uncertaintyRank}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const segment: CliCommand = {
+  name: 'segment',
+  summary: 'segment lesions in one study (DICOM folder or NIfTI) with SDPM; writes NIfTI maps + report.json',
+  async run(argv, ctx) {
+    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...SEGMENT_PARSE_OPTIONS, out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h', default: false } } });
+    if (values.help === true) {
+      ctx.stdout(HELP);
+      return 0;
+    }
+    const study = positionals[0];
+    if (study === undefined || positionals.length > 1) throw new SdpmError('INVALID_ARGUMENT', `sdpm segment needs exactly one study\n${HELP}`);
+    if (values.out === undefined) throw new SdpmError('INVALID_ARGUMENT', `sdpm segment needs --out <dir>\n${HELP}`);
+    const request: InferenceRequest = { input: { kind: 'path', path: resolve(study) }, ...requestFromOptions(values) };
+    const host = new InferenceWorkerHost();
+    try {
+      const r = await segmentOne(request, values.out, ctx, host);
+      ctx.stdout(formatSummary(r.report));
+      ctx.stdout(`outputs: ${resolve(values.out)}\n`);
+      return 0;
+    } catch (err) {
+      if (err instanceof SdpmError && err.code === 'CANCELLED') {
+        ctx.stderr('cancelled: no outputs written\n');
+        return 130;
+      }
+      throw err;
+    } finally {
+      await host.terminate();
+    }
+  },
+};
