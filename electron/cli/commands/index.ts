@@ -4,7 +4,6 @@ import { convert } from './convert';
 import { demo } from './demo';
 import { evaluate } from './evaluate';
 import { exportSeg } from './exportSeg';
-import { exportSeg } from './exportSeg';
 import { info } from './info';
 import { segment } from './segment';
 
