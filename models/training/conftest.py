@@ -1,5 +1,9 @@
-"""Makes the `sdpm` package importable when pytest runs from the repository root."""
+"""pytest root for models/training: makes `sdpm` importable and keeps torch to the machine's cores."""
+import os
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import torch  # noqa: E402
+
+torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))

@@ -1,0 +1,247 @@
+"""Write a model bundle (models/BUNDLE-FORMAT.md): ONNX graphs, JSON configs, model card, golden vectors,
+SHA256SUMS.
+
+CLI: cd models/training && python3 -m sdpm.bundle --checkpoint work/runs/NAME/checkpoints/latest.pt \
+        --out ../bundles/NAME --name NAME [--metrics metrics.json] [--parity]
+The EMA weights of the checkpoint are exported.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import torch
+
+from .diffusion import Schedule, make_schedule
+from .export import export_graphs, parity
+from .net.unet2 import Unet2, count_parameters
+from .net.wrapper import SdpmNet
+from .presets import PRESETS
+from .sampler import CODE_PRESET, PAPER_PRESET
+
+CPU_FAST_OVERRIDES: Dict[str, Any] = {
+    "ySal": {"nSamples": 4, "tStride": 16},
+    "yInfer": {"nSamples": 4, "nSteps": 10},
+}
+
+ASSUMPTIONS: List[str] = [
+    "HU window 0-80 HU (brain window) -> [0,1]; the authors windowed offline and did not document it.",
+    "Image size S and in-plane geometry (pad to square, area/bilinear resize): not given by the paper or code.",
+    "Mask m = x0n > -1 (code rule), not a brain mask.",
+    "T = 500 (paper), sigmoid schedule start -3, end 3, tau 1, clip 0.999 (code).",
+    "d_i = 1.0 (code; the paper's value is not given).",
+    "nu = 1 in the paper preset's psi_t (the paper asks nu > 1 but never gives a value; the code is linear).",
+    "y_all = union of the three despeckled binary masks (paper); 'mean' offered as a switch.",
+    "y_sal accumulator reset per sample in the paper preset; the code preset reproduces the cumulative-sum bug.",
+    "y_infer start index k = T/2 - 1 = 249 (0-based) in the paper preset; off-by-one of the code fixed.",
+    "EMA as ema_pytorch defaults used by the authors (decay 0.995, every 10 steps, warm-up after step 100).",
+    "Training iterations: not given by the paper; see training.steps.",
+]
+
+
+def sampler_json() -> Dict[str, Any]:
+    return {
+        "formatVersion": 1,
+        "presets": {"paper": PAPER_PRESET, "code": CODE_PRESET},
+        "profiles": {
+            "cpu-fast": {
+                "basePreset": "paper", "overrides": CPU_FAST_OVERRIDES, "approximation": True,
+                "notes": ("2-core CPU profile: y_sal with N = 4 samples on every 16th timestep of the paper window "
+                          "(16 of 251 t, weights renormalised), y_infer with N = 4 samples and 10 strided ancestral "
+                          "steps from k = 249; y_avg exact. About 105 network calls per slice instead of ~37,600. "
+                          "Approximates the paper preset; agreement must be measured (Dice, volume difference)."),
+            },
+            "cuda": {"basePreset": "paper", "overrides": {}, "approximation": False},
+        },
+        "defaultProfile": {"cpu": "cpu-fast", "cuda": "cuda"},
+    }
+
+
+def labels_json() -> Dict[str, Any]:
+    def code(v: str, s: str, meaning: str) -> Dict[str, str]:
+        return {"codeValue": v, "codingSchemeDesignator": s, "codeMeaning": meaning}
+
+    category = code("49755003", "SCT", "Morphologically Abnormal Structure")
+    brain = code("12738006", "SCT", "Brain")
+    return {
+        "formatVersion": 1,
+        "outputs": [{"channel": 0, "labelValue": 1, "name": "Acute stroke lesion",
+                     "description": "Binary lesion mask (hemorrhage or infarct) on non-contrast head CT",
+                     "category": category, "type": code("52988006", "SCT", "Lesion"), "anatomicRegion": brain,
+                     "recommendedDisplayRgb": [255, 200, 0]}],
+        "lesionTypes": [
+            {"name": "Intracranial hemorrhage", "rule": "meanHu >= 45", "category": category,
+             "type": code("1386000", "SCT", "Intracranial hemorrhage"), "anatomicRegion": brain,
+             "recommendedDisplayRgb": [230, 40, 40]},
+            {"name": "Cerebral infarction", "rule": "meanHu < 45", "category": category,
+             "type": code("432504007", "SCT", "Cerebral infarction"), "anatomicRegion": brain,
+             "recommendedDisplayRgb": [40, 140, 255]},
+        ],
+    }
+
+
+def preprocessing_json(image_size: int) -> Dict[str, Any]:
+    try:
+        from .preprocessing import PreprocessingConfig
+
+        return PreprocessingConfig(image_size=image_size).to_json()
+    except ImportError:  # documented default
+        return {"formatVersion": 1, "imageSize": image_size, "huWindow": {"lowerHu": 0, "upperHu": 80},
+                "inPlane": {"method": "pad-square-then-area-or-bilinear", "padHu": -1024},
+                "mask": {"rule": "x0n > -1"}, "labelEncoding": {"background": -1, "lesion": 1},
+                "threshold": 0.5, "thresholdRule": "p > threshold"}
+
+
+def load_checkpoint_unet(path: Path, use_ema: bool = True) -> Tuple[Unet2, Dict[str, Any]]:
+    """Unet2 with the checkpoint's EMA (default) or online weights, and the checkpoint info."""
+    sd = torch.load(path, map_location="cpu")
+    p = sd["preset_config"]
+    unet = Unet2(dim=p["dim"], dim_mults=tuple(p["dim_mults"]), channels=1, attn_heads=p["attn_heads"],
+                 attn_dim_head=p["attn_dim_head"])
+    unet.load_state_dict(sd["ema"]["model"] if use_ema else sd["unet"])
+    info = {k: sd[k] for k in ("step", "config", "preset", "preset_config", "image_size", "torch")}
+    info["ema_step"] = sd["ema"]["step"]
+    return unet.eval(), info
+
+
+def network_config(unet: Unet2, preset: str, image_size: int) -> Dict[str, Any]:
+    return {"class": "Unet2", "preset": preset, "dim": unet.dim, "dimMults": list(unet.dim_mults), "channels": 1,
+            "resnetBlockGroups": 8, "attnHeads": unet.attn_heads, "attnDimHead": unet.attn_dim_head,
+            "parameters": count_parameters(unet), "imageSize": image_size, "T": 500,
+            "timeEmbedding": "sinusoidal(dim) of integer t -> Linear(dim,4dim) -> GELU -> Linear(4dim,4dim)",
+            "twoStream": "one shared encoder + mid, decoders ups (eps_hat) and ups2 (y_t_hat); y0_hat analytic"}
+
+
+def model_card(meta: Dict[str, Any]) -> str:
+    tr = meta["training"]
+    net = meta["network"]
+    metrics = meta.get("metrics") or {}
+    lines = [
+        f"# Model card: {meta['name']}", "",
+        f"**{meta['summary']}**", "",
+        "## Intended use",
+        meta["intendedUse"], "",
+        "## Not for clinical use",
+        "This model is a research/engineering artefact. It has not been validated on patients and must not be used "
+        "for diagnosis or treatment decisions.", "",
+        "## Network",
+        f"SDPM `Unet2` (SPEC §1.2), preset `{net['preset']}`: dim {net['dim']}, mults {net['dimMults']}, attention "
+        f"{net['attnHeads']}x{net['attnDimHead']}, {net['parameters']:,} parameters, S = {net['imageSize']}, T = 500.",
+        "Graphs: `sdpm_net.onnx` (eps_hat, y_t_hat, y0_hat) and `sdpm_eps.onnx` (eps_hat only), fp32, opset 17.", "",
+        "## Training",
+        f"- data: {tr['data']}",
+        f"- steps: {tr['steps']} (EMA weights exported; EMA update count {tr.get('emaStep')})",
+        f"- device: {tr['device']}; batch {tr.get('batchSize')}; Adam lr {tr.get('lr')} poly -> {tr.get('lrMin')}, "
+        f"clip 1.0, EMA 0.995 every 10 steps",
+        f"- loss: {json.dumps(tr.get('loss'))}", "",
+        "## Metrics",
+        ("```\n" + json.dumps(metrics, indent=1) + "\n```") if metrics else "Not yet evaluated.", "",
+        "## Assumptions (open in the paper/code, chosen here)",
+        *[f"- {a}" for a in meta["assumptions"]], "",
+        "## Deviations from the authors' code",
+        *[f"- {d}" for d in meta["deviations"]], "",
+        "## Limitations",
+        *[f"- {x}" for x in meta["limitations"]], "",
+    ]
+    return "\n".join(lines)
+
+
+def sha256sums(root: Path) -> None:
+    lines = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.name != "SHA256SUMS":
+            lines.append(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(root).as_posix()}")
+    (root / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+
+
+def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: str, summary: str,
+                 training: Dict[str, Any], intended_use: str, limitations: List[str],
+                 metrics: Optional[Dict[str, Any]] = None, run_parity: bool = True, golden: bool = True,
+                 extra_deviations: Optional[List[str]] = None) -> Dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    sched: Schedule = make_schedule(500)
+    unet = unet.float().cpu().eval()
+    net_path, eps_path = export_graphs(unet, sched, image_size, out)
+    dump = lambda fname, obj: (out / fname).write_text(json.dumps(obj, indent=1) + "\n")  # noqa: E731
+    dump("schedule.json", sched.to_json())
+    dump("sampler.json", sampler_json())
+    dump("preprocessing.json", preprocessing_json(image_size))
+    dump("labels.json", labels_json())
+    par = parity(unet, sched, net_path, eps_path, image_size, batches=(1, 7), ts=(0, 25, 249, 499)) if run_parity else []
+    deviations = [
+        "Encoder and mid run once and feed both decoders (the code runs them twice on identical input; bit-identical).",
+        "Weight standardisation pre-folded into the exported conv weights.",
+        "Anisotropic (posterior) noise of the SADPM journal code is off (not part of SDPM).",
+        *(extra_deviations or []),
+    ]
+    if PRESETS[preset]["attn_dim_head"] != 32 or PRESETS[preset]["attn_heads"] != 4:
+        deviations.append("Attention width narrowed from 4x32 for a compact CPU preset.")
+    if PRESETS[preset]["dim"] != 32 or tuple(PRESETS[preset]["dim_mults"]) != (2, 4, 4, 8, 16, 16, 16):
+        deviations.append("Compact width (dim/mults) instead of the authors' dim 32, mults 2,4,4,8,16,16,16.")
+    meta: Dict[str, Any] = {
+        "formatVersion": 1, "name": name, "version": "0.1.0",
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "summary": summary,
+        "network": network_config(unet, preset, image_size),
+        "graphs": {
+            "sdpm_net.onnx": {"inputs": {"x_t": "float32 [B,1,S,S]", "t": "int64 [B]"},
+                              "outputs": {"eps_hat": "float32 [B,1,S,S]", "y_t_hat": "float32 [B,1,S,S]",
+                                          "y0_hat": "float32 [B,1,S,S]"}, "opset": 17},
+            "sdpm_eps.onnx": {"inputs": {"x_t": "float32 [B,1,S,S]", "t": "int64 [B]"},
+                              "outputs": {"eps_hat": "float32 [B,1,S,S]"}, "opset": 17},
+        },
+        "training": training,
+        "assumptions": ASSUMPTIONS,
+        "deviations": deviations,
+        "metrics": metrics or {},
+        "onnxParity": {"runtime": "onnxruntime-node CPU", "maxAbsDiff": par},
+        "intendedUse": intended_use,
+        "limitations": limitations,
+    }
+    dump("metadata.json", meta)
+    (out / "MODEL_CARD.md").write_text(model_card(meta))
+    if golden:
+        from .golden import write_golden
+
+        write_golden(out / "golden", SdpmNet(unet, sched).eval(), sched, image_size)
+    sha256sums(out)
+    return meta
+
+
+def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Export a checkpoint's EMA weights as a model bundle")
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--data-desc", default="synthetic lesions inserted into CT backgrounds (sdpm.data)")
+    ap.add_argument("--metrics", default=None, help="JSON file with measured metrics")
+    ap.add_argument("--no-golden", action="store_true")
+    ap.add_argument("--summary", default=None)
+    ap.add_argument("--intended-use", default="Research and engineering: exercising the SDPM desktop pipeline end to "
+                                              "end on head CT.")
+    a = ap.parse_args()
+    unet, info = load_checkpoint_unet(Path(a.checkpoint))
+    cfg = info["config"]
+    metrics = json.loads(Path(a.metrics).read_text()) if a.metrics else None
+    training = {"data": a.data_desc, "steps": info["step"], "plannedSteps": cfg["steps"], "emaStep": info["ema_step"],
+                "batchSize": cfg["batch_size"], "lr": cfg["lr"], "lrMin": cfg["lr_min"],
+                "lesionFraction": cfg.get("lesion_fraction"), "device": "cpu (torch %s)" % info["torch"], "loss": cfg["loss"],
+                "augment": cfg["augment"], "seed": cfg["seed"], "baseline": cfg["baseline"]}
+    write_bundle(Path(a.out), unet, info["preset"], info["image_size"], name=a.name,
+                 summary=a.summary or (f"SDPM stroke-lesion segmentation, preset {info['preset']}, trained on "
+                                       f"synthetic data only ({info['step']} steps). Research use only."),
+                 training=training,
+                 intended_use=a.intended_use,
+                 limitations=["Trained on synthetic lesions only; no real patient labels were used.",
+                              "Short CPU training; accuracy on real stroke CT is unknown.",
+                              "Not for clinical use."],
+                 metrics=metrics, golden=not a.no_golden)
+
+
+if __name__ == "__main__":
+    main()
