@@ -72,10 +72,14 @@ export function groupSlices(headers: readonly SliceHeader[]): SliceGroup[] {
       partsOf.set(key, parts);
     }
     const keys = [...sub.keys()];
+    // Each part is described against the largest part (the main acquisition).
+    const mainKey = keys.reduce((best, k) => ((sub.get(k)?.length ?? 0) > (sub.get(best)?.length ?? 0) ? k : best), keys[0] ?? '');
+    const mainParts = partsOf.get(mainKey) ?? {};
+    const diff = (key: string): string[] => Object.keys(mainParts).filter((name) => partsOf.get(key)?.[name] !== mainParts[name]);
     const differing = (key: string): string => {
-      const mine = partsOf.get(key) ?? {};
-      const names = Object.keys(mine).filter((name) => keys.some((other) => other !== key && partsOf.get(other)?.[name] !== mine[name]));
-      return `${names.join(', ')} differs from the rest of the series`;
+      if (key !== mainKey) return `${diff(key).join(', ')} differs from the rest of the series`;
+      const others = [...new Set(keys.filter((k) => k !== key).flatMap(diff))];
+      return `main part; other slices of this series differ in ${others.join(', ')}`;
     };
     for (const key of keys) {
       const group = sub.get(key) ?? [];
