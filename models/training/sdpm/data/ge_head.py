@@ -64,7 +64,7 @@ def ge_masks(hu: np.ndarray, spacing: np.ndarray, hypo_hu: float = 20.0, min_ml:
         if n2:
             hit = np.unique(lab2[central & csf])
             vent[k] = np.isin(lab2, hit[hit > 0])
-    old = hypo & ~ndimage.binary_dilation(vent, iterations=max(1, int(round(2 / px))))
+    old = hypo & ~_per_slice(lambda s: ndimage.binary_dilation(s, iterations=max(1, int(round(2 / px)))), vent)
     lab3, n3 = ndimage.label(old)
     if n3:
         sizes = ndimage.sum(old, lab3, index=np.arange(1, n3 + 1)) * np.prod(spacing) / 1000

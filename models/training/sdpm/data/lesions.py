@@ -46,6 +46,19 @@ class LesionRecord:
     params: dict[str, float] = field(default_factory=dict)
 
 
+_INPLANE = np.zeros((3, 3, 3), dtype=bool)
+_INPLANE[1] = ndimage.generate_binary_structure(2, 1)
+
+
+def _dilate_mm(mask: np.ndarray, mm: float, spacing: np.ndarray) -> np.ndarray:
+    """In-plane dilation by about ``mm`` (slices are thick: no dilation across them)."""
+    return ndimage.binary_dilation(mask, structure=_INPLANE, iterations=max(1, int(round(mm / spacing[1]))))
+
+
+def _erode_mm(mask: np.ndarray, mm: float, spacing: np.ndarray) -> np.ndarray:
+    return ndimage.binary_erosion(mask, structure=_INPLANE, iterations=max(1, int(round(mm / spacing[1]))))
+
+
 def _smooth_bg(hu: np.ndarray, spacing: np.ndarray) -> np.ndarray:
     return ndimage.gaussian_filter(hu, sigma=(0, 1.2 / spacing[1], 1.2 / spacing[2]))
 
@@ -81,10 +94,16 @@ def insert_hemorrhage(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np
     shape = random_blob(rng, irregularity=0.3)
     v0 = normalised_volume(shape)
     scale = (target_ml * 1000.0 / v0) ** (1 / 3)
-    occ, box = rasterise(shape, scale, random_rotation(rng), c * sp, sp, hu.shape)
-    if occ.size == 0:
-        return None
-    occ = occ * allowed[box]
+    rot = random_rotation(rng)
+    for attempt in range(3):  # grow the shape when anatomy clips it, so the labelled volume is near the target
+        occ, box = rasterise(shape, scale, rot, c * sp, sp, hu.shape)
+        if occ.size == 0:
+            return None
+        occ = occ * allowed[box]
+        vol = float((occ >= 0.5).sum()) * bg.voxel_volume_ml
+        if vol >= 0.9 * target_ml or attempt == 2 or vol <= 0:
+            break
+        scale *= min(1.5, (target_ml / vol) ** (1 / 3))
     sub_label = (occ >= 0.5)
     if not sub_label.any():
         return None
@@ -103,7 +122,8 @@ def insert_hemorrhage(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np
     label[box] |= sub_label
     return LesionRecord("hemorrhage", subtype, target_ml, centre_zyx_vox=c.tolist(),
                         reference_hu=float(before[sub_label].mean()), mean_hu=float(hu[box][sub_label].mean()),
-                        params={"meanHuDrawn": mean_hu, "scaleMm": scale})
+                        params={"meanHuDrawn": mean_hu, "scaleMm": scale,
+                                "shapeVolumeMl": v0 * scale ** 3 / 1000.0})
 
 
 def _wedge_field(bg: Background, rng: np.random.Generator) -> tuple[callable, dict[str, float]] | None:  # type: ignore[valid-type]
@@ -112,7 +132,7 @@ def _wedge_field(bg: Background, rng: np.random.Generator) -> tuple[callable, di
     limited in z; sector width, depth and height all grow with the size factor ``k`` (volume ~ k)."""
     sp = bg.spacing_zyx_mm
     nz, ny, nx = bg.hu.shape
-    par = bg.parenchyma & ~ndimage.binary_dilation(bg.ignore, iterations=max(1, int(round(8 / sp[1]))))
+    par = bg.parenchyma & ~_dilate_mm(bg.ignore, 8.0, sp) if bg.ignore.any() else bg.parenchyma
     counts = par.sum(axis=(1, 2))
     zs = np.flatnonzero(counts > 0.4 * counts.max())
     if zs.size == 0:
@@ -156,13 +176,14 @@ def insert_infarct(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np.ra
     """Insert one acute/subacute infarct; updates ``hu`` and ``label`` in place."""
     sp = bg.spacing_zyx_mm
     nz = hu.shape[0]
-    tissue = bg.intracranial & ~bg.ventricles
-    avoid = ndimage.binary_dilation(bg.ignore, iterations=max(1, int(round(8 / sp[1])))) if bg.ignore.any() else None
+    smooth_full = _smooth_bg(bg.hu, sp)
+    tissue = bg.intracranial & ~bg.ventricles & (smooth_full > 12) & (smooth_full < 60)  # brain tissue only
+    avoid = _dilate_mm(bg.ignore, 8.0, sp) if bg.ignore.any() else None
     sub = 4
     if target_ml < 2.5:
         subtype = "lacunar"
         site = bg.parenchyma if avoid is None else bg.parenchyma & ~avoid
-        site = site & ndimage.binary_erosion(bg.intracranial, iterations=max(1, int(round(15 / sp[1]))))
+        site = site & _erode_mm(bg.intracranial, 15.0, sp)
         c = _pick_voxel(rng, site)
         if c is None:
             return None
@@ -202,8 +223,8 @@ def insert_infarct(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np.ra
     if occ.size == 0:
         return None
     before = hu[box].copy()
-    smooth = _smooth_bg(before, sp)
-    occ = occ * (tissue[box] & (smooth > 12) & (smooth < 60))  # brain tissue only (no CSF, no bone)
+    smooth = smooth_full[box]
+    occ = occ * tissue[box]
     sub_label = occ >= 0.5
     if not sub_label.any():
         return None

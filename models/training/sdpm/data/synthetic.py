@@ -31,7 +31,7 @@ from .ge_head import GE_TILT_NIFTI, ge_variant, load_ge_head
 from .lesions import LesionRecord, insert_hemorrhage, insert_infarct, sample_volume_ml
 from .procedural_head import procedural_head
 
-GENERATOR_VERSION = "sdpm-synth-1.0"
+GENERATOR_VERSION = "sdpm-synth-1.1"
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,15 @@ def display_affine(spacing_zyx_mm: np.ndarray, shape_zyx: tuple[int, int, int]) 
 
 
 def write_nifti(path: Path, arr_zyx: np.ndarray, spacing_zyx_mm: np.ndarray, dtype: type) -> None:
+    """Write atomically (hidden temporary file, then rename) so a reader never sees a partial file."""
     aff = display_affine(spacing_zyx_mm, arr_zyx.shape)  # type: ignore[arg-type]
     img = nib.Nifti1Image(np.transpose(arr_zyx, (2, 1, 0)).astype(dtype), aff)
     img.header.set_xyzt_units("mm")
     img.set_qform(aff, code=1)
     img.set_sform(aff, code=1)
-    nib.save(img, str(path))
+    tmp = path.parent / f".{path.name[:-len('.nii.gz')]}.tmp{os.getpid()}.nii.gz"
+    nib.save(img, str(tmp))
+    os.replace(tmp, path)
 
 
 def case_rng(seed: int, index: int) -> np.random.Generator:
@@ -105,9 +108,10 @@ def generate_one(args: tuple[int, int, str, str, SynthConfig]) -> dict[str, Any]
     lab = label.astype(np.uint8)
     ignore = (bg.ignore & ~label).astype(np.uint8)
     out = Path(out_dir)
-    write_nifti(out / "imagesTr" / f"{name}_0000.nii.gz", hu_int, bg.spacing_zyx_mm, np.int16)
+    # label and ignore first: the image's presence is what makes a case visible to the readers
     write_nifti(out / "labelsTr" / f"{name}.nii.gz", lab, bg.spacing_zyx_mm, np.uint8)
     write_nifti(out / "ignoreTr" / f"{name}.nii.gz", ignore, bg.spacing_zyx_mm, np.uint8)
+    write_nifti(out / "imagesTr" / f"{name}_0000.nii.gz", hu_int, bg.spacing_zyx_mm, np.int16)
     vox_ml = float(np.prod(bg.spacing_zyx_mm)) / 1000.0
     total_ml = float(lab.sum()) * vox_ml
     lesion_slices = np.flatnonzero(lab.reshape(lab.shape[0], -1).any(axis=1)).tolist()
@@ -133,6 +137,12 @@ def _volume_per_lesion(entry: dict[str, Any]) -> None:
     # union; for single-lesion cases the lesion's true volume is the case volume.
     if len(entry["lesions"]) == 1:
         entry["lesions"][0]["true_volume_ml"] = entry["trueVolumeMl"]
+
+
+def _write_json_atomic(path: Path, obj: Any) -> None:
+    tmp = path.parent / f".{path.name}.tmp{os.getpid()}"
+    tmp.write_text(json.dumps(obj, indent=1) + "\n")
+    os.replace(tmp, path)
 
 
 def generate_dataset(out_dir: Path, n_cases: int, seed: int, prefix: str = "synth", jobs: int = 1,
@@ -162,9 +172,9 @@ def generate_dataset(out_dir: Path, n_cases: int, seed: int, prefix: str = "synt
     if cases_path.exists() and start > 0:
         old = [c for c in json.loads(cases_path.read_text())["cases"] if c["case"] not in {e["case"] for e in entries}]
     all_entries = sorted(old + entries, key=lambda c: c["case"])
-    cases_path.write_text(json.dumps({"generatorVersion": GENERATOR_VERSION, "seed": seed, "config": asdict(cfg),
-                                      "cases": all_entries}, indent=1) + "\n")
-    (out_dir / "dataset.json").write_text(json.dumps({
+    _write_json_atomic(cases_path, {"generatorVersion": GENERATOR_VERSION, "seed": seed, "config": asdict(cfg),
+                                      "cases": all_entries})
+    _write_json_atomic(out_dir / "dataset.json", {
         "channel_names": {"0": "CT"},
         "labels": {"background": 0, "lesion": 1},
         "numTraining": len(all_entries),
@@ -173,7 +183,7 @@ def generate_dataset(out_dir: Path, n_cases: int, seed: int, prefix: str = "synt
         "description": "Synthetic acute hemorrhage and infarct lesions on procedural heads and the GE head "
                        "(BSD-2, dcm_qa_ct); ignoreTr holds per-voxel zero-loss-weight masks.",
         "generator": GENERATOR_VERSION,
-    }, indent=1) + "\n")
+    })
     if log:
         print(f"{len(entries)} cases in {time.time() - t0:.1f} s -> {out_dir}", file=sys.stderr)
     return all_entries
