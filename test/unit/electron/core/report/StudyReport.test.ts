@@ -82,3 +82,13 @@ test('probability / uncertainty maps are written as float32 NIfTI on the volume 
   assert.deepEqual([...back.voxels], [...values]);
   await assert.rejects(writeFloatMap(file, vol, new Float32Array(3), 'x'), { code: 'GEOMETRY_MISMATCH' });
 });
+
+test('writeStudyReportFiles writes JSON, CSV and HTML next to each other', async () => {
+  const { writeStudyReportFiles } = await import('../../../../../electron/core/report/writeStudyReportFiles');
+  const { readFileSync } = await import('node:fs');
+  const base = join(mkdtempSync(join(tmpdir(), 'sdpm-report-')), 'study');
+  const paths = await writeStudyReportFiles(base, buildStudyReport(input), keyImages(vol, mask, m));
+  assert.equal((JSON.parse(readFileSync(paths.json, 'utf8')) as { lesionCount: number }).lesionCount, 2);
+  assert.match(readFileSync(paths.csv, 'utf8'), /^study_instance_uid,/);
+  assert.match(readFileSync(paths.html, 'utf8'), /^<!doctype html>/);
+});
