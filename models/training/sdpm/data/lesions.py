@@ -12,6 +12,7 @@ Insertion keeps the background's own noise: ``hu += occ * (lesion_hu - smooth(hu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 from scipy import ndimage
@@ -126,7 +127,10 @@ def insert_hemorrhage(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np
                                 "shapeVolumeMl": v0 * scale ** 3 / 1000.0})
 
 
-def _wedge_field(bg: Background, rng: np.random.Generator) -> tuple[callable, dict[str, float]] | None:  # type: ignore[valid-type]
+WedgeField = Callable[[np.ndarray, float], np.ndarray]
+
+
+def _wedge_field(bg: Background, rng: np.random.Generator) -> tuple[WedgeField, dict[str, float]] | None:
     """An implicit cortical-subcortical wedge ``f(z_mm [nz], k) -> (nz, ny, nx)``, negative inside: an angular
     sector of one hemisphere (about the slice's intracranial centroid), from the brain surface down to a depth,
     limited in z; sector width, depth and height all grow with the size factor ``k`` (volume ~ k)."""
