@@ -53,7 +53,9 @@ function refuseUnloadable(summary: SeriesSummary): void {
   }
   if (reasons.some((r) => r.startsWith('transfer syntax'))) throw new SdpmError('DICOM_UNSUPPORTED_TRANSFER_SYNTAX', `${label}: ${text}`, { path: where });
   if (reasons.some((r) => r.startsWith('no ImagePosition'))) throw new SdpmError('DICOM_MISSING_ATTRIBUTE', `${label}: ${text}`, { path: where });
-  if (summary.sliceCount < 2) throw new SdpmError('SERIES_TOO_FEW_SLICES', `${label} has ${summary.sliceCount} slice: ${text}`, { path: where });
+  if (summary.sliceCount < 2 || reasons.some((r) => r.includes('same position'))) {
+    throw new SdpmError('SERIES_TOO_FEW_SLICES', `${label} has ${summary.sliceCount} slice(s): ${text}`, { path: where });
+  }
   throw new SdpmError('SERIES_INCONSISTENT', `${label} cannot be loaded: ${text}`, { path: where });
 }
 
