@@ -37,7 +37,7 @@ if (want('preload')) {
   // A sandboxed preload may require only 'electron' (and a few built-ins): everything else is bundled in.
   jobs.push(build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', external: ['electron'], platform: 'node', target: 'chrome130' }));
 }
-const workerEntry = ['electron/worker/worker.ts', 'electron/worker/main.ts', 'electron/worker/inferenceWorker.ts'].find((p) => existsSync(join(root, p)));
+const workerEntry = ['electron/worker/inferenceWorker.ts'].find((p) => existsSync(join(root, p)));
 if (want('worker') && workerEntry !== undefined) {
   jobs.push(build({ ...common, entryPoints: [workerEntry], outfile: 'dist/worker/worker.mjs', format: 'esm', packages: 'external' }));
 }

@@ -73,30 +73,34 @@ export const volumeInfoSchema = obj({
   corrections: correctionsSchema,
 });
 
-export const inferenceModeSchema = literal('ensemble', 'stepwise', 'single', 'fast');
+/** SDPM outputs (SDPM-SPEC): y_avg (one pass), y_sal (salient-weighted samples), y_infer (reverse chains), y_all (both). */
+export const inferenceModeSchema = literal('avg', 'sal', 'infer', 'all');
 
 export const inferenceSettingsSchema = obj({
-  mode: str({ minLength: 1, maxLength: 40 }),
-  nSamples: int({ min: 1, max: 64 }),
+  mode: inferenceModeSchema,
+  /** Run profile of the bundle (e.g. `cpu-fast`); null = the bundle's default for the provider that runs. */
+  profile: nullable(str({ minLength: 1, maxLength: 80 })),
+  /** Sample count override for the sampling modes (y_sal / y_infer); absent = the profile's value. */
+  nSamples: optional(int({ min: 1, max: 200 })),
   seed: int({ min: 0, max: 0xffffffff }),
-  /** Optional cap on sampling steps (the bundle's schedule decides by default). */
-  nSteps: optional(int({ min: 1, max: 1000 })),
-  /** Preferred execution provider; CPU is always the fallback. */
+  /** Preferred execution provider; CPU is the fallback when CUDA cannot start. */
   provider: optional(literal('auto', 'cpu', 'cuda')),
 });
 
 export const settingOptionSchema = obj({
-  mode: str(),
+  mode: inferenceModeSchema,
   label: str(),
   explanation: str(),
-  defaultSamples: int({ min: 1 }),
-  defaultSteps: nullable(int({ min: 1 })),
 });
+
+export const profileOptionSchema = obj({ name: str(), notes: str(), approximation: bool() });
 
 export const regionSchema = obj({
   regionId: int({ min: 0 }),
   /** Ranked by uncertainty mass, highest first. */
   rank: int({ min: 0 }),
+  /** What the region is, for the reader (`lesion 2`, `slice 31`). */
+  label: str({ maxLength: 80 }),
   centroidIjk: numTuple(3),
   voxelCount: int({ min: 0 }),
   uncertaintyMass: num({ min: 0 }),
@@ -150,13 +154,16 @@ export const channels = {
   },
   'study:load': { request: obj({ folder: path, seriesId: str({ minLength: 1, maxLength: 160 }) }), response: volumeInfoSchema },
   'study:voxels': { request: obj({ volumeId: id }), response: obj({ dtype: literal('int16', 'float32'), data: bytes({ maxBytes: MAX_VOLUME_BYTES }) }) },
-  'inference:options': { request: obj({}), response: obj({ options: arr(settingOptionSchema), defaults: inferenceSettingsSchema }) },
+  'inference:options': {
+    request: obj({}),
+    response: obj({ options: arr(settingOptionSchema), profiles: arr(profileOptionSchema), defaults: inferenceSettingsSchema, defaultSamples: nullable(int({ min: 1 })) }),
+  },
   'inference:start': { request: obj({ volumeId: id, settings: inferenceSettingsSchema }), response: obj({ runId: id }) },
   'inference:cancel': { request: runIdReq, response: obj({}) },
   'inference:map': {
     request: obj({ runId: id, map: literal('yAvg', 'probability', 'uncertainty') }),
     /** Float32, one value per voxel of the run's volume, in [0, 1]. */
-    response: obj({ data: bytes({ maxBytes: MAX_VOLUME_BYTES }), nSamplesSoFar: int({ min: 0 }) }),
+    response: obj({ data: bytes({ maxBytes: MAX_VOLUME_BYTES }) }),
   },
   'inference:regions': { request: runIdReq, response: obj({ regions: arr(regionSchema) }) },
   'volumetry:measure': {
@@ -202,9 +209,12 @@ export const events = {
     fraction: num({ min: 0, max: 1 }),
     etaS: nullable(num({ min: 0 })),
     provider: nullable(str({ maxLength: 40 })),
-    /** Samples finished so far (y_avg is available from the first one). */
-    nSamplesDone: int({ min: 0 }),
+    /** Slices finished so far, of the total. */
+    slicesDone: int({ min: 0 }),
+    slicesTotal: int({ min: 0 }),
   }),
+  /** An early result is ready to fetch with inference:map (y_avg arrives before the samples). */
+  'inference:partial': obj({ runId: id, map: literal('yAvg'), totalVolumeMl: num({ min: 0 }) }),
   'inference:finished': obj({
     runId: id,
     status: literal('done', 'cancelled', 'failed'),

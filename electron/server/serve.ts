@@ -1,5 +1,5 @@
 /**
- * `npm run serve` / `node dist/server/serve.mjs [--port N] [--data-dir DIR] [--demo DIR]`: the browser
+ * `npm run serve` / `node dist/server/serve.mjs [--port N] [--data-dir DIR] [--demo DIR] [--bundle DIR]`: the browser
  * mode. Prints one line `SDPM server: <url with token>` on stdout; everything else goes to stderr.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,11 +18,11 @@ const root = resolve(here, '..', '..');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '0' }, 'data-dir': { type: 'string' }, demo: { type: 'string' }, token: { type: 'string' } },
+    options: { port: { type: 'string', default: '0' }, 'data-dir': { type: 'string' }, demo: { type: 'string' }, token: { type: 'string' }, bundle: { type: 'string' } },
   });
   const logger = stderrLogger('info');
   const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.sdpm-review'));
-  const demoCandidate = values.demo ?? join(root, '..', 'shared', 'data', 'dicom', 'ge-head-ncct');
+  const demoCandidate = values.demo ?? join(root, 'models', 'demo', 'ge-head-ich', 'dicom');
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
   let server: RunningServer | null = null;
   const { handlers } = createServices({
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     logger,
     chooseFolder: null,
     emit: (name, payload) => server?.emit(name, payload),
-    inference: await createWorkerInference(root, logger),
+    inference: await createWorkerInference(root, logger, version, values.bundle),
   });
   const rendererDir = join(root, 'dist', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) logger.warn('renderer not built: run `npm run build` first', { rendererDir });

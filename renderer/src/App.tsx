@@ -55,7 +55,8 @@ export function App({ initialError }: { initialError?: string }) {
   const [uncertaintyOpacity, setUncertaintyOpacity] = useState(0.5);
   const [regions, setRegions] = useState<Response<'inference:regions'>['regions']>([]);
   const [reviewIndex, setReviewIndex] = useState(0);
-  const samplesShown = useRef(0);
+  /** performance.now() when the first overlay (y_avg) was shown; exposed for the latency benchmark. */
+  const [firstOverlayAtMs, setFirstOverlayAtMs] = useState<number | null>(null);
 
   const editing = useEditing(controller, volume, runId, setError);
 
@@ -125,15 +126,17 @@ export function App({ initialError }: { initialError?: string }) {
       editing.replaceFromModel(thresholdMask(p, t), runId, t);
     };
     const offProgress = onEvent('inference:progress', (e) => {
-      if (e.runId !== runId) return;
-      setProgress(e);
-      if (e.nSamplesDone > samplesShown.current && !editing.editedSinceRun()) {
-        samplesShown.current = e.nSamplesDone;
-        call('inference:map', { runId, map: 'yAvg' }).then(
-          (m) => applyProbability(asFloat32(m.data), threshold),
-          (err: unknown) => setError(message(err)),
-        );
-      }
+      if (e.runId === runId) setProgress(e);
+    });
+    const offPartial = onEvent('inference:partial', (e) => {
+      if (e.runId !== runId || editing.editedSinceRun()) return;
+      call('inference:map', { runId, map: 'yAvg' }).then(
+        (m) => {
+          applyProbability(asFloat32(m.data), threshold);
+          setFirstOverlayAtMs(performance.now());
+        },
+        (err: unknown) => setError(message(err)),
+      );
     });
     const offFinished = onEvent('inference:finished', (e) => {
       if (e.runId !== runId) return;
@@ -145,16 +148,18 @@ export function App({ initialError }: { initialError?: string }) {
         if (!editing.editedSinceRun()) applyProbability(asFloat32(p.data), threshold);
         else probability.current = asFloat32(p.data);
         setHasProbability(true);
-        const u = await call('inference:map', { runId, map: 'uncertainty' });
-        uncertainty.current = asFloat32(u.data);
-        setHasUncertainty(true);
-        if (showUncertainty) await controller.setUncertainty(volume, uncertainty.current);
+        setFirstOverlayAtMs((t) => t ?? performance.now());
+        const u = await call('inference:map', { runId, map: 'uncertainty' }).catch(() => null);
+        uncertainty.current = u === null ? null : asFloat32(u.data);
+        setHasUncertainty(u !== null);
+        if (showUncertainty && uncertainty.current !== null) await controller.setUncertainty(volume, uncertainty.current);
         setRegions((await call('inference:regions', { runId })).regions);
         setReviewIndex(0);
       })().catch((err: unknown) => setError(message(err)));
     });
     return () => {
       offProgress();
+      offPartial();
       offFinished();
     };
     // threshold/showUncertainty are read at event time on purpose; re-subscribing would drop events.
@@ -164,7 +169,7 @@ export function App({ initialError }: { initialError?: string }) {
   const run = (settings: Request<'inference:start'>['settings']) =>
     guard(async () => {
       if (volume === null) return;
-      samplesShown.current = 0;
+      setFirstOverlayAtMs(null);
       setProgress(null);
       setFinished(null);
       editing.markRunStart();
@@ -274,6 +279,7 @@ export function App({ initialError }: { initialError?: string }) {
           </div>
         )}
         <ViewportGrid onReady={setController} sliceInfo={sliceInfo} />
+        <div hidden data-testid="first-overlay-at" data-ms={firstOverlayAtMs ?? ''} />
       </main>
       <aside className="sidebar">
         <ToolsPanel

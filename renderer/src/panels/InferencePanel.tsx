@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { EventPayload, Request, Response } from '../../../electron/ipc/contract';
 
 type Settings = Request<'inference:start'>['settings'];
+type Mode = Settings['mode'];
 
 interface Props {
   options: Response<'inference:options'> | null;
@@ -22,13 +23,17 @@ function formatEta(s: number | null): string {
 
 export function InferencePanel(p: Props) {
   const defaults = p.options?.defaults;
-  const [mode, setMode] = useState<string | null>(null);
+  const [mode, setMode] = useState<Mode | null>(null);
+  const [profile, setProfile] = useState<string | null>(null);
   const [nSamples, setNSamples] = useState<number | null>(null);
   const [seed, setSeed] = useState<number | null>(null);
-  const modeNow = mode ?? defaults?.mode ?? '';
+  const modeNow: Mode = mode ?? defaults?.mode ?? 'sal';
+  const profileNow = profile ?? defaults?.profile ?? null;
   const option = p.options?.options.find((o) => o.mode === modeNow);
-  const samplesNow = nSamples ?? option?.defaultSamples ?? defaults?.nSamples ?? 1;
+  const profileInfo = p.options?.profiles.find((x) => x.name === profileNow);
+  const samplesNow = nSamples ?? p.options?.defaultSamples ?? 1;
   const seedNow = seed ?? defaults?.seed ?? 0;
+  const sampling = modeNow !== 'avg';
   return (
     <section className="panel">
       <h2>SDPM</h2>
@@ -36,8 +41,8 @@ export function InferencePanel(p: Props) {
       {p.options !== null && (
         <>
           <label>
-            Mode{' '}
-            <select value={modeNow} onChange={(e) => setMode(e.target.value)} disabled={p.running}>
+            Output{' '}
+            <select aria-label="SDPM mode" value={modeNow} onChange={(e) => setMode(e.target.value as Mode)} disabled={p.running}>
               {p.options.options.map((o) => (
                 <option key={o.mode} value={o.mode}>
                   {o.label}
@@ -46,18 +51,38 @@ export function InferencePanel(p: Props) {
             </select>
           </label>
           {option !== undefined && <p className="muted">{option.explanation}</p>}
-          <label title="More samples give a steadier mean and a better uncertainty map, and take proportionally longer.">
-            Samples <input type="number" min={1} max={64} value={samplesNow} onChange={(e) => setNSamples(Number(e.target.value))} disabled={p.running} style={{ width: '4em' }} />
-          </label>{' '}
-          <label title="The same study, model, settings and seed give the same result.">
-            Seed <input type="number" min={0} value={seedNow} onChange={(e) => setSeed(Number(e.target.value))} disabled={p.running} style={{ width: '6em' }} />
+          <label>
+            Profile{' '}
+            <select aria-label="Run profile" value={profileNow ?? ''} onChange={(e) => setProfile(e.target.value)} disabled={p.running}>
+              {p.options.profiles.map((x) => (
+                <option key={x.name} value={x.name}>
+                  {x.name}
+                  {x.approximation ? ' (approximation)' : ''}
+                </option>
+              ))}
+            </select>
           </label>
+          {profileInfo !== undefined && profileInfo.notes !== '' && <p className="muted">{profileInfo.notes}</p>}
           <div className="row">
-            <button type="button" data-testid="run-sdpm" disabled={!p.canRun || p.running} onClick={() => p.onRun({ mode: modeNow, nSamples: samplesNow, seed: seedNow })}>
+            <label title="More samples give a steadier mean and a better uncertainty map, and take proportionally longer.">
+              Samples{' '}
+              <input aria-label="Samples" type="number" min={1} max={200} value={samplesNow} disabled={p.running || !sampling} onChange={(e) => setNSamples(Number(e.target.value))} style={{ width: '4em' }} />
+            </label>
+            <label title="The same study, model, settings and seed give the same result.">
+              Seed <input aria-label="Seed" type="number" min={0} value={seedNow} onChange={(e) => setSeed(Number(e.target.value))} disabled={p.running} style={{ width: '6em' }} />
+            </label>
+          </div>
+          <div className="row">
+            <button
+              type="button"
+              data-testid="run-sdpm"
+              disabled={!p.canRun || p.running}
+              onClick={() => p.onRun({ mode: modeNow, profile: profileNow, seed: seedNow, ...(sampling && nSamples !== null ? { nSamples } : {}) })}
+            >
               Run SDPM
             </button>
             {p.running && (
-              <button type="button" onClick={p.onCancel}>
+              <button type="button" data-testid="cancel-sdpm" onClick={p.onCancel}>
                 Cancel
               </button>
             )}
@@ -68,14 +93,13 @@ export function InferencePanel(p: Props) {
         <div data-testid="inference-progress">
           <progress max={1} value={p.progress.fraction} style={{ width: '100%' }} />
           <div className="muted">
-            {p.progress.stage} · {Math.round(p.progress.fraction * 100)}% · {formatEta(p.progress.etaS)} · {p.progress.nSamplesDone} sample(s) done
-            {p.progress.provider !== null && ` · ${p.progress.provider}`}
+            {p.progress.stage} · {Math.round(p.progress.fraction * 100)}% · slice {p.progress.slicesDone}/{p.progress.slicesTotal} · {formatEta(p.progress.etaS)}
           </div>
         </div>
       )}
       {p.finished !== null && !p.running && (
         <div className={p.finished.status === 'done' ? 'muted' : 'warn'} data-testid="inference-finished">
-          {p.finished.status === 'done' && `Done in ${p.finished.elapsedS.toFixed(1)} s on ${p.finished.provider ?? 'unknown provider'}.`}
+          {p.finished.status === 'done' && `Done in ${p.finished.elapsedS.toFixed(1)} s on ${p.finished.provider?.toUpperCase() ?? 'unknown provider'}.`}
           {p.finished.status === 'cancelled' && 'Cancelled.'}
           {p.finished.status === 'failed' && `Failed: ${p.finished.error?.message ?? 'unknown error'}`}
         </div>

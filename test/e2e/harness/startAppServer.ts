@@ -26,9 +26,12 @@ export function builtAppMissing(): string | null {
   return null;
 }
 
-export async function startAppServer(opts: { dataDir?: string } = {}): Promise<AppServer> {
+export async function startAppServer(opts: { dataDir?: string; demo?: string; bundle?: string } = {}): Promise<AppServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sdpm-e2e-data-'));
-  const child = spawn(process.execPath, [SERVER_ENTRY, '--port', '0', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [SERVER_ENTRY, '--port', '0', '--data-dir', dataDir];
+  if (opts.demo !== undefined) args.push('--demo', opts.demo);
+  if (opts.bundle !== undefined) args.push('--bundle', opts.bundle);
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (c: Buffer) => {
     err += c.toString();

@@ -1,0 +1,234 @@
+/**
+ * InferenceService over the engine's worker protocol (electron/worker/protocol.ts). The host is a
+ * worker thread (local server) or an Electron utilityProcess relay (desktop app); both expose `run`.
+ * Keeps each run's maps in memory for the page to fetch, streams progress and the early y_avg result as
+ * events, ranks the regions to review from the engine's report, and writes SEG + report on export.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventName, EventPayload, Request, Response } from '../ipc/contract';
+import { SdpmError, isSdpmError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { InferenceRequest } from '../core/inference/InferenceRequest';
+import type { JobHandlers, Job } from '../worker/InferenceWorkerHost';
+import type { ResultMessage } from '../worker/protocol';
+import { loadBundle } from '../core/bundle/loadBundle';
+import type { Bundle } from '../core/bundle/Bundle';
+import { lpsToIjk } from '../core/dicom/Volume';
+import type { InferenceService } from './InferenceService';
+import type { LoadedStudy } from './createServices';
+import { exportSegAndReport } from './exportSegAndReport';
+
+export interface InferenceHostLike {
+  run(request: InferenceRequest, handlers: JobHandlers): Job;
+}
+
+interface RunState {
+  runId: string;
+  study: LoadedStudy;
+  job: Job;
+  startedAtMs: number;
+  yAvg: Float32Array | null;
+  result: ResultMessage | null;
+  settings: Request<'inference:start'>['settings'];
+}
+
+const MODES: Response<'inference:options'>['options'] = [
+  { mode: 'avg', label: 'y_avg — single pass (fast)', explanation: 'One deterministic prediction per slice at the lowest noise level. Fastest; no samples, so no uncertainty map.' },
+  { mode: 'sal', label: 'y_sal — salient-weighted samples', explanation: 'Averages predictions over noise levels and samples, weighting the informative ones (SDPM y_sal). Gives a mean probability and an uncertainty map.' },
+  { mode: 'infer', label: 'y_infer — reverse diffusion chains', explanation: 'Runs the reverse diffusion chain (Algorithm 1) once per sample. Slowest; the spread of the samples gives the uncertainty.' },
+  { mode: 'all', label: 'y_all — y_sal and y_infer combined', explanation: 'Runs both sampling modes and combines them as the bundle specifies. The most compute.' },
+];
+
+export class WorkerInferenceService implements InferenceService {
+  private readonly runs = new Map<string, RunState>();
+  private active: RunState | null = null;
+
+  constructor(
+    private readonly host: InferenceHostLike,
+    private readonly bundleDir: string,
+    private readonly logger: Logger,
+    private readonly softwareVersion: string,
+  ) {}
+
+  private bundleCache: Bundle | null = null;
+
+  /** Loaded (and checksum-verified) once; the bundle folder does not change while the app runs. */
+  private bundle(): Bundle {
+    this.bundleCache ??= loadBundle(this.bundleDir);
+    return this.bundleCache;
+  }
+
+  async bundleInfo(): Promise<{ name: string; version: string } | null> {
+    try {
+      const b = this.bundle();
+      return { name: b.metadata.name, version: b.metadata.version };
+    } catch (err) {
+      this.logger.warn('model bundle not readable', { bundleDir: this.bundleDir, error: String(err) });
+      return null;
+    }
+  }
+
+  async options(): Promise<Response<'inference:options'>> {
+    const b = this.bundle();
+    const profiles = Object.values(b.sampler.profiles).map((p) => ({ name: p.name, notes: p.notes, approximation: p.approximation }));
+    const cpuDefault = b.sampler.defaultProfile.cpu;
+    const preset = b.sampler.presets[b.sampler.profiles[cpuDefault]?.basePreset ?? ''];
+    const override = b.sampler.profiles[cpuDefault]?.overrides['ySal.nSamples'];
+    const defaultSamples = typeof override === 'number' ? override : (preset?.ySal.nSamples ?? null);
+    return { options: MODES, profiles, defaults: { mode: 'sal', profile: cpuDefault, seed: 0, provider: 'auto' }, defaultSamples };
+  }
+
+  async start(study: LoadedStudy, settings: Request<'inference:start'>['settings'], emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void): Promise<string> {
+    if (this.active !== null) throw new SdpmError('INVALID_ARGUMENT', 'an SDPM run is already in progress; cancel it or wait for it to finish');
+    const runId = randomUUID();
+    const overrides: Record<string, number> = {};
+    if (settings.nSamples !== undefined) {
+      if (settings.mode === 'sal' || settings.mode === 'all') overrides['ySal.nSamples'] = settings.nSamples;
+      if (settings.mode === 'infer' || settings.mode === 'all') overrides['yInfer.nSamples'] = settings.nSamples;
+    }
+    const request: InferenceRequest = {
+      input: { kind: 'volume', volume: study.volume, label: study.folder },
+      bundleDir: this.bundleDir,
+      mode: settings.mode,
+      provider: settings.provider ?? 'auto',
+      allowFallback: true,
+      seed: settings.seed,
+      overrides,
+      ...(settings.profile !== null ? { profile: settings.profile } : {}),
+    };
+    const startedAtMs = Date.now();
+    const state: Partial<RunState> & { yAvg: Float32Array | null; result: ResultMessage | null } = { runId, study, startedAtMs, yAvg: null, result: null, settings };
+    const job = this.host.run(request, {
+      onProgress: (p) =>
+        emit('inference:progress', {
+          runId,
+          stage: p.phase === 'avg' ? 'y_avg' : p.phase === 'sampling' ? 'sampling' : 'finishing',
+          fraction: p.totalImages > 0 ? Math.min(1, p.doneImages / p.totalImages) : 0,
+          etaS: p.etaMs === null ? null : p.etaMs / 1000,
+          provider: null,
+          slicesDone: p.slicesDone,
+          slicesTotal: p.slicesTotal,
+        }),
+      onPartial: (m) => {
+        state.yAvg = m.probability;
+        emit('inference:partial', { runId, map: 'yAvg', totalVolumeMl: m.totalVolumeMl });
+      },
+      onLog: (level, message, fields) => this.logger[level](`inference: ${message}`, fields),
+    });
+    const run: RunState = { ...(state as Omit<RunState, 'job'>), job };
+    this.runs.set(runId, run);
+    this.active = run;
+    job.result.then(
+      (result) => {
+        run.result = result;
+        if (run.yAvg === null && settings.mode === 'avg') run.yAvg = result.probability;
+        this.active = null;
+        emit('inference:finished', { runId, status: 'done', error: null, provider: result.report.provider.used, elapsedS: (Date.now() - startedAtMs) / 1000 });
+      },
+      (err: unknown) => {
+        this.active = null;
+        const cancelled = isSdpmError(err, 'CANCELLED');
+        const e = err instanceof Error ? err : new Error(String(err));
+        const code = isSdpmError(err) ? err.code : 'INFERENCE_FAILED';
+        if (!cancelled) this.logger.error('SDPM run failed', { runId, code, message: e.message });
+        emit('inference:finished', { runId, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : { code, message: e.message }, provider: null, elapsedS: (Date.now() - startedAtMs) / 1000 });
+      },
+    );
+    // Keep only the latest few runs in memory (each holds several volume-sized maps).
+    for (const key of [...this.runs.keys()].slice(0, -3)) this.runs.delete(key);
+    return runId;
+  }
+
+  cancel(runId: string): void {
+    this.getRun(runId).job.cancel();
+  }
+
+  private getRun(runId: string): RunState {
+    const r = this.runs.get(runId);
+    if (r === undefined) throw new SdpmError('INVALID_ARGUMENT', `no SDPM run ${runId} (it may have been replaced by a newer run)`);
+    return r;
+  }
+
+  async map(runId: string, map: Request<'inference:map'>['map']): Promise<Response<'inference:map'>> {
+    const r = this.getRun(runId);
+    const pick = map === 'yAvg' ? r.yAvg : map === 'probability' ? (r.result?.probability ?? null) : (r.result?.uncertainty ?? null);
+    if (pick === null) {
+      const why = r.result === null ? 'is not ready yet' : 'was not computed in this mode (y_avg has no samples)';
+      throw new SdpmError('INVALID_ARGUMENT', `the ${map} map of run ${runId} ${why}`);
+    }
+    return { data: new Uint8Array(pick.buffer, pick.byteOffset, pick.byteLength) };
+  }
+
+  regions(runId: string): Response<'inference:regions'>['regions'] {
+    const r = this.getRun(runId);
+    if (r.result === null) throw new SdpmError('INVALID_ARGUMENT', `run ${runId} has not finished`);
+    return rankRegions(r.result, r.study);
+  }
+
+  sampleIntervals(runId: string, labels: Int32Array, nLesions: number): Array<[number, number] | null> | null {
+    const r = this.runs.get(runId);
+    if (r?.result == null) return null;
+    const out: Array<[number, number] | null> = new Array<[number, number] | null>(nLesions).fill(null);
+    const v = r.study.volume;
+    const [nx, ny, nz] = v.dimensions;
+    for (const l of r.result.report.lesions) {
+      if (l.intervalMl === null) continue;
+      const [i, j, k] = lpsToIjk(v, l.centroidLps as [number, number, number]).map(Math.round) as [number, number, number];
+      if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) continue;
+      const label = labels[i + nx * (j + ny * k)] ?? 0;
+      if (label > 0 && label <= nLesions) out[label - 1] = l.intervalMl;
+    }
+    return out;
+  }
+
+  async exportSeg(study: LoadedStudy, request: Request<'export:seg'>, outFolder: string): Promise<Response<'export:seg'>> {
+    const run = request.runId === null ? null : (this.runs.get(request.runId) ?? null);
+    await mkdir(outFolder, { recursive: true });
+    return exportSegAndReport({ study, request, outFolder, result: run?.result ?? null, bundleDir: this.bundleDir, softwareVersion: this.softwareVersion, write: writeFile, join });
+  }
+}
+
+/** Review regions: lesions with doubt and the most doubtful slices, ranked by doubt (mL). */
+export function rankRegions(result: ResultMessage, study: LoadedStudy): Response<'inference:regions'>['regions'] {
+  const v = study.volume;
+  const [nx, ny] = v.dimensions;
+  const voxelMl = (v.spacingMm[0] * v.spacingMm[1] * v.spacingMm[2]) / 1000;
+  type Item = Omit<Response<'inference:regions'>['regions'][number], 'rank' | 'massFraction' | 'regionId'>;
+  const items: Item[] = [];
+  for (const l of result.report.lesions) {
+    if (l.doubtMl === null) continue;
+    items.push({ label: `lesion ${l.label}`, centroidIjk: lpsToIjk(v, l.centroidLps as [number, number, number]), voxelCount: Math.round(l.volumeMl / voxelMl), uncertaintyMass: l.doubtMl });
+  }
+  const u = result.uncertainty;
+  for (const s of result.report.slicesToReview) {
+    const inLesion = result.report.lesions.some((l) => s.k >= l.sliceRange[0] && s.k <= l.sliceRange[1]);
+    if (inLesion) continue;
+    // Centre the slice region on its uncertainty-weighted centroid, so the jump lands on the doubtful area.
+    let wsum = 0;
+    let ci = nx / 2;
+    let cj = ny / 2;
+    if (u !== null) {
+      let si = 0;
+      let sj = 0;
+      const base = s.k * nx * ny;
+      for (let j = 0; j < ny; j++) {
+        for (let i = 0; i < nx; i++) {
+          const w = u[base + i + nx * j] ?? 0;
+          wsum += w;
+          si += w * i;
+          sj += w * j;
+        }
+      }
+      if (wsum > 0) {
+        ci = si / wsum;
+        cj = sj / wsum;
+      }
+    }
+    items.push({ label: `slice ${s.k + 1}`, centroidIjk: [ci, cj, s.k], voxelCount: 0, uncertaintyMass: s.doubtMl });
+  }
+  items.sort((a, b) => b.uncertaintyMass - a.uncertaintyMass);
+  const total = items.reduce((acc, x) => acc + x.uncertaintyMass, 0);
+  return items.map((x, rank) => ({ ...x, regionId: rank, rank, massFraction: total > 0 ? Math.min(1, x.uncertaintyMass / total) : 0 }));
+}
