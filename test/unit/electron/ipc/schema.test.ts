@@ -5,11 +5,12 @@ import { SchemaError } from '../../../../electron/ipc/schema';
 
 test('inference settings: defaults absent, out-of-range values named by path', () => {
   const p = channels['inference:start'].request;
-  const ok = p({ volumeId: 'v', settings: { mode: 'fast', nSamples: 4, seed: 7 } }, 'request');
+  const ok = p({ volumeId: 'v', settings: { mode: 'sal', profile: null, nSamples: 4, seed: 7 } }, 'request');
   assert.equal(ok.settings.nSamples, 4);
-  assert.equal('nSteps' in ok.settings, false);
-  assert.throws(() => p({ volumeId: 'v', settings: { mode: 'fast', nSamples: 0, seed: 7 } }, 'request'), (e: unknown) => e instanceof SchemaError && e.fieldPath === 'request.settings.nSamples');
-  assert.throws(() => p({ volumeId: 'v', settings: { mode: 'fast', nSamples: 1.5, seed: 7 } }, 'request'), /an integer/);
+  assert.equal('provider' in ok.settings, false);
+  assert.throws(() => p({ volumeId: 'v', settings: { mode: 'sal', profile: null, nSamples: 0, seed: 7 } }, 'request'), (e: unknown) => e instanceof SchemaError && e.fieldPath === 'request.settings.nSamples');
+  assert.throws(() => p({ volumeId: 'v', settings: { mode: 'sal', profile: null, nSamples: 1.5, seed: 7 } }, 'request'), /an integer/);
+  assert.throws(() => p({ volumeId: 'v', settings: { mode: 'fast', profile: null, seed: 7 } }, 'request'), /request\.settings\.mode/);
 });
 
 test('journal entries are a tagged union', () => {
