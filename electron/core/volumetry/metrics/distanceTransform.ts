@@ -66,24 +66,15 @@ export function distanceTransformMm(seeds: ArrayLike<number>, dimensions: Vec3, 
   const d = new Float64Array(m);
   const v = new Int32Array(m);
   const z = new Float64Array(m + 1);
-  // [line length, stride] per axis
-  const axes: Array<[number, number]> = [
-    [nx, 1],
-    [ny, nx],
-    [nz, nx * ny],
-  ];
-  for (let axis = 0; axis < 3; axis++) {
-    const [len, stride] = axes[axis] as [number, number];
-    const w2 = (spacingMm[axis] as number) ** 2;
-    for (let base = 0; base < n; base++) {
-      // base must be the first element of a line along this axis
-      const coord = axis === 0 ? base % nx : axis === 1 ? Math.floor(base / nx) % ny : Math.floor(base / (nx * ny));
-      if (coord !== 0) continue;
-      for (let q = 0; q < len; q++) f[q] = g[base + q * stride] as number;
-      transform1d(f, len, w2, d, v, z);
-      for (let q = 0; q < len; q++) g[base + q * stride] = d[q] as number;
-    }
-  }
+  const line = (base: number, len: number, stride: number, w2: number): void => {
+    for (let q = 0; q < len; q++) f[q] = g[base + q * stride] as number;
+    transform1d(f, len, w2, d, v, z);
+    for (let q = 0; q < len; q++) g[base + q * stride] = d[q] as number;
+  };
+  const [wx, wy, wz] = [spacingMm[0] ** 2, spacingMm[1] ** 2, spacingMm[2] ** 2];
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) line(nx * (j + ny * k), nx, 1, wx);
+  for (let k = 0; k < nz; k++) for (let i = 0; i < nx; i++) line(i + nx * ny * k, ny, nx, wy);
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) line(i + nx * j, nz, nx * ny, wz);
   for (let i = 0; i < n; i++) g[i] = Math.sqrt(g[i] as number);
   return g;
 }

@@ -44,13 +44,39 @@ export function surfaceDistances(a: ArrayLike<number>, b: ArrayLike<number>, dim
   }
   const sa = surfaceVoxels(a, dimensions);
   const sb = surfaceVoxels(b, dimensions);
-  const da = distanceTransformMm(sa, dimensions, spacingMm);
-  const db = distanceTransformMm(sb, dimensions, spacingMm);
+  // The distance transforms only need the box holding both surfaces: every seed (surface voxel) and
+  // every query point lies inside it, and the exact EDT does not depend on the grid beyond the seeds.
+  const [nx, ny] = dimensions;
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-1, -1, -1];
+  for (let idx = 0; idx < n; idx++) {
+    if (sa[idx] === 0 && sb[idx] === 0) continue;
+    const c = [idx % nx, Math.floor(idx / nx) % ny, Math.floor(idx / (nx * ny))];
+    for (let d = 0; d < 3; d++) {
+      if ((c[d] as number) < (lo[d] as number)) lo[d] = c[d] as number;
+      if ((c[d] as number) > (hi[d] as number)) hi[d] = c[d] as number;
+    }
+  }
   const aToB: number[] = [];
   const bToA: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (sa[i] === 1) aToB.push(db[i] as number);
-    if (sb[i] === 1) bToA.push(da[i] as number);
+  if ((hi[0] as number) < 0) return { aToB: new Float64Array(0), bToA: new Float64Array(0) };
+  const box: Vec3 = [(hi[0] as number) - (lo[0] as number) + 1, (hi[1] as number) - (lo[1] as number) + 1, (hi[2] as number) - (lo[2] as number) + 1];
+  const m = box[0] * box[1] * box[2];
+  const ca = new Uint8Array(m);
+  const cb = new Uint8Array(m);
+  for (let k = 0; k < box[2]; k++)
+    for (let j = 0; j < box[1]; j++)
+      for (let i = 0; i < box[0]; i++) {
+        const src = (i + (lo[0] as number)) + nx * ((j + (lo[1] as number)) + ny * (k + (lo[2] as number)));
+        const dst = i + box[0] * (j + box[1] * k);
+        ca[dst] = sa[src] as number;
+        cb[dst] = sb[src] as number;
+      }
+  const da = distanceTransformMm(ca, box, spacingMm);
+  const db = distanceTransformMm(cb, box, spacingMm);
+  for (let i = 0; i < m; i++) {
+    if (ca[i] === 1) aToB.push(db[i] as number);
+    if (cb[i] === 1) bToA.push(da[i] as number);
   }
   return { aToB: Float64Array.from(aToB), bToA: Float64Array.from(bToA) };
 }
