@@ -17,6 +17,7 @@ Loads the CT series in <folder> and writes it as NIfTI-1 (RAS affine in qform an
   --series ID     which series (SeriesInstanceUID, or an id from 'sdpm info' such as UID#2); needed when several CT series exist
   --refuse-gaps   fail on irregular slice spacing instead of resampling to equidistant slices
   --float         write float32 instead of int16 HU
+  --accept-derived  also load DERIVED\\SECONDARY CT series (reformats, edited studies)
   --padding-hu N  HU for padding and for voxels outside the acquired field (default -1024)
   --max-bytes N   memory limit for loading (default 1e9)
 `;
@@ -33,6 +34,7 @@ export const convert: CliCommand = {
         series: { type: 'string' },
         'refuse-gaps': { type: 'boolean', default: false },
         float: { type: 'boolean', default: false },
+        'accept-derived': { type: 'boolean', default: false },
         'padding-hu': { type: 'string' },
         'max-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -48,6 +50,7 @@ export const convert: CliCommand = {
     if (out === undefined || !/\.nii(\.gz)?$/.test(out)) throw new SdpmError('INVALID_ARGUMENT', `--out must name a .nii or .nii.gz file\n${HELP}`);
     const opts: LoadFromFolderOptions = { log: ctx.log, gapPolicy: values['refuse-gaps'] === true ? 'refuse' : 'resample' };
     if (values.series !== undefined) opts.seriesUid = values.series;
+    if (values['accept-derived'] === true) opts.acceptDerived = true;
     const maxBytes = parseMaxBytes(values['max-bytes']);
     if (maxBytes !== undefined) opts.maxBytes = maxBytes;
     if (values['padding-hu'] !== undefined) {

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { SdpmError } from '../../core/errors';
 import { discoverSeries } from '../../core/dicom/discoverSeries';
+import type { DiscoverOptions } from '../../core/dicom/discoverSeries';
 import type { StudyScan } from '../../core/dicom/StudyScan';
 import type { CliCommand } from '../CliCommand';
 
@@ -13,6 +14,7 @@ const HELP = `usage: sdpm info <folder> [--json] [--max-bytes N]
 Lists the DICOM image series in <folder> (searched recursively; only headers are read).
   --json         print the scan as JSON (series without their per-file lists)
   --max-bytes N  memory limit used to flag series too large to load (default 1e9)
+  --accept-derived  count DERIVED\\SECONDARY CT series (reformats, edited studies) as loadable
 `;
 
 function cell(s: string, width: number): string {
@@ -65,7 +67,7 @@ export const info: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, 'max-bytes': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { json: { type: 'boolean', default: false }, 'max-bytes': { type: 'string' }, 'accept-derived': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
     });
     if (values.help === true) {
       ctx.stdout(HELP);
@@ -74,7 +76,9 @@ export const info: CliCommand = {
     const folder = positionals[0];
     if (folder === undefined || positionals.length > 1) throw new SdpmError('INVALID_ARGUMENT', `sdpm info needs exactly one folder\n${HELP}`);
     const maxBytes = parseMaxBytes(values['max-bytes']);
-    const scan = await discoverSeries(folder, maxBytes === undefined ? { log: ctx.log } : { log: ctx.log, maxBytes });
+    const opts: DiscoverOptions = { log: ctx.log, acceptDerived: values['accept-derived'] === true };
+    if (maxBytes !== undefined) opts.maxBytes = maxBytes;
+    const scan = await discoverSeries(folder, opts);
     if (values.json === true) {
       const slim = { ...scan, series: scan.series.map(({ slices, ...rest }) => ({ ...rest, files: slices.map((f) => f.filePath) })) };
       ctx.stdout(`${JSON.stringify(slim, null, 2)}\n`);

@@ -23,6 +23,8 @@ export interface DiscoverOptions {
   paddingHu?: number;
   /** Files read at once. Default 16. */
   concurrency?: number;
+  /** Count DERIVED\\SECONDARY CT series (console reformats, edited studies) as segmentable. Default false. */
+  acceptDerived?: boolean;
   log?: Logger;
 }
 
@@ -90,7 +92,11 @@ export async function discoverSeries(folder: string, options: DiscoverOptions = 
   const series = groups.map((g) => {
     const idx = seen.get(g.seriesInstanceUid) ?? 0;
     seen.set(g.seriesInstanceUid, idx + 1);
-    return summarizeSeries(g, idx, perUid.get(g.seriesInstanceUid) ?? 1, maxBytes || DEFAULT_MAX_BYTES, options.paddingHu ?? -1024);
+    return summarizeSeries(g, idx, perUid.get(g.seriesInstanceUid) ?? 1, {
+      maxBytes: maxBytes || DEFAULT_MAX_BYTES,
+      paddingHu: options.paddingHu ?? -1024,
+      acceptDerived: options.acceptDerived === true,
+    });
   });
   series.sort((a, b) => (a.seriesNumber ?? 1e9) - (b.seriesNumber ?? 1e9) || a.id.localeCompare(b.id));
   log.info('discovered series', { folder, files: files.length, series: series.length, skipped: skipped.length });

@@ -25,7 +25,7 @@ import type { HuSlice } from './resampleSlices';
 import type { SliceHeader } from './SliceHeader';
 import { paddingRange, sliceToHu } from './sliceToHu';
 import type { SeriesSummary } from './StudyScan';
-import { DEFAULT_MAX_BYTES, estimateLoadBytes, formatBytes, stackInputs, summarizeSeries } from './summarizeSeries';
+import { DEFAULT_MAX_BYTES, DERIVED_REASON, estimateLoadBytes, formatBytes, stackInputs, summarizeSeries } from './summarizeSeries';
 import { analyzeSliceStack } from './analyzeSliceStack';
 import type { Volume } from './Volume';
 import { describeTransferSyntax } from './codecs/decodeFrame';
@@ -39,13 +39,15 @@ export interface LoadSeriesOptions {
   maxBytes?: number;
   /** Files read and decoded at once. Default 8. */
   concurrency?: number;
+  /** Load DERIVED\\SECONDARY CT series (console reformats, edited studies). Default false: SERIES_NOT_CT. */
+  acceptDerived?: boolean;
   log?: Logger;
 }
 
-function refuseUnloadable(summary: SeriesSummary): void {
+function refuseUnloadable(summary: SeriesSummary, acceptDerived: boolean): void {
   const where = summary.slices[0]?.filePath ?? summary.id;
   const label = `series ${summary.id} (${summary.seriesDescription || 'no description'}, first file ${where})`;
-  const reasons = summary.reasons;
+  const reasons = summary.reasons.filter((r) => !(acceptDerived && r === DERIVED_REASON));
   if (reasons.length === 0) return;
   const text = reasons.join('; ');
   if (summary.modality !== 'CT' || reasons.some((r) => /Secondary Capture|localizer|derived/.test(r))) {
@@ -59,7 +61,7 @@ function refuseUnloadable(summary: SeriesSummary): void {
   throw new SdpmError('SERIES_INCONSISTENT', `${label} cannot be loaded: ${text}`, { path: where });
 }
 
-async function summaryFromFiles(files: readonly string[], maxBytes: number, paddingHu: number): Promise<SeriesSummary> {
+async function summaryFromFiles(files: readonly string[], maxBytes: number, paddingHu: number, acceptDerived: boolean): Promise<SeriesSummary> {
   if (files.length === 0) throw new SdpmError('SERIES_EMPTY_FOLDER', 'no files given to load', {});
   const headers = await mapLimited(files, 16, (f) => readSliceHeaderFile(f));
   const groups = groupSlices(headers);
@@ -68,7 +70,7 @@ async function summaryFromFiles(files: readonly string[], maxBytes: number, padd
     const list = groups.map((g) => `${g.seriesInstanceUid} (${g.slices.length} files, e.g. ${g.slices[0]?.filePath ?? '?'}${g.splitReason === null ? '' : `; ${g.splitReason}`})`);
     throw new SdpmError('SERIES_INCONSISTENT', `the ${files.length} files given are not one series but ${groups.length}: ${list.join('; ')}`, { path: files[0] ?? '' });
   }
-  return summarizeSeries(only, 0, 1, maxBytes, paddingHu);
+  return summarizeSeries(only, 0, 1, { maxBytes, paddingHu, acceptDerived });
 }
 
 function sameValues(a: HuSlice, b: HuSlice): boolean {
@@ -81,8 +83,8 @@ export async function loadSeries(source: SeriesSummary | readonly string[], opti
   const log = options.log ?? silentLogger;
   const paddingHu = options.paddingHu ?? -1024;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const summary = Array.isArray(source) ? await summaryFromFiles(source as readonly string[], maxBytes, paddingHu) : (source as SeriesSummary);
-  refuseUnloadable(summary);
+  const summary = Array.isArray(source) ? await summaryFromFiles(source as readonly string[], maxBytes, paddingHu, options.acceptDerived === true) : (source as SeriesSummary);
+  refuseUnloadable(summary, options.acceptDerived === true);
   const all = summary.slices;
   const first = all[0];
   const inputs = stackInputs(all);
@@ -192,6 +194,7 @@ export async function loadSeries(source: SeriesSummary | readonly string[], opti
     notes.push(`irregular slice gaps ${stack.distinctGapsMm.join(', ')} mm; resampled to ${plan.dimensions[2]} equidistant slices of ${plan.spacingMm[2].toFixed(3)} mm (linear along the normal)`);
   }
   for (const m of stack.missingSlices) notes.push(`about ${m.missing} missing slice(s) after ${kept[m.after]?.filePath ?? '?'}: gap ${m.gapMm.toFixed(2)} mm, typical ${stack.typicalGapMm.toFixed(2)} mm`);
+  if (summary.reasons.includes(DERIVED_REASON) || summary.problems.some((p) => p.startsWith(DERIVED_REASON))) notes.push(`${DERIVED_REASON}: loaded because acceptDerived was set`);
   const ts = describeTransferSyntax(first.transferSyntaxUid);
   if (ts.lossy) notes.push(`pixel data is lossy compressed (${ts.name})`);
   for (const n of notes) log.info(n, { series: summary.id });

@@ -61,6 +61,7 @@ export async function loadVolumeFromFolder(folder: string, options: LoadFromFold
   if (options.paddingHu !== undefined) discover.paddingHu = options.paddingHu;
   if (options.concurrency !== undefined) discover.concurrency = options.concurrency;
   if (options.log !== undefined) discover.log = options.log;
+  if (options.acceptDerived !== undefined) discover.acceptDerived = options.acceptDerived;
   const scan = await discoverSeries(folder, discover);
   return loadSeries(pickSeries(scan, options.seriesUid), options);
 }

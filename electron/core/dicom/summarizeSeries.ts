@@ -13,6 +13,15 @@ import type { GridPlan } from './planVolumeGrid';
 
 export const DEFAULT_MAX_BYTES = 1.0e9;
 const SECONDARY_CAPTURE_PREFIX = '1.2.840.10008.5.1.4.1.1.7';
+/** Reason text for DERIVED\\SECONDARY images; `acceptDerived` turns it from a reason into a problem. */
+export const DERIVED_REASON = 'derived secondary image (ImageType DERIVED\\SECONDARY)';
+
+export interface SummarizeOptions {
+  maxBytes: number;
+  paddingHu: number;
+  /** Accept DERIVED\\SECONDARY CT images (console reformats, edited studies) as segmentable. */
+  acceptDerived: boolean;
+}
 
 export function stackInputs(slices: readonly SliceHeader[]): SliceStackInput[] | null {
   const out: SliceStackInput[] = [];
@@ -50,7 +59,7 @@ function notSegmentableReasons(first: SliceHeader, group: SliceGroup, stack: Sli
   if (first.modality !== 'CT') reasons.push(`modality is ${first.modality || 'missing'}, not CT`);
   if (first.sopClassUid.startsWith(SECONDARY_CAPTURE_PREFIX)) reasons.push('Secondary Capture image (a screenshot or derived picture, not a CT acquisition)');
   if (first.imageType.includes('LOCALIZER')) reasons.push('localizer/scout image (ImageType contains LOCALIZER)');
-  else if (first.imageType[0] === 'DERIVED' && first.imageType[1] === 'SECONDARY') reasons.push('derived secondary image (ImageType DERIVED\\SECONDARY)');
+  else if (first.imageType[0] === 'DERIVED' && first.imageType[1] === 'SECONDARY') reasons.push(DERIVED_REASON);
   if (group.slices.length === 1 && group.splitReason?.includes('orientation') === true) reasons.push('localizer: a single slice whose orientation differs from the rest of its series');
   if (first.numberOfFrames > 1) reasons.push(`multi-frame image (${first.numberOfFrames} frames); only single-frame CT Image Storage series are loaded`);
   if (first.samplesPerPixel !== 1) reasons.push(`colour image (${first.samplesPerPixel} samples per pixel)`);
@@ -62,14 +71,19 @@ function notSegmentableReasons(first: SliceHeader, group: SliceGroup, stack: Sli
   return reasons;
 }
 
-export function summarizeSeries(group: SliceGroup, index: number, total: number, maxBytes: number, paddingHu: number): SeriesSummary {
+export function summarizeSeries(group: SliceGroup, index: number, total: number, options: SummarizeOptions): SeriesSummary {
+  const { maxBytes, paddingHu } = options;
   const inputs = stackInputs(group.slices);
   const stack = inputs === null || inputs.length === 0 ? null : analyzeSliceStack(inputs);
   const slices = stack === null ? [...group.slices] : stack.order.map((i) => group.slices[i]).filter((s): s is SliceHeader => s !== undefined);
   const first = slices[0];
   if (first === undefined) throw new RangeError('summarizeSeries: empty group');
-  const reasons = notSegmentableReasons(first, group, stack);
   const problems: string[] = [];
+  const reasons = notSegmentableReasons(first, group, stack).filter((r) => {
+    if (!options.acceptDerived || r !== DERIVED_REASON) return true;
+    problems.push(`${r}: accepted (acceptDerived)`);
+    return false;
+  });
   let estimatedBytes = slices.length * first.rows * first.columns * 2;
   if (stack !== null && slices.length > 1 && first.pixelSpacingMm !== null && first.imagePositionPatient !== null) {
     if (stack.gantryTiltDeg > 0) problems.push(`gantry tilt ${stack.gantryTiltDeg.toFixed(2)} deg (corrected on loading)`);

@@ -161,6 +161,12 @@ test('localizer, derived secondary and Secondary Capture images are recognised a
   assert.match(byId.get('1.2.3.703')?.reasons.join() ?? '', /Secondary Capture/);
   const v = await loadVolumeFromFolder(dir);
   assert.equal(v.dimensions[2], 4, 'the one segmentable CT series is picked');
+  await rejectsWith(loadSeries(byId.get('1.2.3.702')!), 'SERIES_NOT_CT', 'derived secondary');
+  const derived = await loadSeries(byId.get('1.2.3.702')!, { acceptDerived: true });
+  assert.equal(derived.dimensions[2], 3);
+  assert.ok(derived.corrections.notes.some((n) => n.includes('acceptDerived')));
+  const withDerived = await discoverSeries(dir, { acceptDerived: true });
+  assert.equal(withDerived.series.find((s) => s.id === '1.2.3.702')?.segmentable, true);
 });
 
 test('a rescan with the same SeriesInstanceUID is split by acquisition', async () => {
