@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../electron/cli/sdpm';
 import { loadVolumeFromFolder } from '../../../electron/core/dicom/loadVolumeFromFolder';
 import { writeNifti } from '../../../electron/core/dicom/niftiWrite';
 import { readSeg, readSegHeader } from '../../../electron/core/seg/readSeg';
@@ -16,15 +15,12 @@ import { findReferencedSeries } from '../../../electron/core/seg/referencedSerie
 
 const GE = join(import.meta.dirname, '../../../../shared/data/dicom/ge-head-ncct');
 
-async function capture(argv: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  try {
-    return { code: await main(argv), out };
-  } finally {
-    process.stdout.write = write;
-  }
+const SDPM = join(import.meta.dirname, '../../../electron/cli/bin/sdpm.mjs');
+
+/** Runs the real `sdpm` command line in a child process. */
+function sdpm(argv: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [SDPM, ...argv], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 test('sdpm export-seg writes a valid SEG from a two-label NIfTI mask, and a corrected SEG that references it', { skip: (!existsSync(GE) || !existsSync('/usr/bin/dciodvfy')) && 'GE data or dciodvfy missing' }, async () => {
@@ -43,12 +39,12 @@ test('sdpm export-seg writes a valid SEG from a two-label NIfTI mask, and a corr
   const maskPath = join(dir, 'mask.nii.gz');
   await writeNifti(maskPath, { ...v, voxels: labels });
   const first = join(dir, 'first.dcm');
-  const r1 = await capture(['export-seg', GE, maskPath, '--out', first, '--bundle', 'sdpm-ich', '--bundle-version', '1.0.0']);
-  assert.equal(r1.code, 0);
+  const r1 = sdpm(['export-seg', GE, maskPath, '--out', first, '--bundle', 'sdpm-ich', '--bundle-version', '1.0.0']);
+  assert.equal(r1.code, 0, r1.err);
   process.stdout.write(`# ${r1.out.trim().split('\n').join('\n# ')}\n`);
   const second = join(dir, 'second.dcm');
-  const r2 = await capture(['export-seg', GE, maskPath, '--out', second, '--reader', 'Doe^Jane', '--edited', '--replaces', first]);
-  assert.equal(r2.code, 0);
+  const r2 = sdpm(['export-seg', GE, maskPath, '--out', second, '--reader', 'Doe^Jane', '--edited', '--replaces', first]);
+  assert.equal(r2.code, 0, r2.err);
   for (const f of [first, second]) {
     const d = spawnSync('/usr/bin/dciodvfy', [f], { encoding: 'utf8' });
     const errors = `${d.stdout}\n${d.stderr}`.split('\n').filter((l) => /^Error/.test(l));
@@ -69,15 +65,7 @@ test('sdpm export-seg refuses a mask on another grid with GEOMETRY_MISMATCH', { 
   const dir = mkdtempSync(join(tmpdir(), 'sdpm-export-'));
   const maskPath = join(dir, 'small.nii.gz');
   await writeNifti(maskPath, { dimensions: [4, 4, 4], spacingMm: [1, 1, 1], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1], voxels: new Uint8Array(64) });
-  let err = '';
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  let code: number;
-  try {
-    code = await main(['export-seg', GE, maskPath, '--out', join(dir, 'x.dcm')]);
-  } finally {
-    process.stderr.write = write;
-  }
-  assert.equal(code, 1);
-  assert.match(err, /GEOMETRY_MISMATCH.*small\.nii\.gz/);
+  const r = sdpm(['export-seg', GE, maskPath, '--out', join(dir, 'x.dcm')]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /GEOMETRY_MISMATCH.*small\.nii\.gz/);
 });

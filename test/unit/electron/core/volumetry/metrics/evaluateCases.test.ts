@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeNifti } from '../../../../../../electron/core/dicom/niftiWrite';
 import { evaluateFolders } from '../../../../../../electron/core/volumetry/metrics/evaluateCases';
 import { formatEvaluationCsv, formatEvaluationTable } from '../../../../../../electron/core/volumetry/metrics/formatEvaluation';
-import { main } from '../../../../../../electron/cli/sdpm';
+import { spawnSync } from 'node:child_process';
 import type { VolumeGeometry } from '../../../../../../electron/core/dicom/Volume';
 
 const g: VolumeGeometry = { dimensions: [10, 10, 4], spacingMm: [1, 1, 5], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
@@ -56,16 +56,9 @@ test('evaluateFolders pairs by file name and computes hand-checked Dice, volumes
 test('sdpm evaluate prints the table and writes the CSV', async () => {
   const [pred, ref] = await folders();
   const csv = join(pred, '..', 'out.csv');
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  let code: number;
-  try {
-    code = await main(['evaluate', pred, ref, '--csv', csv]);
-  } finally {
-    process.stdout.write = write;
-  }
-  assert.equal(code, 0);
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, '../../../../../../electron/cli/bin/sdpm.mjs'), 'evaluate', pred, ref, '--csv', csv], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.stdout;
   assert.match(out, /this run\s+0\.833\s+-1\.000\s+0\.500/);
   assert.match(readFileSync(csv, 'utf8'), /^case,dice,pred_ml/);
 });
