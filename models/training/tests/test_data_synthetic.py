@@ -95,3 +95,25 @@ def test_volume_distribution_median_near_6_ml() -> None:
     v = np.array([sample_volume_ml(rng) for _ in range(20000)])
     assert v.min() >= 0.1 and v.max() <= 100
     assert 5.6 < np.median(v) < 6.4
+
+
+@pytest.mark.skipif(not Path(__file__).resolve().parents[3].parent.joinpath("shared", "data").is_dir(),
+                    reason="shared test data not present")
+def test_ge_old_infarcts_are_ignored_and_avoided() -> None:
+    from sdpm.data.ge_head import load_ge_head
+
+    bg = load_ge_head()
+    ign_ml = bg.ignore.sum() * bg.voxel_volume_ml
+    assert 50 < ign_ml < 250
+    # the large old infarct is left posterior (rows run to posterior, columns to patient left): that quadrant
+    # holds the most ignored volume
+    _, y, x = np.nonzero(bg.intracranial)
+    cy, cx = y.mean(), x.mean()
+    _, y, x = np.nonzero(bg.ignore)
+    quadrants = [((y < cy) & (x < cx)).sum(), ((y < cy) & (x >= cx)).sum(), ((y >= cy) & (x < cx)).sum(),
+                 ((y >= cy) & (x >= cx)).sum()]
+    assert int(np.argmax(quadrants)) == 3
+    assert not (bg.ignore & bg.ventricles).any() and not (bg.ignore & bg.parenchyma).any()
+    hu, lab = bg.hu.copy(), np.zeros(bg.hu.shape, dtype=bool)
+    rec = insert_infarct(bg, hu, lab, np.random.default_rng(1), 15.0)
+    assert rec is not None and lab.any() and not (lab & bg.ignore).any()
