@@ -6,7 +6,8 @@ diploe ~500-800 HU, thickness varying 4-9 mm), the scalp (soft tissue with a fat
 cortical grey matter ribbon (35-40 HU) that follows the surface and random sulci (CSF sheets from the
 zero set of a band-limited random field, lined by grey matter), white matter (25-30 HU), deep grey
 nuclei, lateral ventricles (crescent tubes along a curved centreline, CSF 0-10 HU), third ventricle,
-interhemispheric fissure with falx. Anatomy is evaluated on a fine z grid (about 1.25 mm) and averaged
+interhemispheric fissure with falx, and in half of the heads each a calcified pineal gland (120-400 HU) or
+calcified choroid plexus glomera (80-250 HU), hyperdense but not lesions. Anatomy is evaluated on a fine z grid (about 1.25 mm) and averaged
 into the slice thickness (through-plane partial volume). The skull base and posterior fossa are not
 modelled: the stack starts above them.
 """
@@ -152,6 +153,20 @@ def procedural_head(rng: np.random.Generator, matrix: int = 256, pixel_mm: float
     vent |= (np.abs(x) < 0.8 + 0.7 * vent_size) & (np.abs(y + 2) < 11) & (z > -20) & (z < -4)
     vent &= brain & (-s > 8)
     hu[vent] = csf_hu
+    # physiological calcifications (hyperdense but not lesions): pineal gland, choroid plexus glomera
+    calc_info: dict[str, float] = {}
+    if rng.random() < 0.5:
+        r_p, hu_p = float(rng.uniform(2.0, 4.0)), float(rng.uniform(120, 400))
+        pin = (x ** 2 + (y - 12) ** 2 + (z + 6) ** 2) < r_p ** 2
+        hu[pin & brain] = hu_p
+        calc_info["pinealHu"] = hu_p
+    if rng.random() < 0.5:
+        r_c, hu_c = float(rng.uniform(2.0, 4.0)), float(rng.uniform(80, 250))
+        cx_c = 3.5 + 1.5 * vent_size + 14 * 0.64
+        for side in (-1, 1):
+            chor = ((x - side * cx_c) ** 2 + (y - 28) ** 2 + ((z - 5.5) / 1.3) ** 2) < r_c ** 2
+            hu[chor & brain] = hu_c
+        calc_info["choroidHu"] = hu_c
 
     # average the fine z grid into slices (through-plane partial volume)
     def slab(a_: np.ndarray) -> np.ndarray:
@@ -185,5 +200,6 @@ def procedural_head(rng: np.random.Generator, matrix: int = 256, pixel_mm: float
         noise_std_hu=noise_std_hu,
         pad_hu=-1024.0,
         info={"matrix": matrix, "pixelMm": pixel_mm, "sliceMm": slice_mm, "noiseStdHu": noise_std_hu,
-              "gmHu": gm_hu, "wmHu": wm_hu, "csfHu": csf_hu, "ventricleSize": vent_size, "outsideFovHu": pad_hu},
+              "gmHu": gm_hu, "wmHu": wm_hu, "csfHu": csf_hu, "ventricleSize": vent_size, "outsideFovHu": pad_hu,
+              **calc_info},
     )

@@ -31,7 +31,7 @@ from .ge_head import GE_TILT_NIFTI, ge_variant, load_ge_head
 from .lesions import LesionRecord, insert_hemorrhage, insert_infarct, sample_volume_ml
 from .procedural_head import procedural_head
 
-GENERATOR_VERSION = "sdpm-synth-1.1"
+GENERATOR_VERSION = "sdpm-synth-1.2"
 
 
 @dataclass(frozen=True)
