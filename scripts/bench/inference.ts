@@ -74,14 +74,19 @@ const ortMs: Record<string, Record<number, number>> = { full: {}, eps: {} };
 for (const kind of ['full', 'eps'] as const) for (const b of [1, B]) (ortMs[kind] as Record<number, number>)[b] = await timeOrt(kind, b);
 await net.dispose();
 
-let torchMs: { full: Record<string, number>; eps: Record<string, number>; torch: string } | null = null;
+interface TorchTimes {
+  full: Record<string, number>;
+  eps: Record<string, number>;
+  torch: string;
+}
+let torchMs = null as TorchTimes | null;
 let torchWhy = '';
 if (values['skip-torch'] !== true) {
   const tmp = mkdtempSync(join(tmpdir(), 'sdpm-bench-'));
   try {
     writeFileSync(join(tmp, 'x.f32'), Buffer.from(xs.buffer));
     const r = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts/bench/torchEager.py'), join(bundleDir, 'metadata.json'), join(tmp, 'x.f32'), String(S), String(threads), String(iters), '1', String(B)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status === 0) torchMs = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof torchMs;
+    if (r.status === 0) torchMs = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as TorchTimes;
     else torchWhy = (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-2).join(' ');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
