@@ -35,6 +35,7 @@ import {
   type LesionKind,
 } from './codes';
 import { newUid } from './newUid';
+import { readSourceHeaderExtras } from './sourceHeaderExtras';
 import { maskToSourceSlices } from './sourceSliceMask';
 import { SEG_SOP_CLASS_BINARY, SEG_SOP_CLASS_LABELMAP, codeItem, cs, da, ds, lo, tm, writePart10 } from './segDataset';
 
@@ -69,7 +70,7 @@ export interface WriteSegInput {
   instanceNumber?: number;
   /** The SEG this one corrects. */
   replaces?: { sopInstanceUid: string; seriesInstanceUid: string; sopClassUid?: string };
-  /** From the source files (see segSourceExtras.ts); SliceThickness falls back to the normal gap. */
+  /** Default: read from the first source file (sourceHeaderExtras.ts); else the smallest gap along the normal. */
   sliceThicknessMm?: number;
   studyId?: string;
   referringPhysicianName?: string;
@@ -184,10 +185,16 @@ export function writeSeg(input: WriteSegInput): WrittenSeg {
 
   // positions are indexed 1..n in the loader's order (sorted along the normal)
   const gaps = sourceGapsAlongNormal(volume);
+  const extras = input.sliceThicknessMm === undefined || input.studyId === undefined || input.referringPhysicianName === undefined ? readSourceHeaderExtras(src.slices[0]?.filePath ?? '') : null;
+  let sliceThicknessMm = input.sliceThicknessMm ?? extras?.sliceThicknessMm ?? undefined;
+  if (sliceThicknessMm === undefined) {
+    sliceThicknessMm = gaps.length > 0 ? Math.min(...gaps) : 1;
+    notes.push(`source SliceThickness unknown: the smallest slice gap along the normal (${sliceThicknessMm.toFixed(2)} mm) was written`);
+  }
   const regular = gaps.length > 0 && Math.max(...gaps) - Math.min(...gaps) < 0.01;
   const pixelMeasures: Record<string, unknown> = {
     PixelSpacing: [ds(src.pixelSpacingMm[0]), ds(src.pixelSpacingMm[1])],
-    SliceThickness: ds(input.sliceThicknessMm ?? (gaps.length > 0 ? Math.min(...gaps) : 1)),
+    SliceThickness: ds(sliceThicknessMm),
   };
   if (regular) pixelMeasures.SpacingBetweenSlices = ds(gaps[0] as number);
   else if (gaps.length > 0) notes.push(`source slice gaps along the normal are irregular (${[...new Set(gaps.map((g) => g.toFixed(2)))].join(', ')} mm): SpacingBetweenSlices omitted`);
@@ -282,7 +289,7 @@ export function writeSeg(input: WriteSegInput): WrittenSeg {
     AccessionNumber: id.accessionNumber,
     Modality: 'SEG',
     Manufacturer: 'SDPM Review',
-    ReferringPhysicianName: input.referringPhysicianName ?? '',
+    ReferringPhysicianName: input.referringPhysicianName ?? extras?.referringPhysicianName ?? '',
     StudyDescription: id.studyDescription,
     SeriesDescription: lo(input.seriesDescription ?? `SDPM lesions (${type})`),
     ManufacturerModelName: 'sdpm-review',
@@ -295,7 +302,7 @@ export function writeSeg(input: WriteSegInput): WrittenSeg {
     SoftwareVersions: [lo(input.softwareVersion ?? '0.1.0'), algorithmName],
     StudyInstanceUID: id.studyInstanceUid,
     SeriesInstanceUID: seriesInstanceUid,
-    StudyID: input.studyId ?? '',
+    StudyID: input.studyId ?? extras?.studyId ?? '',
     SeriesNumber: input.seriesNumber ?? 9001,
     InstanceNumber: input.instanceNumber ?? 1,
     FrameOfReferenceUID: id.frameOfReferenceUid,
