@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Bundle } from '../../../../../electron/core/bundle/Bundle';
+import type { SamplerPreset } from '../../../../../electron/core/bundle/SamplerConfig';
+import type { Volume } from '../../../../../electron/core/dicom/Volume';
+import { isSdpmError } from '../../../../../electron/core/errors';
+import { silentLogger } from '../../../../../electron/core/logger';
+import { predictVolume, type PredictProgress } from '../../../../../electron/core/inference/predictVolume';
+import type { ResolvedSettings } from '../../../../../electron/core/sdpm/resolveSettings';
+import { sigmoidSchedule, StubNetwork } from '../sdpm/stubNetwork';
+
+const S = 16;
+const sched = sigmoidSchedule(500);
+const bundle = { schedule: sched, preprocessing: { imageSize: S, lowerHu: 0, upperHu: 80, padHu: -1024, inPlaneMethod: 'pad-square-then-area-or-bilinear', maskRule: 'x0n > -1', threshold: 0.5 } } as unknown as Bundle;
+const preset: SamplerPreset = {
+  yAvg: { variant: 'single' },
+  ySal: { window: 9, weighting: 'paper', nu: 1, nSamples: 3, cumsumBug: false, tStride: 2 },
+  yInfer: { startIndex: 5, nSamples: 2, d: 1, codeCompat: false, nSteps: null },
+  yAll: 'union',
+  threshold: 0.5,
+  despeckle: { enabled: true, kernel: 7, minCount: 1 },
+};
+const resolved: ResolvedSettings = { preset: 'test', profile: null, settings: preset, changed: {}, approximation: false };
+
+function volume(): Volume {
+  const [nx, ny, nz] = [40, 30, 4];
+  const vox = new Int16Array(nx * ny * nz).fill(-1024);
+  for (let k = 1; k < nz; k++) for (let j = 3; j < 27; j++) for (let i = 4; i < 36; i++) vox[(k * ny + j) * nx + i] = Math.hypot(i - 25, j - 12) < 5 ? 75 : 20;
+  return { dimensions: [nx, ny, nz], spacingMm: [0.5, 0.5, 5], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1], voxels: vox } as unknown as Volume;
+}
+
+test('predictVolume: skips empty slices, streams y_avg first, reports progress to the total, and does not depend on batch or stack size', async () => {
+  const events: string[] = [];
+  const progress: PredictProgress[] = [];
+  const a = await predictVolume(volume(), bundle, new StubNetwork(S, sched), {
+    mode: 'all', resolved, seed: 3, batchSize: 4, stackSize: 1, log: silentLogger,
+    onProgress: (p) => progress.push(p), onPartial: (p) => events.push(`partial ${p.mode} ${p.probability.length}`),
+  });
+  events.push('result');
+  assert.deepEqual(a.skippedSlices, [0]);
+  assert.deepEqual(events, ['partial avg 4800', 'result']);
+  const last = progress[progress.length - 1];
+  assert.ok(last !== undefined && last.doneImages === last.totalImages && last.totalImages === a.networkImages);
+  // 3 tissue slices × (1 avg + 3 samples × 4 weighted t of 0,2,4,6(,8: ψ=0) + 2 chains × 6 calls)
+  assert.equal(a.networkImages, 3 * (1 + 3 * 4 + 2 * 6));
+  for (let i = 1; i < progress.length; i++) assert.ok((progress[i]?.doneImages ?? 0) >= (progress[i - 1]?.doneImages ?? 0));
+  assert.equal(a.probability.length, 40 * 30 * 4);
+  for (let i = 0; i < 1200; i++) assert.equal(a.probability[i], 0); // the skipped slice
+  assert.ok(a.uncertainty !== null);
+  assert.equal(a.uncertainty.summary.nSamples, 5);
+  const b = await predictVolume(volume(), bundle, new StubNetwork(S, sched), { mode: 'all', resolved, seed: 3, batchSize: 7, stackSize: 3, log: silentLogger });
+  assert.deepEqual(b.probability, a.probability);
+  assert.deepEqual(b.mask, a.mask);
+  assert.deepEqual(b.uncertainty?.entropyBits, a.uncertainty.entropyBits);
+  assert.deepEqual(b.uncertainty?.summary, a.uncertainty.summary);
+});
+
+test('predictVolume: y_avg alone has no samples and says so; a cancel stops it before the next network call', async () => {
+  const r = await predictVolume(volume(), bundle, new StubNetwork(S, sched), { mode: 'avg', resolved, seed: 1, batchSize: 8, stackSize: 2, log: silentLogger });
+  assert.equal(r.uncertainty, null);
+  assert.match(r.uncertaintyNote ?? '', /no samples/);
+  const net = new StubNetwork(S, sched);
+  let cancelled = false;
+  let cancelledAt = -1;
+  await assert.rejects(
+    predictVolume(volume(), bundle, net, { mode: 'all', resolved, seed: 1, batchSize: 2, stackSize: 1, log: silentLogger, isCancelled: () => cancelled, onProgress: (p) => { if (p.doneImages >= 6 && !cancelled) { cancelled = true; cancelledAt = p.doneImages; } } }),
+    (e: unknown) => isSdpmError(e, 'CANCELLED'),
+  );
+  // no network call after the cancel
+  assert.equal(net.calls.reduce((n, c) => n + c.batch, 0), cancelledAt);
+});
