@@ -1,0 +1,61 @@
+/**
+ * The inference worker with the tiny bundle: messages arrive in protocol order (progress, y_avg partial
+ * result before the final result), a Volume can be sent instead of a path, and a cancel during a run stops it
+ * (the time from cancel to the CANCELLED answer is printed; network calls here are tens of ms).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isSdpmError } from '../../../electron/core/errors';
+import type { Volume } from '../../../electron/core/dicom/Volume';
+import { InferenceWorkerHost } from '../../../electron/worker/InferenceWorkerHost';
+import type { InferenceRequest } from '../../../electron/core/inference/InferenceRequest';
+
+const TINY = new URL('../../../models/bundles/sdpm-tiny-test', import.meta.url).pathname;
+
+function volume(): Volume {
+  const [nx, ny, nz] = [70, 64, 3];
+  const vox = new Int16Array(nx * ny * nz).fill(-1024);
+  for (let k = 0; k < nz; k++) for (let j = 6; j < 58; j++) for (let i = 6; i < 64; i++) vox[(k * ny + j) * nx + i] = Math.hypot(i - 40, j - 30) < 7 ? 70 : 28;
+  const none = '';
+  return {
+    dimensions: [nx, ny, nz], spacingMm: [0.8, 0.8, 5], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1], voxels: vox, paddingHu: -1024,
+    identity: { patientName: none, patientId: none, patientBirthDate: none, patientSex: none, studyInstanceUid: none, studyDate: none, studyTime: none, studyDescription: none, accessionNumber: none, seriesInstanceUid: none, seriesNumber: null, seriesDescription: none, modality: 'CT', frameOfReferenceUid: none, manufacturer: none },
+    source: { imageOrientationPatient: [1, 0, 0, 0, 1, 0], pixelSpacingMm: [0.8, 0.8], rows: ny, columns: nx, slices: [] },
+    corrections: { gantryTiltDeg: 0, tiltCorrected: false, resampledToEquidistant: false, sliceGapsMm: [5], notes: [] },
+  };
+}
+
+const base: InferenceRequest = { input: { kind: 'volume', volume: volume(), label: 'synthetic' }, bundleDir: TINY, mode: 'all', provider: 'cpu', profile: 'cpu-fast', overrides: { 'ySal.nSamples': 2, 'yInfer.nSamples': 2, 'ySal.tStride': 63, 'yInfer.nSteps': 3 }, seed: 2, intraOpThreads: 2 };
+
+test('worker: progress, then the y_avg partial result, then the final result with the report', async () => {
+  const host = new InferenceWorkerHost();
+  const order: string[] = [];
+  const job = host.run(base, { onProgress: () => order.at(-1) !== 'progress' && order.push('progress'), onPartial: (p) => order.push(`partial-${p.mode}`) });
+  const r = await job.result;
+  order.push('result');
+  await host.terminate();
+  assert.deepEqual(order.filter((e) => e !== 'progress'), ['partial-avg', 'result']);
+  assert.ok(order.indexOf('progress') < order.indexOf('result'));
+  assert.equal(r.probability.length, 70 * 64 * 3);
+  assert.equal(r.report.study.input, 'synthetic');
+  assert.equal(r.report.nUncertaintySamples, 4);
+  assert.ok(r.uncertainty !== null && r.agreement !== null);
+});
+
+test('worker: a cancel during sampling answers CANCELLED promptly', async () => {
+  const host = new InferenceWorkerHost();
+  let cancelAt = 0;
+  const job = host.run({ ...base, profile: undefined, preset: 'paper', overrides: {}, batchSize: 4 } as InferenceRequest, {
+    onProgress: (p) => {
+      if (cancelAt === 0 && p.doneImages > 8) {
+        cancelAt = performance.now();
+        job.cancel();
+      }
+    },
+  });
+  await assert.rejects(job.result, (e: unknown) => isSdpmError(e, 'CANCELLED'));
+  const ms = performance.now() - cancelAt;
+  process.stdout.write(`# cancel → CANCELLED in ${ms.toFixed(0)} ms (batch 4 at S=64)\n`);
+  assert.ok(cancelAt > 0);
+  await host.terminate();
+});
