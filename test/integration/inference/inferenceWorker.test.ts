@@ -45,7 +45,8 @@ test('worker: progress, then the y_avg partial result, then the final result wit
 test('worker: a cancel during sampling answers CANCELLED promptly', async () => {
   const host = new InferenceWorkerHost();
   let cancelAt = 0;
-  const job = host.run({ ...base, profile: undefined, preset: 'paper', overrides: {}, batchSize: 4 } as InferenceRequest, {
+  const { profile: _unused, ...noProfile } = base;
+  const job = host.run({ ...noProfile, preset: 'paper', overrides: {}, batchSize: 4 }, {
     onProgress: (p) => {
       if (cancelAt === 0 && p.doneImages > 8) {
         cancelAt = performance.now();
