@@ -69,7 +69,7 @@ export interface VolumePrediction {
   /** final probability on the study grid (mode p; y_all union: pixelwise max of the three modes) */
   probability: Float32Array;
   mask: Uint8Array;
-  uncertainty: { entropyBits: Float32Array; std: Float32Array; agreement: Float32Array; meanP: Float32Array; summary: UncertaintySummary } | null;
+  uncertainty: { entropyBits: Float32Array; std: Float32Array; agreement: Float32Array; summary: UncertaintySummary } | null;
   /** why there is no uncertainty (y_avg only) */
   uncertaintyNote: string | null;
   lesions: Lesion[];
@@ -200,7 +200,7 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
   let uncertainty: VolumePrediction['uncertainty'] = null;
   if (acc !== null) {
     const summary = summarizeUncertainty(acc, mask, lm.labels, lm.lesions.length, volume.dimensions, voxelVolumeMl);
-    uncertainty = { entropyBits: acc.entropyBits, std: acc.std, agreement: acc.agreement(mask), meanP: acc.meanP, summary };
+    uncertainty = { entropyBits: acc.entropyBits, std: acc.std, agreement: acc.agreement(mask), summary };
   }
   const tEnd = performance.now();
   report();

@@ -3,8 +3,8 @@
  * steps with their float32 coefficients.
  *
  * - full (paper, off-by-one fixed): init call `net(x_k, k)` gives eps_hat and y_t_hat; steps t = k..0, the
- *   first reusing the init call's eps_hat, later ones calling `sdpm_eps(x, t)`. k calls per sample... plus
- *   the init call: k+1 network calls, z drawn for every step with t > 0 (k draws).
+ *   first reusing the init call's eps_hat, later ones calling `sdpm_eps(x, t)`: k+1 network calls per sample
+ *   (= T_i for k = T_i - 1), z drawn for every step with t > 0 (k draws).
  * - codeCompat (authors' code): init call at k gives y only; steps t = k-1..0 each call the net: k+1 calls,
  *   k-1 z draws.
  * - nSteps = K (approximation): timesteps tau = dedup(round(linspace(k, 0, K))), ab' = ab[tau],

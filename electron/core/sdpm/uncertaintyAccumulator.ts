@@ -37,7 +37,6 @@ export class UncertaintyAccumulator {
   readonly sliceSize: number;
   readonly std: Float32Array;
   readonly entropyBits: Float32Array;
-  readonly meanP: Float32Array;
   readonly positives: Uint16Array;
   private readonly perSample: IndexList[];
   private readonly tmp: Float32Array;
@@ -53,7 +52,6 @@ export class UncertaintyAccumulator {
     const n = nx * ny * nz;
     this.std = new Float32Array(n);
     this.entropyBits = new Float32Array(n);
-    this.meanP = new Float32Array(n);
     this.positives = new Uint16Array(n);
     this.perSample = Array.from({ length: nSamples }, () => new IndexList());
     this.tmp = new Float32Array(this.sliceSize);
@@ -72,7 +70,6 @@ export class UncertaintyAccumulator {
     mapper.map(sq, this.tmp);
     this.std.set(this.tmp, off);
     mapper.map(mean, this.tmp);
-    this.meanP.set(this.tmp, off);
     for (let i = 0; i < this.sliceSize; i++) {
       const p = Math.min(1, Math.max(0, this.tmp[i] ?? 0));
       this.entropyBits[off + i] = p <= 0 || p >= 1 ? 0 : -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p));
