@@ -29,6 +29,9 @@ export interface HostOptions {
   workerUrl?: URL;
   resourceLimits?: ResourceLimits;
   env?: Record<string, string>;
+  /** share a cancel flag with the worker (default true); false behaves like a transport without shared
+   * memory (Electron utilityProcess): only the `cancel` message cancels */
+  sharedCancelFlag?: boolean;
 }
 
 export function payloadToError(p: ErrorPayload): SdpmError {
@@ -85,7 +88,7 @@ export class InferenceWorkerHost {
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);
-      w.postMessage({ type: 'start', jobId, request, cancelFlag: flagBuf });
+      w.postMessage({ type: 'start', jobId, request, ...(this.opts.sharedCancelFlag === false ? {} : { cancelFlag: flagBuf }) });
     });
     return {
       jobId,

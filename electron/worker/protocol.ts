@@ -5,9 +5,10 @@
  * host → worker: start, cancel
  * worker → host: progress, partial-result (y_avg first), result, error, log
  *
- * Cancellation: `start` carries a SharedArrayBuffer flag that the host sets (Atomics) in addition to sending
- * `cancel`; the engine checks it before every network call, so a cancel takes effect within one call even
- * though onnxruntime's run blocks the worker's event loop.
+ * Cancellation: `start` may carry a SharedArrayBuffer flag that the host sets (Atomics) in addition to sending
+ * `cancel`; the engine checks both before every network call (yielding to the event loop at least every 50 ms
+ * so a `cancel` message can be read although onnxruntime's run blocks the loop), so a cancel takes effect
+ * within about one network call.
  */
 import type { ErrorPayload } from '../core/errors';
 import type { InferenceRequest } from '../core/inference/InferenceRequest';
@@ -19,8 +20,9 @@ export interface StartMessage {
   type: 'start';
   jobId: string;
   request: InferenceRequest;
-  /** Int32Array(1) view target; non-zero = cancelled */
-  cancelFlag: SharedArrayBuffer;
+  /** Int32Array(1) view target; non-zero = cancelled. Absent where the transport cannot share memory
+   * (Electron utilityProcess): then only the `cancel` message cancels, read between network calls. */
+  cancelFlag?: SharedArrayBuffer;
 }
 export interface CancelMessage {
   type: 'cancel';

@@ -114,9 +114,16 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
     const rate = doneImages > 0 ? (performance.now() - tPre) / doneImages : null;
     o.onProgress?.({ phase, doneImages, totalImages, slicesDone, slicesTotal: slices.length, elapsedMs, etaMs: rate === null ? null : rate * (totalImages - doneImages) });
   };
+  // onnxruntime's run blocks the event loop, so a cancel *message* could never be read between calls without a
+  // yield: give the loop a turn at most every 50 ms (a shared-memory flag needs none, but a utilityProcess has none)
+  let lastYield = performance.now();
   const ticker: CallTicker = {
     batchSize: o.batchSize,
-    beforeCall: () => {
+    beforeCall: async () => {
+      if (performance.now() - lastYield > 50) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
       if (o.isCancelled?.() === true) throw new SdpmError('CANCELLED', 'inference cancelled');
     },
     afterCall: (n) => {

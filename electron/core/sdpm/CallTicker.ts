@@ -1,11 +1,12 @@
 /**
  * What the samplers tell their caller around each network call: a cancel check before the call (throws
- * SdpmError CANCELLED when cancelled, so a cancel takes effect within one call) and a count after it.
+ * SdpmError CANCELLED when cancelled, so a cancel takes effect within one call; it may also yield to the
+ * event loop so that a cancel message can be read) and a count after it.
  */
 export interface CallTicker {
   /** Max images per network call. */
   batchSize: number;
-  beforeCall(): void;
+  beforeCall(): void | Promise<void>;
   afterCall(images: number, mode: 'avg' | 'sal' | 'infer'): void;
 }
 

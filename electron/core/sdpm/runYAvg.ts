@@ -24,7 +24,7 @@ export async function runYAvg(slices: readonly SliceInput[], net: SdpmNetwork, t
     chunk.forEach((s, b) => {
       for (let i = 0; i < P; i++) x[b * P + i] = (s.x0n[i] ?? 0) * (s.m[i] ?? 0);
     });
-    ticker.beforeCall();
+    await ticker.beforeCall();
     const { y0Hat } = await net.runFull(x, t, chunk.length);
     ticker.afterCall(chunk.length, 'avg');
     chunk.forEach((s, b) => {

@@ -69,7 +69,7 @@ export async function runYInfer(slices: readonly SliceInput[], net: SdpmNetwork,
       xb.set(c.x, b * P);
       tb[b] = k;
     });
-    ticker.beforeCall();
+    await ticker.beforeCall();
     const out = await net.runFull(xb, tb, part.length);
     ticker.afterCall(part.length, 'infer');
     part.forEach((c, b) => {
@@ -125,7 +125,7 @@ export async function runYInfer(slices: readonly SliceInput[], net: SdpmNetwork,
         xb.set(c.x, b * P);
         tb[b] = st.t;
       });
-      ticker.beforeCall();
+      await ticker.beforeCall();
       const e = await net.runEps(xb, tb, part.length);
       ticker.afterCall(part.length, 'infer');
       part.forEach((c, b) => update(c, e, b * P, st));

@@ -49,7 +49,7 @@ export async function runYSal(slices: readonly SliceInput[], net: SdpmNetwork, s
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    ticker.beforeCall();
+    await ticker.beforeCall();
     const { y0Hat } = await net.runFull(x, tArr, batch.length);
     ticker.afterCall(batch.length, 'sal');
     batch.forEach((it, b) => {

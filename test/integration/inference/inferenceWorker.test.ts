@@ -42,8 +42,8 @@ test('worker: progress, then the y_avg partial result, then the final result wit
   assert.ok(r.uncertainty !== null && r.agreement !== null);
 });
 
-test('worker: a cancel during sampling answers CANCELLED promptly', async () => {
-  const host = new InferenceWorkerHost();
+for (const shared of [true, false]) test(`worker: a cancel during sampling answers CANCELLED promptly (${shared ? 'shared-memory flag' : 'cancel message only, as over a utilityProcess'})`, async () => {
+  const host = new InferenceWorkerHost({ sharedCancelFlag: shared });
   let cancelAt = 0;
   const { profile: _unused, ...noProfile } = base;
   const job = host.run({ ...noProfile, preset: 'paper', overrides: {}, batchSize: 4 }, {
@@ -56,7 +56,7 @@ test('worker: a cancel during sampling answers CANCELLED promptly', async () => 
   });
   await assert.rejects(job.result, (e: unknown) => isSdpmError(e, 'CANCELLED'));
   const ms = performance.now() - cancelAt;
-  process.stdout.write(`# cancel → CANCELLED in ${ms.toFixed(0)} ms (batch 4 at S=64)\n`);
+  process.stdout.write(`# cancel (${shared ? 'shared flag' : 'message only'}) → CANCELLED in ${ms.toFixed(0)} ms (batch 4 at S=64)\n`);
   assert.ok(cancelAt > 0);
   await host.terminate();
 });
