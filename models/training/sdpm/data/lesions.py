@@ -172,7 +172,8 @@ def _wedge_field(bg: Background, rng: np.random.Generator) -> tuple[WedgeField, 
         c = np.abs(z_mm[:, None, None] - z0 * sp[0]) / (hz0 * g) - 1
         return np.maximum(np.maximum(a, b), c) + 0.12 * noise2d[None]
 
-    return f, {"z0": z0, "phi0": phi0, "side": side, "dPhi0": dphi0, "depth0Mm": depth0, "hz0": hz0}
+    return f, {"z0": z0, "phi0": phi0, "side": side, "dPhi0": dphi0, "depth0Mm": depth0, "hz0": hz0,
+               "zlo": zlo, "zhi": zhi}
 
 
 def insert_infarct(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np.random.Generator,
@@ -201,8 +202,9 @@ def insert_infarct(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np.ra
         if wf is None:
             return None
         f, params = wf
-        zc = (np.arange(nz) + 0.5) * sp[0]  # voxel k spans [k, k+1) * sp[0] in the z units of f
-        ok = tissue if avoid is None else tissue & ~avoid
+        zlo, zhi = int(params["zlo"]), int(params["zhi"])  # f is outside everywhere beyond these slices
+        zc = (np.arange(zlo, zhi) + 0.5) * sp[0]  # voxel k spans [k, k+1) * sp[0] in the z units of f
+        ok = (tissue if avoid is None else tissue & ~avoid)[zlo:zhi]
         lo_k, hi_k = 0.05, 8.0
         for _ in range(14):  # bisection on the wedge size so the voxel volume matches the target
             k = np.sqrt(lo_k * hi_k)
@@ -214,8 +216,9 @@ def insert_infarct(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np.ra
         k = np.sqrt(lo_k * hi_k)
         params["k"] = float(k)
         offs = (np.arange(sub) + 0.5) / sub * sp[0]
-        zsub = (np.arange(nz)[:, None] * sp[0] + offs[None, :]).ravel()
-        inside = (f(zsub, k) < 0).reshape(nz, sub, *hu.shape[1:]).mean(axis=1)
+        zsub = (np.arange(zlo, zhi)[:, None] * sp[0] + offs[None, :]).ravel()
+        inside = np.zeros(hu.shape, dtype=np.float64)
+        inside[zlo:zhi] = (f(zsub, k) < 0).reshape(zhi - zlo, sub, *hu.shape[1:]).mean(axis=1)
         zz = np.flatnonzero(inside.reshape(nz, -1).any(axis=1))
         if zz.size == 0:
             return None
