@@ -103,3 +103,12 @@ def test_dicom_case_folder_layout(tmp_path: Path) -> None:
     cv = read_case(refs[0])
     assert cv.hu.shape == (3, 38, 24) and cv.label.sum() == 315
     assert np.allclose(cv.spacing_zyx_mm, [2.5, 0.7, 0.7])
+
+
+def test_demo_study_as_a_dicom_case_folder() -> None:
+    demo = Path(__file__).resolve().parents[2] / "demo"
+    refs = find_cases(demo)
+    assert [r.name for r in refs] == ["ge-head-ich"] and refs[0].label is None
+    cv = read_case(refs[0])
+    assert cv.hu.shape == (28, 256, 256) and not cv.label.any()
+    assert np.allclose(cv.spacing_zyx_mm[1:], [0.9765624, 0.9765624])

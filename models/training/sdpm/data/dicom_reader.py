@@ -1,7 +1,8 @@
 """DICOM CT series + DICOM SEG cases (pydicom).
 
-A case is a folder holding one CT series (any file names, searched recursively) and optionally a DICOM SEG
-object that references it. The CT slices are sorted by their position along the slice normal
+A case is a folder holding a CT series (any file names, searched recursively) and optionally a DICOM SEG
+object that references it. Localizer images are ignored; with several series and no SEG the series with the
+most slices is used. The CT slices are sorted by their position along the slice normal
 (``IOP`` row x column cosines), converted to HU with RescaleSlope/Intercept, and put in display orientation
 (rows anterior->posterior, columns right->left, slices inferior->superior) by flipping axes where the
 direction cosines point the other way. Gantry-tilted stacks are kept as acquired (each slice is a 2-D
@@ -94,9 +95,15 @@ def load_ct_series(folder: Path, series_uid: str | None = None) -> tuple[np.ndar
     if not headers:
         raise FileNotFoundError(f"{folder}: no CT image slices"
                                 + (f" of series {series_uid}" if series_uid else ""))
-    uids = {str(h.ds.SeriesInstanceUID) for h in headers}
+    headers = [h for h in headers if "LOCALIZER" not in [str(v).upper() for v in getattr(h.ds, "ImageType", [])]]
+    if not headers:
+        raise FileNotFoundError(f"{folder}: only localizer images")
+    uids = sorted({str(h.ds.SeriesInstanceUID) for h in headers})
     if len(uids) > 1:
-        raise ValueError(f"{folder}: {len(uids)} image series; put one series per case folder")
+        # no SEG to say which: take the series with the most slices (ties: smallest UID), the usual axial stack
+        counts = {u: sum(1 for h in headers if str(h.ds.SeriesInstanceUID) == u) for u in uids}
+        best = max(uids, key=lambda u: (counts[u], [-ord(ch) for ch in u]))
+        headers = [h for h in headers if str(h.ds.SeriesInstanceUID) == best]
     iop = [float(v) for v in headers[0].ds.ImageOrientationPatient]
     n = _normal(iop)
     pos = np.array([np.dot(n, [float(v) for v in h.ds.ImagePositionPatient]) for h in headers])
