@@ -75,3 +75,23 @@ def test_split_selects_cases(tmp_path: Path) -> None:
                           split_fractions=(0.5, 0.25, 0.25)) for s in ("train", "val", "test")]
     assert sum(len(p) for p in parts) == len(full)
     assert sorted(sum((p.cases for p in parts), [])) == full.cases
+
+
+def test_dicom_seg_folder_through_the_dataset(tmp_path: Path) -> None:
+    import os
+
+    import pytest
+
+    from data_fixtures import SHARED
+
+    src = SHARED / "seg" / "dcmqi" / "data" / "segmentations"
+    if not src.is_dir():
+        pytest.skip("shared test data not present")
+    case = tmp_path / "ds" / "liver01"
+    case.mkdir(parents=True)
+    for p in (src / "ct-3slice").iterdir():
+        os.symlink(p, case / p.name)
+    os.symlink(src / "liver.dcm", case / "seg.dcm")
+    ds = SliceDataset(tmp_path / "ds", image_size=64, cache_dir=tmp_path / "cache", log=False, min_mask_fraction=0.0)
+    assert len(ds) == 3 and ds.has_lesion.all()
+    assert {ds[i]["case"] for i in range(3)} == {"liver01"}
