@@ -46,7 +46,14 @@ export class InferenceWorkerHost {
 
   private spawn(): Worker {
     const url = this.opts.workerUrl ?? new URL('./inferenceWorker.mjs', import.meta.url);
-    return new Worker(url, { ...(this.opts.resourceLimits !== undefined ? { resourceLimits: this.opts.resourceLimits } : {}), ...(this.opts.env !== undefined ? { env: { ...process.env, ...this.opts.env } } : {}) });
+    const w = new Worker(url, { ...(this.opts.resourceLimits !== undefined ? { resourceLimits: this.opts.resourceLimits } : {}), ...(this.opts.env !== undefined ? { env: { ...process.env, ...this.opts.env } } : {}) });
+    // permanent listeners: a worker that dies between jobs must not take the host down (an 'error' event
+    // without a listener would throw in the host); the next job starts a fresh worker
+    w.on('error', () => undefined);
+    w.on('exit', () => {
+      if (this.worker === w) this.worker = null;
+    });
+    return w;
   }
 
   run(request: InferenceRequest, h: JobHandlers = {}): Job {

@@ -40,6 +40,20 @@ test('the real worker reports a missing bundle as BUNDLE_NOT_FOUND through the p
   await host.terminate();
 });
 
+test('a worker that dies between jobs does not take the host down; the next job gets a fresh worker', async () => {
+  const host = new InferenceWorkerHost({ workerUrl: crashUrl });
+  const first = host.run(req('hang'));
+  first.cancel();
+  await assert.rejects(first.result, (e: unknown) => isSdpmError(e, 'CANCELLED'));
+  // the idle worker now throws on its own
+  (host as unknown as { worker: { postMessage(m: unknown): void } }).worker.postMessage({ type: 'start', jobId: 'stray', request: req('throw') });
+  await new Promise((r) => setTimeout(r, 300));
+  const second = host.run(req('hang'));
+  second.cancel();
+  await assert.rejects(second.result, (e: unknown) => isSdpmError(e, 'CANCELLED'));
+  await host.terminate();
+});
+
 test('a host runs one job at a time', async () => {
   const host = new InferenceWorkerHost({ workerUrl: crashUrl });
   const job = host.run(req('hang'));
