@@ -34,7 +34,6 @@ export default tseslint.config(
       'no-template-curly-in-string': 'error',
       'no-unmodified-loop-condition': 'error',
       'no-unreachable-loop': 'error',
-      'no-promise-executor-return': 'error',
       'no-constant-binary-expression': 'error',
       'no-fallthrough': 'error',
       'no-new-func': 'error',

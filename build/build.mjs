@@ -41,6 +41,10 @@ const workerEntry = ['electron/worker/inferenceWorker.ts'].find((p) => existsSyn
 if (want('worker') && workerEntry !== undefined) {
   jobs.push(build({ ...common, entryPoints: [workerEntry], outfile: 'dist/worker/worker.mjs', format: 'esm', packages: 'external' }));
 }
+if (want('worker')) {
+  // Electron utilityProcess entry: relays the worker protocol to the worker thread above.
+  jobs.push(build({ ...common, ...cjsImportMeta, entryPoints: ['electron/main/utilityEntry.ts'], outfile: 'dist/worker/utility.cjs', format: 'cjs', packages: 'external' }));
+}
 if (want('server') && existsSync(join(root, 'electron/server/serve.ts'))) {
   jobs.push(build({ ...common, entryPoints: ['electron/server/serve.ts'], outfile: 'dist/server/serve.mjs', format: 'esm', packages: 'external' }));
 }

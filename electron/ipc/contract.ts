@@ -187,7 +187,8 @@ export const channels = {
       /** Output folder; the services pick one under the user's data folder when absent. */
       outFolder: optional(path),
     }),
-    response: obj({ segPath: path, reportPath: nullable(path), totalMl: num({ min: 0 }) }),
+    /** segPixels: lesion pixels the SEG holds on the source slices (after resampling back from the grid). */
+    response: obj({ segPath: path, reportPath: nullable(path), totalMl: num({ min: 0 }), segPixels: int({ min: 0 }), algorithmType: literal('AUTOMATIC', 'SEMIAUTOMATIC') }),
   },
 } as const;
 

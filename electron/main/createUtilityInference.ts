@@ -1,17 +1,18 @@
 /**
- * Inference host for the desktop app: runs the inference engine's worker in an Electron utilityProcess
- * (a separate Node process, so `session.run` never blocks the main process or the UI).
- * Returns null until the engine's worker entry is built (dist/worker/worker.mjs).
+ * Inference for the desktop app: the engine's worker protocol in an Electron utilityProcess
+ * (dist/worker/utility.cjs, which hosts the worker thread dist/worker/worker.mjs).
  */
 import { existsSync } from 'node:fs';
 import type { Logger } from '../core/logger';
 import type { InferenceService } from '../server/InferenceService';
+import { WorkerInferenceService } from '../server/WorkerInferenceService';
+import { bundleDirFor } from '../server/createWorkerInference';
+import { UtilityInferenceHost } from './UtilityInferenceHost';
 
-export function createUtilityInference(workerEntry: string, logger: Logger): InferenceService | null {
-  if (!existsSync(workerEntry)) {
-    logger.warn('inference worker not found; SDPM runs are unavailable', { workerEntry });
+export function createUtilityInference(utilityEntry: string, resourcesRoot: string, logger: Logger, version: string): InferenceService | null {
+  if (!existsSync(utilityEntry)) {
+    logger.warn('inference process entry not found; SDPM runs are unavailable', { utilityEntry });
     return null;
   }
-  // Wired to the engine's worker protocol once electron/worker/protocol.ts lands.
-  return null;
+  return new WorkerInferenceService(new UtilityInferenceHost(utilityEntry, logger), bundleDirFor(resourcesRoot, logger), logger, version);
 }

@@ -21,9 +21,14 @@ let mainWindow: BrowserWindow | null = null;
 registerAppScheme();
 hardenApp(logger, (url) => isTrustedUrl(url, APP_ORIGIN));
 
+/** Packaged: bundles and the demo study are extraResources; from a checkout: the repository folders. */
+function resourcesRoot(): string {
+  return app.isPackaged ? process.resourcesPath : app.getAppPath();
+}
+
 function demoFolder(): string | null {
-  const candidates = [join(process.resourcesPath, 'demo'), join(app.getAppPath(), '..', 'shared', 'data', 'dicom', 'ge-head-ncct')];
-  return candidates.find((p) => existsSync(p)) ?? null;
+  const p = join(resourcesRoot(), 'models', 'demo', 'ge-head-ich', 'dicom');
+  return existsSync(p) ? p : null;
 }
 
 async function start(): Promise<void> {
@@ -41,7 +46,7 @@ async function start(): Promise<void> {
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
     emit: (name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload),
-    inference: createUtilityInference(join(distDir, 'worker', 'worker.mjs'), logger),
+    inference: createUtilityInference(join(distDir, 'worker', 'utility.cjs'), resourcesRoot(), logger, app.getVersion()),
   });
   registerIpc(ipcMain, handlers, APP_ORIGIN, logger);
 

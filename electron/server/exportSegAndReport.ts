@@ -86,5 +86,6 @@ export async function exportSegAndReport(x: ExportInput): Promise<Response<'expo
   await x.write(x.join(x.outFolder, `report-${stamp}.json`), studyReportJson(report));
   await x.write(x.join(x.outFolder, `report-${stamp}.csv`), studyReportCsv(report));
   await x.write(reportPath, studyReportHtml(report));
-  return { segPath, reportPath, totalMl: measurements.totalVolumeMl };
+  const segPixels = w.placeholderEmptyFrame ? 0 : w.sourceMasks.reduce((acc, m) => acc + m.reduce((a, b) => a + (b !== 0 ? 1 : 0), 0), 0);
+  return { segPath, reportPath, totalMl: measurements.totalVolumeMl, segPixels, algorithmType: request.edited ? 'SEMIAUTOMATIC' : 'AUTOMATIC' };
 }

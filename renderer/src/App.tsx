@@ -300,6 +300,9 @@ export function App({ initialError }: { initialError?: string }) {
         <ReviewPanel regions={regions} current={reviewIndex} reviewed={editing.reviewedRegions} onGo={goRegion} onMarkReviewed={editing.markReviewed} />
         <LesionPanel
           totalMl={editing.totalMl}
+          voxels={editing.labelmapState.voxels}
+          voxelMl={editing.voxelMl}
+          hash={editing.labelmapState.hash}
           lesions={editing.lesions}
           decisions={editing.lesionDecisions}
           onGo={(l) => volume !== null && controller?.jumpToWorld(ijkToWorld(volume, l.centroidIjk))}

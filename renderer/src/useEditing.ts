@@ -9,7 +9,7 @@ import type { EditMode, ViewerController } from './viewer/ViewerController';
 import { voxelCountOf } from './viewer/volumeGeometry';
 import { EditJournal } from './segmentation/EditJournal';
 import { replayJournal } from './segmentation/replayJournal';
-import { countNonZero } from './segmentation/runLength';
+import { countNonZero, hashLabelmap } from './segmentation/runLength';
 import { removeIslands as removeIslandsInPlace } from './segmentation/removeIslands';
 import { interpolateSlices } from './segmentation/interpolateSlices';
 import { componentNear, labelComponents } from './segmentation/labelComponents';
@@ -34,6 +34,8 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
   const [journalStatus, setJournalStatus] = useState('No study open.');
   const [restoreOffer, setRestoreOffer] = useState<{ entries: JournalEntry[]; updatedAtMs: number | null; nEdits: number } | null>(null);
   const [exported, setExported] = useState<Response<'export:seg'> | null>(null);
+  /** Lesion voxel count and labelmap hash after the last journaled change (shown as data attributes for tests). */
+  const [labelmapState, setLabelmapState] = useState<{ voxels: number; hash: string }>({ voxels: 0, hash: '' });
   const journal = useRef<EditJournal | null>(null);
   const lesionCount = useRef(0);
   const editTimer = useRef<number | undefined>(undefined);
@@ -72,6 +74,7 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
     if (r.changedRuns === 0) return;
     lesionCount.current += r.netVoxels;
     setTotalMl(lesionCount.current * voxelMl);
+    setLabelmapState({ voxels: lesionCount.current, hash: hashLabelmap(current) });
     setEdited(true);
     editedSinceRunRef.current = true;
     scheduleMeasure();
@@ -93,6 +96,7 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
       j.onStatus = refreshStatus;
       journal.current = j;
       lesionCount.current = 0;
+      setLabelmapState({ voxels: 0, hash: '' });
       setEdited(false);
       setTotalMl(0);
       setLesions([]);
@@ -120,6 +124,7 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
       journal.current = j;
       lesionCount.current = countNonZero(r.labelmap);
       controller.setLabelmap(r.labelmap);
+      setLabelmapState({ voxels: lesionCount.current, hash: hashLabelmap(r.labelmap) });
       setTotalMl(lesionCount.current * voxelMl);
       setEdited(r.nEdits > 0);
       const reviewed = new Set<number>();
@@ -158,6 +163,7 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
       controller.setLabelmap(mask);
       lesionCount.current = countNonZero(mask);
       setTotalMl(lesionCount.current * voxelMl);
+      setLabelmapState({ voxels: lesionCount.current, hash: hashLabelmap(mask) });
       setEdited(false);
       scheduleMeasure();
     },
@@ -253,6 +259,8 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
     },
     edited,
     totalMl,
+    labelmapState,
+    voxelMl,
     lesions,
     reviewedRegions,
     lesionDecisions,

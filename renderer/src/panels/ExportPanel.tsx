@@ -33,7 +33,7 @@ export function ExportPanel(p: Props) {
       </div>
       <div className="muted">{p.edited ? 'Edited by a reader: exported as SEMIAUTOMATIC.' : 'Unedited model output: exported as AUTOMATIC.'}</div>
       {p.exported !== null && (
-        <div data-testid="export-result">
+        <div data-testid="export-result" data-seg-path={p.exported.segPath} data-seg-pixels={p.exported.segPixels} data-algorithm={p.exported.algorithmType}>
           SEG: <code>{p.exported.segPath}</code>
           {p.exported.reportPath !== null && (
             <>

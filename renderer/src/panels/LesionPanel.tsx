@@ -4,6 +4,10 @@ type Lesion = Response<'volumetry:measure'>['lesions'][number];
 
 interface Props {
   totalMl: number | null;
+  /** Lesion voxels, voxel volume and labelmap hash: shown to tests as data attributes. */
+  voxels: number;
+  voxelMl: number;
+  hash: string;
   lesions: Lesion[];
   decisions: ReadonlyMap<number, 'accepted' | 'rejected'>;
   onGo: (lesion: Lesion) => void;
@@ -14,7 +18,7 @@ export function LesionPanel(p: Props) {
   return (
     <section className="panel">
       <h2>Lesions</h2>
-      <div className="total" data-testid="total-volume">
+      <div className="total" data-testid="total-volume" data-ml={p.totalMl ?? ''} data-voxels={p.voxels} data-voxel-ml={p.voxelMl} data-hash={p.hash}>
         Total {p.totalMl === null ? '—' : `${p.totalMl.toFixed(2)} mL`}
       </div>
       <table className="lesions">

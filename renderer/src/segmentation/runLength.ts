@@ -77,3 +77,13 @@ export function netVoxelChange(before: Uint8Array, r: Runs): number {
   }
   return d;
 }
+
+/** FNV-1a (32-bit) of the labelmap, as hex: a cheap identity check of two labelmaps (tests, restore). */
+export function hashLabelmap(labelmap: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < labelmap.length; i++) {
+    h ^= labelmap[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}

@@ -29,6 +29,20 @@ export type EditMode = 'navigate' | 'brush' | 'eraser' | 'threshold' | 'fill' | 
 const ENGINE_ID = 'sdpm-engine';
 const TOOL_GROUP_ID = 'sdpm-tools';
 const SEGMENTATION_ID = 'sdpm-lesions';
+const UNCERTAINTY_SEGMENTATION_ID = 'sdpm-uncertainty';
+const UNCERTAINTY_LEVELS = 8;
+/** Fraction of the run's maximum below which uncertainty is not drawn. */
+const UNCERTAINTY_MIN = 0.1;
+
+/** Yellow (low) to red (high), one RGBA per bin; index 0 transparent. */
+function uncertaintyColorLut(): Types.ColorLUT {
+  const lut: Types.ColorLUT = [[0, 0, 0, 0]];
+  for (let b = 1; b <= UNCERTAINTY_LEVELS; b++) {
+    const t = (b - 1) / (UNCERTAINTY_LEVELS - 1);
+    lut.push([255, Math.round(230 * (1 - t)), 0, 255]);
+  }
+  return lut;
+}
 const ORIENTATION: Record<ViewportName, CoreEnums.OrientationAxis> = {
   axial: CoreEnums.OrientationAxis.AXIAL,
   coronal: CoreEnums.OrientationAxis.CORONAL,
@@ -175,9 +189,23 @@ export class ViewerController {
         config: { label: 'Lesion', segments: { 1: { label: 'Lesion', active: true } } },
       },
     ]);
+    const uncVolumeId = `sdpm-unc-${info.volumeId}`;
+    volumeLoader.createAndCacheDerivedLabelmapVolume(ctId, { volumeId: uncVolumeId });
+    this.uncertaintyVolumeId = uncVolumeId;
+    segmentation.addSegmentations([
+      {
+        segmentationId: UNCERTAINTY_SEGMENTATION_ID,
+        representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: uncVolumeId } },
+        config: { label: 'Uncertainty', segments: {} },
+      },
+    ]);
+    const lutIndex = segmentation.config.color.addColorLUT(uncertaintyColorLut());
     for (const name of VIEWPORTS) {
+      await segmentation.addLabelmapRepresentationToViewport(name, [{ segmentationId: UNCERTAINTY_SEGMENTATION_ID, config: { colorLUTOrIndex: lutIndex } }]);
       await segmentation.addLabelmapRepresentationToViewport(name, [{ segmentationId: SEGMENTATION_ID }]);
+      segmentation.activeSegmentation.setActiveSegmentation(name, SEGMENTATION_ID);
     }
+    this.applyUncertaintyStyle();
     segmentation.segmentationStyle.setStyle(
       { type: ToolEnums.SegmentationRepresentations.Labelmap },
       { renderOutline: true, renderFill: true, fillAlpha: 0.25, outlineWidth: 2, outlineOpacity: 1 },
@@ -248,31 +276,29 @@ export class ViewerController {
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID);
   }
 
-  /** Shows (or replaces) the uncertainty map as a colour-mapped overlay fused over the CT; null removes it. */
-  async setUncertainty(info: VolumeInfo, values: Float32Array | null): Promise<void> {
-    if (this.ctVolumeId === null) return;
-    if (this.uncertaintyVolumeId !== null) {
-      for (const name of VIEWPORTS) this.viewport(name).removeVolumeActors([this.uncertaintyVolumeId]);
-      cache.removeVolumeLoadObject(this.uncertaintyVolumeId);
-      this.uncertaintyVolumeId = null;
+  /**
+   * Shows the uncertainty map as its own colour-mapped overlay (null hides it). It is drawn as a second,
+   * read-only labelmap of UNCERTAINTY_LEVELS bins on a yellow-to-red scale: Cornerstone's labelmap path
+   * renders on every viewport orientation, where a fused second volume was not drawn on the axial view.
+   * Values below UNCERTAINTY_MIN are transparent. The lesion segmentation stays the active (editable) one.
+   */
+  async setUncertainty(_info: VolumeInfo, values: Float32Array | null): Promise<void> {
+    if (this.uncertaintyVolumeId === null) return;
+    const vol = cache.getVolume(this.uncertaintyVolumeId);
+    const set = vol?.voxelManager?.setCompleteScalarDataArray;
+    if (set === undefined) return;
+    const bins = new Uint8Array(values?.length ?? vol?.voxelManager?.getScalarDataLength?.() ?? 0);
+    if (values !== null) {
+      let max = 0;
+      for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+      const scale = max > 0 ? UNCERTAINTY_LEVELS / max : 0;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        bins[i] = v < UNCERTAINTY_MIN * max ? 0 : Math.min(UNCERTAINTY_LEVELS, Math.max(1, Math.ceil(v * scale)));
+      }
     }
-    if (values === null) {
-      this.engine.render();
-      return;
-    }
-    const id = `sdpm-unc-${info.volumeId}-${Date.now()}`;
-    const ct = cache.getVolume(this.ctVolumeId);
-    if (ct === undefined) return;
-    volumeLoader.createLocalVolume(id, {
-      scalarData: values,
-      dimensions: info.dimensions as Types.Point3,
-      spacing: info.spacingMm as Types.Point3,
-      origin: info.originLps as Types.Point3,
-      direction: info.directionLps as Types.Mat3,
-      metadata: { ...ct.metadata, Modality: 'OT', BitsAllocated: 32, BitsStored: 32, HighBit: 31, voiLut: [] },
-    });
-    this.uncertaintyVolumeId = id;
-    for (const name of VIEWPORTS) await this.viewport(name).addVolumes([{ volumeId: id }]);
+    set(bins);
+    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(UNCERTAINTY_SEGMENTATION_ID);
     this.applyUncertaintyStyle();
   }
 
@@ -282,17 +308,11 @@ export class ViewerController {
   }
 
   private applyUncertaintyStyle(): void {
-    if (this.uncertaintyVolumeId === null) return;
     const a = this.uncertaintyOpacity;
-    for (const name of VIEWPORTS) {
-      this.viewport(name).setProperties(
-        {
-          colormap: { name: 'hsv', opacity: [{ value: 0, opacity: 0 }, { value: 0.05, opacity: 0 }, { value: 0.15, opacity: a }, { value: 1, opacity: a }] },
-          voiRange: { lower: 0, upper: 0.5 },
-        },
-        this.uncertaintyVolumeId,
-      );
-    }
+    segmentation.segmentationStyle.setStyle(
+      { type: ToolEnums.SegmentationRepresentations.Labelmap, segmentationId: UNCERTAINTY_SEGMENTATION_ID },
+      { renderOutline: false, renderOutlineInactive: false, renderFill: true, renderFillInactive: true, fillAlpha: a, fillAlphaInactive: a },
+    );
     this.engine.render();
   }
 
