@@ -7,12 +7,13 @@
  *  4. peak RSS for a 512×512×40 study (default profile sample counts; network steps cut, see below);
  *  5. CUDA figures where a CUDA provider is available, else why they were not measured.
  * These machines are noisy and shared: compare the ratios printed in one run, not absolute times.
- * Options: --bundle DIR, --threads N (2), --iters N (10), --batch N (8), --study PATH (demo DICOM),
+ * Options: --bundle DIR, --threads N (2, for the mode runs), --net-threads 1,2 (thread counts for 1-2),
+ *          --iters N (10), --batch N (8), --study PATH (demo DICOM),
  *          --modes avg,sal,infer,all, --skip-modes, --skip-torch, --skip-512
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
   options: {
     bundle: { type: 'string' },
     threads: { type: 'string', default: '2' },
+    'net-threads': { type: 'string', default: '1,2' },
     iters: { type: 'string', default: '10' },
     batch: { type: 'string', default: '8' },
     study: { type: 'string', default: join(ROOT, 'models/demo/ge-head-ich/dicom') },
@@ -44,6 +46,7 @@ const bundle = loadBundle(bundleDir);
 const S = bundle.preprocessing.imageSize;
 const P = S * S;
 const print = (s: string): void => void process.stdout.write(`${s}\n`);
+print(`load average at start ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${String(availableParallelism())} cores (others' jobs distort absolute times; compare ratios)`);
 print(`bench:inference  bundle ${bundle.name}@${bundle.version} (S=${S}, ${String((bundle.metadata.raw.network as { parameters?: number } | undefined)?.parameters ?? '?')} parameters), onnxruntime-node ${ort.env.versions.common ?? '?'}, ${threads} intra-op threads, ${new Date().toISOString()}`);
 
 // inputs: noised, masked synthetic slices at mixed t (same bytes for both runtimes)
@@ -59,60 +62,62 @@ for (let b = 0; b < B; b++) {
 }
 const ts = Int32Array.from({ length: B }, (_, b) => (b * 37) % 500);
 
-// 1 + 2: network throughput, ORT vs torch, batched vs unbatched
-const opts: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 };
-const net = new OrtNetwork(await ort.InferenceSession.create(bundle.netPath, opts), bundle.epsPath === null ? null : await ort.InferenceSession.create(bundle.epsPath, opts), S, B);
-async function timeOrt(kind: 'full' | 'eps', b: number): Promise<number> {
-  const run = (): Promise<unknown> => (kind === 'full' ? net.runFull(xs, ts, b) : net.runEps(xs, ts, b));
-  await run();
-  await run();
-  const t0 = performance.now();
-  for (let i = 0; i < iters; i++) await run();
-  return (performance.now() - t0) / iters;
-}
-const ortMs: Record<string, Record<number, number>> = { full: {}, eps: {} };
-for (const kind of ['full', 'eps'] as const) for (const b of [1, B]) (ortMs[kind] as Record<number, number>)[b] = await timeOrt(kind, b);
-await net.dispose();
-
+// 1 + 2: network throughput, ORT vs torch, batched vs unbatched, at each thread count
 interface TorchTimes {
   full: Record<string, number>;
   eps: Record<string, number>;
   torch: string;
 }
-let torchMs = null as TorchTimes | null;
-let torchWhy = '';
-if (values['skip-torch'] !== true) {
-  const tmp = mkdtempSync(join(tmpdir(), 'sdpm-bench-'));
-  try {
-    writeFileSync(join(tmp, 'x.f32'), Buffer.from(xs.buffer));
-    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts/bench/torchEager.py'), join(bundleDir, 'metadata.json'), join(tmp, 'x.f32'), String(S), String(threads), String(iters), '1', String(B)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status === 0) torchMs = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as TorchTimes;
-    else torchWhy = (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-2).join(' ');
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-} else torchWhy = 'skipped (--skip-torch)';
-
 const ips = (ms: number, b: number): string => (1000 / (ms / b)).toFixed(1);
-print('\n1. network images/s (higher is better), same inputs, batch 1 and batch ' + B);
-print('   graph      batch  onnxruntime  torch-eager  ratio ort/torch');
-for (const kind of ['full', 'eps'] as const) {
-  for (const b of [1, B]) {
-    const o = ortMs[kind]?.[b] ?? NaN;
-    const t = torchMs?.[kind]?.[String(b)];
-    print(`   ${kind.padEnd(9)}  ${String(b).padStart(5)}  ${ips(o, b).padStart(11)}  ${t === undefined ? 'n/a'.padStart(11) : ips(t, b).padStart(11)}  ${t === undefined ? '' : (t / o).toFixed(2).padStart(15)}`);
+for (const nThreads of values['net-threads'].split(',').map(Number)) {
+  const opts: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: nThreads, interOpNumThreads: 1 };
+  const net = new OrtNetwork(await ort.InferenceSession.create(bundle.netPath, opts), bundle.epsPath === null ? null : await ort.InferenceSession.create(bundle.epsPath, opts), S, B);
+  const timeOrt = async (kind: 'full' | 'eps', b: number): Promise<number> => {
+    const run = (): Promise<unknown> => (kind === 'full' ? net.runFull(xs, ts, b) : net.runEps(xs, ts, b));
+    await run();
+    await run();
+    const t0 = performance.now();
+    for (let i = 0; i < iters; i++) await run();
+    return (performance.now() - t0) / iters;
+  };
+  const ortMs: Record<string, Record<number, number>> = { full: {}, eps: {} };
+  for (const kind of ['full', 'eps'] as const) for (const b of [1, B]) (ortMs[kind] as Record<number, number>)[b] = await timeOrt(kind, b);
+  await net.dispose();
+
+  let torchMs = null as TorchTimes | null;
+  let torchWhy = '';
+  if (values['skip-torch'] !== true) {
+    const tmp = mkdtempSync(join(tmpdir(), 'sdpm-bench-'));
+    try {
+      writeFileSync(join(tmp, 'x.f32'), Buffer.from(xs.buffer));
+      const r = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts/bench/torchEager.py'), join(bundleDir, 'metadata.json'), join(tmp, 'x.f32'), String(S), String(nThreads), String(iters), '1', String(B)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (r.status === 0) torchMs = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as TorchTimes;
+      else torchWhy = (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-2).join(' ');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } else torchWhy = 'skipped (--skip-torch)';
+
+  print(`\n1. network images/s (higher is better), same inputs, ${nThreads} thread(s), batch 1 and batch ${B}`);
+  print('   graph      batch  onnxruntime  torch-eager  ratio ort/torch');
+  for (const kind of ['full', 'eps'] as const) {
+    for (const b of [1, B]) {
+      const o = ortMs[kind]?.[b] ?? NaN;
+      const t = torchMs?.[kind]?.[String(b)];
+      print(`   ${kind.padEnd(9)}  ${String(b).padStart(5)}  ${ips(o, b).padStart(11)}  ${t === undefined ? 'n/a'.padStart(11) : ips(t, b).padStart(11)}  ${t === undefined ? '' : (t / o).toFixed(2).padStart(15)}`);
+    }
   }
-}
-if (torchMs === null) print(`   torch eager not measured: ${torchWhy}`);
-else print(`   torch ${torchMs.torch} eager, weight standardisation folded as in the ONNX graph, fresh weights (cost does not depend on values)`);
-print(`\n2. batched vs unbatched, ms per image (ratio < 1: batching helps)`);
-for (const kind of ['full', 'eps'] as const) {
-  const one = ortMs[kind]?.[1] ?? NaN;
-  const many = (ortMs[kind]?.[B] ?? NaN) / B;
-  print(`   onnxruntime ${kind}: B=1 ${one.toFixed(1)} ms, B=${B} ${many.toFixed(1)} ms/image, ratio ${(many / one).toFixed(2)}`);
-  const t1 = torchMs?.[kind]?.['1'];
-  const tB = torchMs?.[kind]?.[String(B)];
-  if (t1 !== undefined && tB !== undefined) print(`   torch eager ${kind}: B=1 ${t1.toFixed(1)} ms, B=${B} ${(tB / B).toFixed(1)} ms/image, ratio ${(tB / B / t1).toFixed(2)}`);
+  if (torchMs === null) print(`   torch eager not measured: ${torchWhy}`);
+  else print(`   torch ${torchMs.torch} eager, weight standardisation folded as in the ONNX graph, fresh weights (cost does not depend on values)`);
+  print(`2. batched vs unbatched, ms per image, ${nThreads} thread(s) (ratio < 1: batching helps)`);
+  for (const kind of ['full', 'eps'] as const) {
+    const one = ortMs[kind]?.[1] ?? NaN;
+    const many = (ortMs[kind]?.[B] ?? NaN) / B;
+    print(`   onnxruntime ${kind}: B=1 ${one.toFixed(1)} ms, B=${B} ${many.toFixed(1)} ms/image, ratio ${(many / one).toFixed(2)}`);
+    const t1 = torchMs?.[kind]?.['1'];
+    const tB = torchMs?.[kind]?.[String(B)];
+    if (t1 !== undefined && tB !== undefined) print(`   torch eager ${kind}: B=1 ${t1.toFixed(1)} ms, B=${B} ${(tB / B).toFixed(1)} ms/image, ratio ${(tB / B / t1).toFixed(2)}`);
+  }
 }
 
 // 3 + 4: modes on the demo study and peak RSS at 512×512×40, each in a child process
@@ -162,3 +167,4 @@ else {
     print(`   not measured: CUDA session failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
 }
+print(`\nload average at end ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
