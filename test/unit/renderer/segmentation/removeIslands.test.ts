@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { removeIslands } from '../../../../renderer/src/segmentation/removeIslands';
+import { componentNear, labelComponents } from '../../../../renderer/src/segmentation/labelComponents';
+
+test('components smaller than the limit are cleared, larger ones kept (6-connectivity)', () => {
+  const dims: [number, number, number] = [10, 10, 3];
+  const m = new Uint8Array(300);
+  for (let j = 2; j < 6; j++) for (let i = 2; i < 6; i++) m[i + 10 * j + 100] = 1; // 16 voxels
+  m[9 + 10 * 9 + 200] = 1; // isolated
+  m[0] = 1;
+  m[11] = 1; // diagonal neighbour of m[0]: separate under 6-connectivity
+  assert.equal(removeIslands(m, dims, 10), 3);
+  assert.equal(m.reduce((a, b) => a + b, 0), 16);
+  const { labels, sizes } = labelComponents(m, dims);
+  assert.deepEqual(sizes.slice(1), [16]);
+  assert.equal(componentNear(labels, dims, [3, 3, 1]), 1);
+});
