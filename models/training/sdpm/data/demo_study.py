@@ -179,7 +179,9 @@ def build_demo(out: Path, seed: int = 2026, target_ml: float = 18.0, src: Path =
         ds.DeidentificationMethod = "Synthetic demo identity; source de-identified by dcm_qa_ct"
         ds.StudyID = "SDPMDEMO"
         ds.SeriesDescription = "Demo: GE head NCCT with synthetic hemorrhage"
-        ds.ImageType = ["DERIVED", "SECONDARY", "AXIAL"]
+        # DERIVED\PRIMARY (as for reformats of a primary acquisition): DERIVED\SECONDARY series are not segmentable
+        # by default in the product (electron/core/dicom/summarizeSeries.ts), and the demo must load as-is
+        ds.ImageType = ["DERIVED", "PRIMARY", "AXIAL"]
         ds.DerivationDescription = ("Downsampled 512 to 256 (2x2 mean); synthetic acute hemorrhage inserted "
                                     f"({DEMO_VERSION}, seed {seed}); not for diagnosis")
         name = f"CT{int(d.InstanceNumber):04d}.dcm"
