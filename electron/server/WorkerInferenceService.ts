@@ -99,6 +99,8 @@ export class WorkerInferenceService implements InferenceService {
       ...(settings.profile !== null ? { profile: settings.profile } : {}),
     };
     const startedAtMs = Date.now();
+    // The engine logs the provider it chose ("execution provider: cpu (fallback)"); progress carries it from then on.
+    let provider: string | null = null;
     const state: Partial<RunState> & { yAvg: Float32Array | null; result: ResultMessage | null } = { runId, study, startedAtMs, yAvg: null, result: null, settings };
     const job = this.host.run(request, {
       onProgress: (p) =>
@@ -107,7 +109,7 @@ export class WorkerInferenceService implements InferenceService {
           stage: p.phase === 'avg' ? 'y_avg' : p.phase === 'sampling' ? 'sampling' : 'finishing',
           fraction: p.totalImages > 0 ? Math.min(1, p.doneImages / p.totalImages) : 0,
           etaS: p.etaMs === null ? null : p.etaMs / 1000,
-          provider: null,
+          provider,
           slicesDone: p.slicesDone,
           slicesTotal: p.slicesTotal,
         }),
@@ -115,7 +117,11 @@ export class WorkerInferenceService implements InferenceService {
         state.yAvg = m.probability;
         emit('inference:partial', { runId, map: 'yAvg', totalVolumeMl: m.totalVolumeMl });
       },
-      onLog: (level, message, fields) => this.logger[level](`inference: ${message}`, fields),
+      onLog: (level, message, fields) => {
+        const m = /^execution provider: (\S+)(.*)$/.exec(message);
+        if (m !== null) provider = `${m[1]!.toUpperCase()}${m[2] ?? ''}`;
+        this.logger[level](`inference: ${message}`, fields);
+      },
     });
     const run: RunState = { ...(state as Omit<RunState, 'job'>), job };
     this.runs.set(runId, run);

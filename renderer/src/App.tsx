@@ -268,7 +268,7 @@ export function App({ initialError }: { initialError?: string }) {
         )}
         {editing.restoreOffer !== null && (
           <div className="restore-bar" role="alert" data-testid="restore-offer">
-            Unsaved review work found for this series ({editing.restoreOffer.nEdits} edit(s), last change{' '}
+            Unsaved review work found for this series ({editing.restoreOffer.nEdits} journaled change(s), last one{' '}
             {editing.restoreOffer.updatedAtMs === null ? 'unknown' : new Date(editing.restoreOffer.updatedAtMs).toLocaleString()}).
             <button type="button" data-testid="restore-accept" onClick={() => editing.acceptRestore()}>
               Restore
@@ -310,6 +310,9 @@ export function App({ initialError }: { initialError?: string }) {
         />
         <ExportPanel
           enabled={volume !== null && !busy}
+          sessions={editing.sessions}
+          onListSessions={() => void guard(() => editing.listSessions())}
+          onLoadSession={(name) => void guard(() => editing.loadSession(name))}
           edited={editing.edited}
           journalStatus={editing.journalStatus}
           exported={editing.exported}

@@ -36,6 +36,7 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
   const [exported, setExported] = useState<Response<'export:seg'> | null>(null);
   /** Lesion voxel count and labelmap hash after the last journaled change (shown as data attributes for tests). */
   const [labelmapState, setLabelmapState] = useState<{ voxels: number; hash: string }>({ voxels: 0, hash: '' });
+  const [sessions, setSessions] = useState<Array<{ name: string; savedAtMs: number }>>([]);
   const journal = useRef<EditJournal | null>(null);
   const lesionCount = useRef(0);
   const editTimer = useRef<number | undefined>(undefined);
@@ -281,6 +282,19 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
     onKey,
     removeIslands: () => bulkEdit('remove-islands', (lm, dims) => removeIslandsInPlace(lm, dims, MIN_ISLAND_VOXELS)),
     interpolate: () => bulkEdit('interpolate', (lm, dims) => interpolateSlices(lm, dims)),
+    sessions,
+    listSessions: async () => {
+      if (volume === null) return;
+      setSessions((await call('session:list', { studyKey: volume.studyKey })).sessions);
+    },
+    loadSession: async (name: string) => {
+      if (volume === null) return;
+      window.clearTimeout(editTimer.current);
+      await journal.current?.flushed();
+      const r = await call('session:load', { studyKey: volume.studyKey, name });
+      applyEntries(r.entries);
+      setJournalStatus(`Loaded session ${name}.`);
+    },
     saveSession: async (name: string) => {
       if (volume === null) return;
       window.clearTimeout(editTimer.current);

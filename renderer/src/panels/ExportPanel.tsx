@@ -3,6 +3,9 @@ import type { Response } from '../../../electron/ipc/contract';
 
 interface Props {
   enabled: boolean;
+  sessions: Array<{ name: string; savedAtMs: number }>;
+  onListSessions: () => void;
+  onLoadSession: (name: string) => void;
   edited: boolean;
   journalStatus: string;
   exported: Response<'export:seg'> | null;
@@ -24,7 +27,21 @@ export function ExportPanel(p: Props) {
         <button type="button" disabled={!p.enabled} onClick={() => p.onSaveSession(session)}>
           Save session
         </button>
+        <button type="button" disabled={!p.enabled} onClick={p.onListSessions}>
+          Saved…
+        </button>
       </div>
+      {p.sessions.length > 0 && (
+        <ul className="compact">
+          {p.sessions.map((x) => (
+            <li key={x.name}>
+              <button type="button" disabled={!p.enabled} onClick={() => p.onLoadSession(x.name)} title="Replace the current review with this saved session">
+                Load {x.name} ({new Date(x.savedAtMs).toLocaleString()})
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="row">
         <input aria-label="Reader name" placeholder="Reader name" value={reader} onChange={(e) => setReader(e.target.value)} />
         <button type="button" data-testid="export-seg" disabled={!p.enabled || reader.trim() === ''} onClick={() => p.onExport(reader.trim())}>
