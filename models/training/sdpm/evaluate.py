@@ -114,6 +114,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--checkpoint", required=True)
     ap.add_argument("--data", required=True)
     ap.add_argument("--profile", default="cpu-fast", help="sampler preset (paper, code) or profile (cpu-fast)")
+    ap.add_argument("--override", default=None, help="JSON merged into the sampler settings (smoke runs)")
     ap.add_argument("--sampling-cases", type=int, default=6, help="cases for y_sal/y_infer/y_all (0 = all)")
     ap.add_argument("--max-cases", type=int, default=0)
     ap.add_argument("--baseline-checkpoint", default=None)
@@ -130,6 +131,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     tn = TorchNet(SdpmNet(unet, sched))
     pcfg = PreprocessingConfig(image_size=info["image_size"])
     scfg = resolve_sampler(a.profile)
+    if a.override:
+        scfg = apply_overrides(scfg, json.loads(a.override))
     base = load_checkpoint_unet(Path(a.baseline_checkpoint))[0] if a.baseline_checkpoint else None
     refs = find_cases(a.data)
     if a.max_cases:
