@@ -119,6 +119,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--max-cases", type=int, default=0)
     ap.add_argument("--baseline-checkpoint", default=None)
     ap.add_argument("--no-ge", action="store_true", help="skip the false-positive check on the real GE head")
+    ap.add_argument("--ge-modes", default="yAvg,ySal,yInfer,yAll", help="modes run on the GE head")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=None)
@@ -161,7 +162,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         from .data.ge_head import load_ge_head
 
         ge = load_ge_head()
-        pred = predict_volume(tn, sched, ge.hu, pcfg, scfg, MODES, a.seed + 99991, base)
+        ge_modes = tuple(m for m in a.ge_modes.split(",") if m)
+        pred = predict_volume(tn, sched, ge.hu, pcfg, scfg, ge_modes, a.seed + 99991, base)
         vox = float(np.prod(ge.spacing_zyx_mm)) / 1000.0
         result["geHeadNoLesion"] = {n: {"fpMl": float(pm.sum() * vox),
                                         "fpMlOutsideOldInfarcts": float((pm & ~ge.ignore).sum() * vox)}

@@ -1,0 +1,37 @@
+"""Metrics of sdpm.evaluate on hand-made numbers."""
+import math
+
+import numpy as np
+import pytest
+
+from sdpm.evaluate import dice, resolve_sampler, summarise
+
+
+def test_dice() -> None:
+    a = np.zeros((2, 4, 4), bool)
+    b = np.zeros((2, 4, 4), bool)
+    a[0, :2, :2] = True  # 4 voxels
+    b[0, :2, :1] = True  # 2 voxels, both inside a
+    assert dice(a, b) == pytest.approx(2 * 2 / 6)
+    assert dice(np.zeros(3, bool), np.zeros(3, bool)) == 1.0
+
+
+def test_summary_vc_vdp_fp() -> None:
+    rows = [
+        {"ref_ml": 10.0, "pred_ml": {"yAvg": 12.0}, "dice": {"yAvg": 0.8}},
+        {"ref_ml": 20.0, "pred_ml": {"yAvg": 18.0}, "dice": {"yAvg": 0.6}},
+        {"ref_ml": 40.0, "pred_ml": {"yAvg": 44.0}, "dice": {"yAvg": 0.7}},
+        {"ref_ml": 0.0, "pred_ml": {"yAvg": 1.5}, "dice": {"yAvg": 0.0}},
+    ]
+    s = summarise(rows, ["yAvg"])["yAvg"]
+    assert s["dice"] == pytest.approx(0.7)  # lesion-free case excluded
+    assert s["vdp"] == pytest.approx((0.2 + 0.1 + 0.1) / 3)
+    assert s["fpMlLesionFree"] == pytest.approx(1.5)
+    assert s["vc"] == pytest.approx(float(np.corrcoef([12, 18, 44, 1.5], [10, 20, 40, 0])[0, 1]))
+    assert not math.isnan(s["vc"])
+
+
+def test_profiles_resolve() -> None:
+    fast = resolve_sampler("cpu-fast")
+    assert fast["ySal"]["tStride"] == 16 and fast["yInfer"]["nSteps"] == 10 and fast["ySal"]["window"] == 251
+    assert resolve_sampler("code")["yInfer"]["codeCompat"] is True
