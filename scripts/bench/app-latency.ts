@@ -18,7 +18,7 @@ if (why !== null) {
   process.exit(2);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const demo = values.demo ?? join(ROOT, '..', 'shared', 'data', 'dicom', 'ge-head-ncct');
+const demo = values.demo ?? join(ROOT, 'models', 'demo', 'ge-head-ich', 'dicom');
 const server = await startAppServer({ demo, bundle: join(ROOT, 'models', 'bundles', 'sdpm-tiny-test') });
 const browser = await launchChromium();
 try {

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { builtAppMissing, ROOT, startAppServer } from './harness/startAppServer';
 import { chromiumMissing, launchChromium } from './harness/launchChromium';
 
-const DEMO = join(ROOT, '..', 'shared', 'data', 'dicom', 'ge-head-ncct');
+const DEMO = join(ROOT, 'models', 'demo', 'ge-head-ich', 'dicom');
 const ARTIFACTS = join(ROOT, 'test-results', 'e2e', 'edits-survive-crash');
 
 async function stroke(page: Page, testId: string, dx: number, dy: number, length: number): Promise<void> {

@@ -16,8 +16,8 @@ import { countChanged, findReddish, sampleElement } from './harness/pixels';
 import { journalFiles, readJournal, voxelCountsAfterEach } from './harness/readJournal';
 
 const BUNDLE = join(ROOT, 'models', 'bundles', 'sdpm-tiny-test');
-/** The demo study: a real GE head CT with 18.5° tilt and uneven gaps (the loader's hard case). */
-const DEMO = join(ROOT, '..', 'shared', 'data', 'dicom', 'ge-head-ncct');
+/** The bundled demo study: a real GE head CT (18.5° tilt, uneven gaps) with a synthetic haemorrhage. */
+const DEMO = join(ROOT, 'models', 'demo', 'ge-head-ich', 'dicom');
 const ARTIFACTS = join(ROOT, 'test-results', 'e2e', 'reader-runs-sdpm');
 
 function skipReason(): string | null {
