@@ -101,7 +101,8 @@ export class WorkerInferenceService implements InferenceService {
     const startedAtMs = Date.now();
     // The engine logs the provider it chose ("execution provider: cpu (fallback)"); progress carries it from then on.
     let provider: string | null = null;
-    const state: Partial<RunState> & { yAvg: Float32Array | null; result: ResultMessage | null } = { runId, study, startedAtMs, yAvg: null, result: null, settings };
+    // Filled in by the job's callbacks; the same object is stored in `runs` (the page fetches maps from it).
+    const maps: { yAvg: Float32Array | null } = { yAvg: null };
     const job = this.host.run(request, {
       onProgress: (p) =>
         emit('inference:progress', {
@@ -114,7 +115,9 @@ export class WorkerInferenceService implements InferenceService {
           slicesTotal: p.slicesTotal,
         }),
       onPartial: (m) => {
-        state.yAvg = m.probability;
+        maps.yAvg = m.probability;
+        const r = this.runs.get(runId);
+        if (r !== undefined) r.yAvg = m.probability;
         emit('inference:partial', { runId, map: 'yAvg', totalVolumeMl: m.totalVolumeMl });
       },
       onLog: (level, message, fields) => {
@@ -123,7 +126,7 @@ export class WorkerInferenceService implements InferenceService {
         this.logger[level](`inference: ${message}`, fields);
       },
     });
-    const run: RunState = { ...(state as Omit<RunState, 'job'>), job };
+    const run: RunState = { runId, study, startedAtMs, yAvg: maps.yAvg, result: null, settings, job };
     this.runs.set(runId, run);
     this.active = run;
     job.result.then(

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkerInferenceService, type InferenceHostLike } from '../../../../electron/server/WorkerInferenceService';
+import type { LoadedStudy } from '../../../../electron/server/createServices';
+import type { JobHandlers, Job } from '../../../../electron/worker/InferenceWorkerHost';
+import type { ResultMessage } from '../../../../electron/worker/protocol';
+import { SdpmError } from '../../../../electron/core/errors';
+import { silentLogger } from '../../../../electron/core/logger';
+import type { Volume } from '../../../../electron/core/dicom/Volume';
+import type { InferenceRequest } from '../../../../electron/core/inference/InferenceRequest';
+
+/** A host whose job the test drives by hand. */
+function fakeHost() {
+  const ctl: { handlers: JobHandlers | null; request: InferenceRequest | null; resolve: (r: ResultMessage) => void; reject: (e: unknown) => void; cancelled: boolean } = {
+    handlers: null,
+    request: null,
+    resolve: () => undefined,
+    reject: () => undefined,
+    cancelled: false,
+  };
+  const host: InferenceHostLike = {
+    run(request, handlers): Job {
+      ctl.handlers = handlers;
+      ctl.request = request;
+      const result = new Promise<ResultMessage>((res, rej) => {
+        ctl.resolve = res;
+        ctl.reject = rej;
+      });
+      return {
+        jobId: 'j',
+        result,
+        cancel: () => {
+          ctl.cancelled = true;
+          ctl.reject(new SdpmError('CANCELLED', 'cancelled'));
+        },
+      };
+    },
+  };
+  return { host, ctl };
+}
+
+const volume = { dimensions: [2, 2, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1], voxels: new Int16Array(4) } as unknown as Volume;
+const study: LoadedStudy = { volumeId: 'v', volume, folder: '/ct', studyKey: 'study-x' };
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+test('y_avg streams as a partial result the page can fetch before the run ends; progress and the end are events', async () => {
+  const { host, ctl } = fakeHost();
+  const svc = new WorkerInferenceService(host, '/no/bundle', silentLogger, '0.1.0');
+  const events: Array<[string, unknown]> = [];
+  const runId = await svc.start(study, { mode: 'sal', profile: 'cpu-fast', nSamples: 3, seed: 5 }, (name, payload) => events.push([name, payload]));
+  assert.deepEqual(ctl.request?.overrides, { 'ySal.nSamples': 3 });
+  assert.equal(ctl.request?.seed, 5);
+  assert.equal(ctl.request?.profile, 'cpu-fast');
+  await assert.rejects(svc.map(runId, 'yAvg'), /not ready/);
+  ctl.handlers?.onLog?.('warn', 'execution provider: cpu (fallback)');
+  ctl.handlers?.onProgress?.({ phase: 'avg', doneImages: 1, totalImages: 4, slicesDone: 1, slicesTotal: 1, elapsedMs: 10, etaMs: 3000 });
+  const yAvg = new Float32Array([0.1, 0.9, 0.2, 0.8]);
+  ctl.handlers?.onPartial?.({ type: 'partial-result', jobId: 'j', mode: 'avg', dimensions: [2, 2, 1], probability: yAvg, mask: new Uint8Array(4), totalVolumeMl: 0.002 });
+  const m = await svc.map(runId, 'yAvg');
+  assert.deepEqual(Array.from(new Float32Array(m.data.buffer, m.data.byteOffset, 4)), Array.from(yAvg));
+  const progress = events.find(([n]) => n === 'inference:progress')?.[1] as { fraction: number; etaS: number; provider: string };
+  assert.equal(progress.fraction, 0.25);
+  assert.equal(progress.etaS, 3);
+  assert.equal(progress.provider, 'CPU (fallback)');
+  assert.ok(events.some(([n]) => n === 'inference:partial'));
+  await assert.rejects(svc.start(study, { mode: 'avg', profile: null, seed: 0 }, () => undefined), /already in progress/);
+  ctl.resolve({ type: 'result', jobId: 'j', probability: yAvg, mask: new Uint8Array(4), uncertainty: new Float32Array(4), std: null, agreement: null, geometry: { dimensions: [2, 2, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1] }, report: { provider: { used: 'cpu' }, lesions: [], slicesToReview: [] } } as unknown as ResultMessage);
+  await flush();
+  const finished = events.find(([n]) => n === 'inference:finished')?.[1] as { status: string; provider: string };
+  assert.deepEqual([finished.status, finished.provider], ['done', 'cpu']);
+  assert.equal((await svc.map(runId, 'uncertainty')).data.byteLength, 16);
+});
+
+test('a cancelled run ends as cancelled, not failed, and a new run can start', async () => {
+  const { host, ctl } = fakeHost();
+  const svc = new WorkerInferenceService(host, '/no/bundle', silentLogger, '0.1.0');
+  const events: Array<[string, unknown]> = [];
+  const runId = await svc.start(study, { mode: 'avg', profile: null, seed: 0 }, (n, p) => events.push([n, p]));
+  svc.cancel(runId);
+  await flush();
+  assert.ok(ctl.cancelled);
+  assert.equal((events.find(([n]) => n === 'inference:finished')?.[1] as { status: string }).status, 'cancelled');
+  await svc.start(study, { mode: 'avg', profile: null, seed: 0 }, () => undefined);
+});
