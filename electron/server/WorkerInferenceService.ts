@@ -77,7 +77,8 @@ export class WorkerInferenceService implements InferenceService {
     const preset = b.sampler.presets[b.sampler.profiles[cpuDefault]?.basePreset ?? ''];
     const override = b.sampler.profiles[cpuDefault]?.overrides['ySal.nSamples'];
     const defaultSamples = typeof override === 'number' ? override : (preset?.ySal.nSamples ?? null);
-    return { options: MODES, profiles, defaults: { mode: 'sal', profile: cpuDefault, seed: 0, provider: 'auto' }, defaultSamples };
+    // y_all by default: the engine streams y_avg first only when it runs it (modes avg and all).
+    return { options: MODES, profiles, defaults: { mode: 'all', profile: cpuDefault, seed: 0, provider: 'auto' }, defaultSamples };
   }
 
   async start(study: LoadedStudy, settings: Request<'inference:start'>['settings'], emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void): Promise<string> {

@@ -3,7 +3,7 @@
  *   1. Run -> first overlay: from clicking "Run SDPM" to the y_avg labelmap drawn (and to the final result).
  *   2. Brush stroke -> volume update: from releasing the mouse to the lesion voxel count/total updated
  *      (includes the 150 ms edit debounce and the journal diff), and to the server-side volumetry answer.
- * Usage: npm run build && npx tsx scripts/bench/app-latency.ts [--samples N] [--strokes N]
+ * Usage: npm run build && npx tsx scripts/bench/app-latency.ts [--mode all|sal|infer|avg] [--samples N] [--strokes N]
  * Prints medians; compare runs on the same machine only (2 shared cores make absolute times noisy).
  */
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { builtAppMissing, ROOT, startAppServer } from '../../test/e2e/harness/startAppServer';
 import { chromiumMissing, launchChromium } from '../../test/e2e/harness/launchChromium';
 
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '2' }, strokes: { type: 'string', default: '7' }, demo: { type: 'string' } } });
+const { values } = parseArgs({ options: { mode: { type: 'string', default: 'all' }, samples: { type: 'string', default: '2' }, strokes: { type: 'string', default: '7' }, demo: { type: 'string' } } });
 const why = builtAppMissing() ?? chromiumMissing();
 if (why !== null) {
   process.stderr.write(`app-latency: ${why}\n`);
@@ -29,7 +29,8 @@ try {
   await page.getByTestId('slice-axial').waitFor({ timeout: 180_000 });
   const openMs = Date.now() - tOpen;
 
-  await page.getByLabel('SDPM mode').selectOption('sal');
+  // y_all: the engine runs y_avg first and streams it, then the samples.
+  await page.getByLabel('SDPM mode').selectOption(values.mode);
   await page.getByLabel('Samples').fill(values.samples);
   const t0 = await page.evaluate(() => performance.now());
   await page.getByTestId('run-sdpm').click();
@@ -62,7 +63,7 @@ try {
   }
   process.stdout.write(
     [
-      `app-latency (browser mode, ${server.origin}, demo ${demo})`,
+      `app-latency (browser mode, ${server.origin}, demo ${demo}, mode ${values.mode}, ${values.samples} samples, tiny test bundle)`,
       `  open study (discover + load + first render): ${openMs} ms`,
       `  Run -> first overlay (y_avg): ${firstOverlay.toFixed(0)} ms; Run -> final result: ${done.toFixed(0)} ms (first overlay at ${((100 * firstOverlay) / done).toFixed(1)}% of the run)`,
       `  brush stroke -> voxel count/total updated: median ${median(countMs)} ms over ${countMs.length} strokes (includes the 150 ms debounce)`,
