@@ -117,6 +117,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--override", default=None, help="JSON merged into the sampler settings (smoke runs)")
     ap.add_argument("--sampling-cases", type=int, default=6, help="cases for y_sal/y_infer/y_all (0 = all)")
     ap.add_argument("--max-cases", type=int, default=0)
+    ap.add_argument("--modes", default="yAvg,ySal,yInfer,yAll", help="modes evaluated (y_avg always runs)")
     ap.add_argument("--baseline-checkpoint", default=None)
     ap.add_argument("--no-ge", action="store_true", help="skip the false-positive check on the real GE head")
     ap.add_argument("--ge-modes", default="yAvg,ySal,yInfer,yAll", help="modes run on the GE head")
@@ -142,7 +143,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     t0 = time.time()
     for i, ref in enumerate(refs):
         cv = read_case(ref)
-        modes = MODES if (a.sampling_cases == 0 or i < a.sampling_cases) else ("yAvg",)
+        wanted = tuple(m for m in MODES if m in a.modes.split(",") or m == "yAvg")
+        modes = wanted if (a.sampling_cases == 0 or i < a.sampling_cases) else ("yAvg",)
         pred = predict_volume(tn, sched, cv.hu, pcfg, scfg, modes, a.seed + i, base)
         keep = ~cv.ignore
         refm = cv.label & keep
@@ -154,7 +156,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             row["dice"][n] = dice(pm, refm)
         rows.append(row)
         print(json.dumps({"i": i, **row, "elapsed_s": round(time.time() - t0, 1)}), flush=True)
-    names = list(MODES) + (["baseline"] if base is not None else [])
+    names = [m for m in MODES if m in a.modes.split(",") or m == "yAvg"] + (["baseline"] if base is not None else [])
     summ = summarise(rows, names)
     result: Dict[str, Any] = {"checkpoint": str(a.checkpoint), "step": info["step"], "data": a.data,
                               "profile": a.profile, "sampler": scfg, "summary": summ, "cases": rows}
