@@ -211,6 +211,15 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     return meta
 
 
+def update_metrics(out: Path, metrics: Dict[str, Any]) -> None:
+    """Replace the metrics of an existing bundle (metadata.json, MODEL_CARD.md, SHA256SUMS)."""
+    meta = json.loads((out / "metadata.json").read_text())
+    meta["metrics"] = metrics
+    (out / "metadata.json").write_text(json.dumps(meta, indent=1) + "\n")
+    (out / "MODEL_CARD.md").write_text(model_card(meta))
+    sha256sums(out)
+
+
 def main() -> None:
     import argparse
 
