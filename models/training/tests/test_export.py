@@ -132,5 +132,12 @@ def test_tiny_bundle_golden_is_reproducible(tmp_path: Path) -> None:
             b = np.fromfile(tmp_path / spec["file"], dtype=dt).astype(np.float64)
             if spec["dtype"] == "uint8":
                 assert (a != b).sum() <= 2, spec["file"]
+            elif case["kind"] == "network" and spec["file"].endswith("y0_hat.f32"):
+                # y0_hat divides by sqrt(ab_t) (8e-4 at t = 499): compare it only where t <= 250 (SPEC 3.3)
+                t = np.fromfile(BUNDLE / "golden" / case["inputs"]["t"]["file"], dtype="<i8")
+                rows = t <= 250
+                assert rows.any(), "golden network case has no t <= 250"
+                diff = np.abs(a - b).reshape(len(t), -1)[rows]
+                assert diff.max() <= 1e-5, spec["file"]
             else:
                 assert np.abs(a - b).max() <= 1e-5, spec["file"]
