@@ -59,6 +59,7 @@ class TrainConfig:
     ckpt_minutes: float = 5.0
     log_every: int = 10
     baseline: bool = False  # "SDPM w/o noise", see baseline.py
+    init_from: Optional[str] = None  # warm-start source (checkpoint path and step), if any
     lesion_fraction: Optional[float] = None  # None = uniform over slices (code); else oversample lesion slices
     loss: LossConfig = field(default_factory=LossConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
@@ -136,6 +137,17 @@ class Trainer:
         torch.save(self.state(), tmp)
         os.replace(tmp, path)
         return path
+
+    def init_from(self, path: Path) -> int:
+        """Warm start: copy the network and EMA weights of another run's checkpoint (same preset), but keep
+        this run's fresh optimizer, LR schedule and step 0. Returns the source checkpoint's step."""
+        sd = torch.load(path, map_location=self.device)
+        if sd.get("preset") != self.cfg.preset:
+            raise ValueError(f"{path}: checkpoint preset {sd.get('preset')!r} != {self.cfg.preset!r}")
+        self.unet.load_state_dict(sd["unet"])
+        self.ema.load_state_dict(sd["ema"])
+        self.cfg.init_from = f"{path} (step {int(sd['step'])})"
+        return int(sd["step"])
 
     def load(self, path: Path) -> None:
         sd = torch.load(path, map_location=self.device)
@@ -223,6 +235,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--lr", type=float, default=1e-4, help="initial LR (the final LR is 0.6x, as 1e-4 -> 6e-5)")
     ap.add_argument("--resume", action="store_true", help="continue from <out>/checkpoints/latest.pt")
+    ap.add_argument("--init-from", default=None,
+                    help="warm start from another run's checkpoint (weights and EMA; fresh optimizer and LR schedule)")
     ap.add_argument("--ckpt-every", type=int, default=200)
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
     ap.add_argument("--log-every", type=int, default=10)
@@ -241,7 +255,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     torch.set_num_threads(a.threads or os.cpu_count() or 1)
     cfg = TrainConfig(preset=a.preset, steps=a.steps, lr=a.lr, lr_min=0.6 * a.lr, batch_size=a.batch_size, seed=a.seed, ckpt_every=a.ckpt_every,
                       ckpt_minutes=a.ckpt_minutes, log_every=a.log_every, baseline=a.baseline,
-                      lesion_fraction=a.lesion_fraction,
+                      lesion_fraction=a.lesion_fraction, init_from=a.init_from,
                       loss=LossConfig(Lp_window=a.lp_window, Ld1_weight=a.ld1_weight, dice=a.dice),
                       augment=AugmentConfig(enabled=not a.no_augment, noise_std=a.noise_std))
     out = Path(a.out)
@@ -251,6 +265,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     if a.resume and latest.exists():
         tr.load(latest)
         print(f"resumed from {latest} at step {tr.step}", flush=True)
+    elif a.init_from:
+        src_step = tr.init_from(Path(a.init_from))
+        print(f"warm start from {a.init_from} (its step {src_step}); optimizer and LR schedule fresh", flush=True)
     install_signal_handlers(tr)
     print(f"training {a.preset} on {a.data} ({len(ds)} slices) for {cfg.steps} steps on {tr.device}, "
           f"{torch.get_num_threads()} threads -> {out}", flush=True)

@@ -86,6 +86,21 @@ def test_checkpoint_resume_gives_the_same_state(tmp_path: Path) -> None:
     assert log[-1]["step"] == 6 and len(log[-1]["loss_by_t_bucket"]) == 5
 
 
+def test_warm_start_copies_weights_but_not_optimizer_or_step(tmp_path: Path) -> None:
+    ds = ToyDataset(8, 64, seed=2)
+    src = Trainer(tiny_cfg(steps=3), ds, tmp_path / "src", device="cpu")
+    src.run()
+    dst = Trainer(tiny_cfg(steps=3, lr=5e-4), ds, tmp_path / "dst", device="cpu")
+    assert dst.init_from(tmp_path / "src" / "checkpoints" / "latest.pt") == 3
+    assert dst.step == 0 and len(dst.opt.state) == 0
+    for (k, va), vb in zip(src.unet.state_dict().items(), dst.unet.state_dict().values()):
+        assert torch.equal(va, vb), k
+    assert dst.cfg.init_from is not None and "step 3" in dst.cfg.init_from
+    other = Trainer(tiny_cfg(preset="compact-s"), ds, tmp_path / "other", device="cpu")
+    with pytest.raises(ValueError, match="preset"):
+        other.init_from(tmp_path / "src" / "checkpoints" / "latest.pt")
+
+
 def test_augmentation_moves_image_and_label_together() -> None:
     x = -torch.ones(1, 1, 64, 64)
     y = -torch.ones(1, 1, 64, 64)
