@@ -188,7 +188,9 @@ export function App({ initialError }: { initialError?: string }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      if (t !== null && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+      // Keys typed into a text or number field are the field's; checkboxes, sliders and buttons keep the shortcuts.
+      const typing = t !== null && (t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || (t.tagName === 'INPUT' && !['checkbox', 'range', 'button', 'radio'].includes((t as HTMLInputElement).type)));
+      if (typing) return;
       if (e.key === ']') goRegion(Math.min(regions.length - 1, reviewIndex + 1));
       else if (e.key === '[') goRegion(Math.max(0, reviewIndex - 1));
       else if (e.key === 'r' && !e.ctrlKey && regions[reviewIndex] !== undefined) editing.markReviewed(regions[reviewIndex]!.regionId);
@@ -294,6 +296,7 @@ export function App({ initialError }: { initialError?: string }) {
           onHuRange={editing.setHuRange}
           onUndo={() => controller?.undo()}
           onRedo={() => controller?.redo()}
+          onFillHoles={editing.fillHoles}
           onRemoveIslands={editing.removeIslands}
           onInterpolate={editing.interpolate}
         />

@@ -13,13 +13,16 @@ import { countNonZero, hashLabelmap } from './segmentation/runLength';
 import { removeIslands as removeIslandsInPlace } from './segmentation/removeIslands';
 import { interpolateSlices } from './segmentation/interpolateSlices';
 import { componentNear, labelComponents } from './segmentation/labelComponents';
-import { MODE_KEYS } from './panels/ToolsPanel';
+import { fillHoles as fillHolesInPlace } from './segmentation/fillHoles';
+import { editActionForKey } from './segmentation/editShortcuts';
 
 type VolumeInfo = Response<'study:load'>;
 type Lesion = Response<'volumetry:measure'>['lesions'][number];
 const EDIT_DEBOUNCE_MS = 150;
 const MEASURE_DEBOUNCE_MS = 400;
 const MIN_ISLAND_VOXELS = 10;
+const MIN_RADIUS_MM = 1;
+const MAX_RADIUS_MM = 30;
 
 export function useEditing(controller: ViewerController | null, volume: VolumeInfo | null, runId: string | null, setError: (m: string) => void) {
   const [mode, setModeState] = useState<EditMode>('navigate');
@@ -180,15 +183,20 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
     [controller],
   );
 
-  /** Runs a whole-labelmap operation (island removal, interpolation) and journals it like any edit. */
+  /**
+   * Runs a whole-labelmap operation (hole fill, island removal, interpolation, lesion rejection), puts it
+   * on the undo stack with the brush strokes, and journals it like any edit.
+   */
   const bulkEdit = useCallback(
     (tool: string, op: (lm: Uint8Array, dims: [number, number, number]) => number) => {
       if (controller === null || volume === null) return;
-      const lm = controller.getLabelmap();
+      const before = controller.getLabelmap();
+      const lm = before.slice();
       const changed = op(lm, volume.dimensions as [number, number, number]);
       if (changed === 0) return;
       pendingTool.current = tool;
       controller.setLabelmap(lm);
+      controller.recordLabelmapChange(before, lm, tool);
       window.clearTimeout(editTimer.current);
       flushEdit();
       pendingTool.current = mode;
@@ -225,34 +233,71 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
     setReviewedRegions((prev) => new Set(prev).add(regionId));
   }, []);
 
+  const setBrush3d = useCallback(
+    (on: boolean) => {
+      controller?.set3dBrush(on);
+      setBrush3dState(on);
+    },
+    [controller],
+  );
+
+  const setRadiusMm = useCallback(
+    (mm: number) => {
+      const r = Math.min(MAX_RADIUS_MM, Math.max(MIN_RADIUS_MM, mm));
+      controller?.setBrushRadiusMm(r);
+      setRadiusState(r);
+    },
+    [controller],
+  );
+
+  const removeIslands = useCallback(() => bulkEdit('remove-islands', (lm, dims) => removeIslandsInPlace(lm, dims, MIN_ISLAND_VOXELS)), [bulkEdit]);
+  const interpolate = useCallback(() => bulkEdit('interpolate', (lm, dims) => interpolateSlices(lm, dims)), [bulkEdit]);
+  const fillHoles = useCallback(() => bulkEdit('fill-holes', (lm, dims) => fillHolesInPlace(lm, dims)), [bulkEdit]);
+
+  /** Keyboard shortcuts of every editing tool (table in segmentation/editShortcuts.ts). */
   const onKey = useCallback(
     (e: KeyboardEvent) => {
-      if (controller === null) return;
-      const key = e.key.toLowerCase();
-      if ((e.ctrlKey || e.metaKey) && key === 'z' && !e.shiftKey) {
-        e.preventDefault();
-        controller.undo();
-      } else if ((e.ctrlKey || e.metaKey) && (key === 'y' || (key === 'z' && e.shiftKey))) {
-        e.preventDefault();
-        controller.redo();
-      } else if (!e.ctrlKey && !e.metaKey && !e.altKey && MODE_KEYS[key] !== undefined) setMode(MODE_KEYS[key]);
+      if (controller === null || volume === null) return;
+      const action = editActionForKey(e);
+      if (action === null) return;
+      e.preventDefault();
+      switch (action.kind) {
+        case 'undo':
+          controller.undo();
+          break;
+        case 'redo':
+          controller.redo();
+          break;
+        case 'mode':
+          setMode(action.mode);
+          break;
+        case 'toggle3d':
+          setBrush3d(!brush3d);
+          break;
+        case 'radius':
+          setRadiusMm(radiusMm + action.deltaMm);
+          break;
+        case 'fillHoles':
+          fillHoles();
+          break;
+        case 'removeIslands':
+          removeIslands();
+          break;
+        case 'interpolate':
+          interpolate();
+          break;
+      }
     },
-    [controller, setMode],
+    [controller, volume, setMode, setBrush3d, brush3d, setRadiusMm, radiusMm, fillHoles, removeIslands, interpolate],
   );
 
   return {
     mode,
     setMode,
     brush3d,
-    setBrush3d: (on: boolean) => {
-      controller?.set3dBrush(on);
-      setBrush3dState(on);
-    },
+    setBrush3d,
     radiusMm,
-    setRadiusMm: (mm: number) => {
-      controller?.setBrushRadiusMm(mm);
-      setRadiusState(mm);
-    },
+    setRadiusMm,
     huRange,
     setHuRange: (r: [number, number]) => {
       controller?.setThresholdRangeHu(Math.min(r[0], r[1]), Math.max(r[0], r[1]));
@@ -280,8 +325,9 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
     markReviewed,
     decideLesion,
     onKey,
-    removeIslands: () => bulkEdit('remove-islands', (lm, dims) => removeIslandsInPlace(lm, dims, MIN_ISLAND_VOXELS)),
-    interpolate: () => bulkEdit('interpolate', (lm, dims) => interpolateSlices(lm, dims)),
+    removeIslands,
+    interpolate,
+    fillHoles,
     sessions,
     listSessions: async () => {
       if (volume === null) return;

@@ -1,14 +1,20 @@
 import type { EditMode } from '../viewer/ViewerController';
+import { shortcutLabel, type EditAction } from '../segmentation/editShortcuts';
 
-export const MODE_KEYS: Record<string, EditMode> = { n: 'navigate', b: 'brush', e: 'eraser', t: 'threshold', f: 'fill', c: 'contour' };
-const LABELS: Record<EditMode, string> = {
-  navigate: 'Navigate (N)',
-  brush: 'Brush (B)',
-  eraser: 'Eraser (E)',
-  threshold: 'Threshold brush (T)',
-  fill: 'Fill (F)',
-  contour: 'Edit outline (C)',
+const NAMES: Record<EditMode, string> = {
+  navigate: 'Navigate',
+  brush: 'Brush',
+  eraser: 'Eraser',
+  threshold: 'Threshold brush',
+  fill: 'Fill',
+  contour: 'Edit outline',
 };
+
+/** "Name (K)" with the key from the shortcut table, so labels and the key handler cannot disagree. */
+function withKey(name: string, match: (a: EditAction) => boolean): string {
+  const key = shortcutLabel(match);
+  return key === null ? name : `${name} (${key})`;
+}
 
 interface Props {
   enabled: boolean;
@@ -22,6 +28,7 @@ interface Props {
   onHuRange: (r: [number, number]) => void;
   onUndo: () => void;
   onRedo: () => void;
+  onFillHoles: () => void;
   onRemoveIslands: () => void;
   onInterpolate: () => void;
 }
@@ -31,16 +38,16 @@ export function ToolsPanel(p: Props) {
     <section className="panel">
       <h2>Edit</h2>
       <div className="row wrap">
-        {(Object.keys(LABELS) as EditMode[]).map((m) => (
+        {(Object.keys(NAMES) as EditMode[]).map((m) => (
           <button type="button" key={m} data-testid={`mode-${m}`} className={p.mode === m ? 'active' : ''} disabled={!p.enabled} onClick={() => p.onMode(m)}>
-            {LABELS[m]}
+            {withKey(NAMES[m], (a) => a.kind === 'mode' && a.mode === m)}
           </button>
         ))}
       </div>
       <label>
-        <input type="checkbox" checked={p.brush3d} onChange={(e) => p.onBrush3d(e.target.checked)} /> 3-D brush (sphere)
+        <input type="checkbox" aria-label="3-D brush" checked={p.brush3d} onChange={(e) => p.onBrush3d(e.target.checked)} /> {withKey('3-D brush (sphere)', (a) => a.kind === 'toggle3d')}
       </label>
-      <label>
+      <label title="+ / - change the radius by 1 mm">
         Radius {p.radiusMm} mm
         <input type="range" aria-label="Brush radius" min={1} max={30} step={1} value={p.radiusMm} onChange={(e) => p.onRadius(Number(e.target.value))} />
       </label>
@@ -57,11 +64,14 @@ export function ToolsPanel(p: Props) {
         <button type="button" disabled={!p.enabled} onClick={p.onRedo} title="Ctrl+Y / Ctrl+Shift+Z">
           Redo
         </button>
-        <button type="button" disabled={!p.enabled} onClick={p.onRemoveIslands} title="Remove lesion fragments smaller than 10 voxels">
-          Remove islands
+        <button type="button" data-testid="fill-holes" disabled={!p.enabled} onClick={p.onFillHoles} title="Fill background enclosed by lesion, slice by slice">
+          {withKey('Fill holes', (a) => a.kind === 'fillHoles')}
         </button>
-        <button type="button" disabled={!p.enabled} onClick={p.onInterpolate} title="Fill empty axial slices between drawn slices (shape-based)">
-          Interpolate slices
+        <button type="button" data-testid="remove-islands" disabled={!p.enabled} onClick={p.onRemoveIslands} title="Remove lesion fragments smaller than 10 voxels">
+          {withKey('Remove islands', (a) => a.kind === 'removeIslands')}
+        </button>
+        <button type="button" data-testid="interpolate" disabled={!p.enabled} onClick={p.onInterpolate} title="Fill empty axial slices between drawn slices (shape-based)">
+          {withKey('Interpolate slices', (a) => a.kind === 'interpolate')}
         </button>
       </div>
     </section>

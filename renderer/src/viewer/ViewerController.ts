@@ -21,6 +21,7 @@ import {
 } from '@cornerstonejs/tools';
 import type { Response } from '../../../electron/ipc/contract';
 import { windowToRange } from './windowPresets';
+import { createLabelmapMemo } from '../segmentation/labelmapMemo';
 
 export type ViewportName = 'axial' | 'coronal' | 'sagittal';
 export const VIEWPORTS: readonly ViewportName[] = ['axial', 'coronal', 'sagittal'];
@@ -274,6 +275,18 @@ export class ViewerController {
     if (set === undefined) throw new Error('labelmap has no voxel manager');
     set(values);
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID);
+  }
+
+  /**
+   * Puts a whole-labelmap operation (hole fill, island removal, interpolation) on Cornerstone's undo
+   * stack, beside the brush strokes, so Ctrl+Z undoes the last operation whatever tool made it.
+   * Call after the operation was applied with setLabelmap. Returns the number of voxels it changed.
+   */
+  recordLabelmapChange(before: Uint8Array, after: Uint8Array, operationType: string): number {
+    const memo = createLabelmapMemo(before, after, { read: () => this.getLabelmap(), write: (v) => this.setLabelmap(v) }, operationType);
+    if (memo === null) return 0;
+    csUtils.HistoryMemo.DefaultHistoryMemo.push(memo);
+    return memo.nChanged;
   }
 
   /**

@@ -16,3 +16,14 @@ test('components smaller than the limit are cleared, larger ones kept (6-connect
   assert.deepEqual(sizes.slice(1), [16]);
   assert.equal(componentNear(labels, dims, [3, 3, 1]), 1);
 });
+
+test('the limit is inclusive of size: a component of exactly minVoxels stays; components connect across slices', () => {
+  const dims: [number, number, number] = [5, 5, 4];
+  const m = new Uint8Array(100);
+  for (let k = 0; k < 4; k++) m[12 + 25 * k] = 1; // a 4-voxel column through all slices: one component
+  for (let i = 0; i < 3; i++) m[i] = 1; // 3 voxels in a row on slice 0
+  assert.equal(removeIslands(m, dims, 4), 3);
+  assert.deepEqual([0, 1, 2, 3].map((k) => m[12 + 25 * k]), [1, 1, 1, 1]);
+  assert.equal(removeIslands(m, dims, 5), 4, 'one voxel more and the column goes too');
+  assert.equal(m.reduce((a, b) => a + b, 0), 0);
+});
