@@ -1,15 +1,21 @@
 /**
  * Runs inference jobs in a worker thread and never lets the worker take the host down: a throw, a
- * `process.exit` inside the worker, or an out-of-memory kill (resourceLimits) becomes an `error` event /
+ * `process.exit` inside the worker, or an out-of-memory kill (JS heap limit) becomes an `error` event /
  * rejected job with code INFERENCE_FAILED; a cancelled job rejects with CANCELLED. One job at a time per host;
  * after a crash the next job starts a fresh worker.
+ * The worker's JS heap limit is worked out once (workerHeapLimit.ts: resourceLimits, unless a process-wide
+ * --max-old-space-size overrides it), logged each time a worker starts (a warning when it overrides what
+ * was requested), named in out-of-memory errors, and checked before a job starts: below `minOldSpaceMb` the
+ * job is refused with INFERENCE_FAILED saying which limit and where it came from.
  */
 import { randomUUID } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { SdpmError, type ErrorPayload } from '../core/errors';
 import type { InferenceRequest } from '../core/inference/InferenceRequest';
-import type { LogLevel } from '../core/logger';
+import type { Logger, LogLevel } from '../core/logger';
 import { parseWorkerMessage, type PartialResultMessage, type ProgressMessage, type ResultMessage } from './protocol';
+import { MIN_WORKER_OLD_SPACE_MB, planWorkerHeap, type WorkerHeapPlan } from './workerHeapLimit';
 
 export interface JobHandlers {
   onProgress?: (m: ProgressMessage['progress']) => void;
@@ -32,6 +38,12 @@ export interface HostOptions {
   /** share a cancel flag with the worker (default true); false behaves like a transport without shared
    * memory (Electron utilityProcess): only the `cancel` message cancels */
   sharedCancelFlag?: boolean;
+  /** where the worker's heap limit is logged (default: the job's `onLog`) */
+  logger?: Logger;
+  /** jobs are refused when the worker's JS heap limit is below this (MB; default MIN_WORKER_OLD_SPACE_MB) */
+  minOldSpaceMb?: number;
+  /** this process's flags (default: process.execArgv and $NODE_OPTIONS); for tests */
+  processFlags?: { execArgv: readonly string[]; nodeOptions?: string };
 }
 
 export function payloadToError(p: ErrorPayload): SdpmError {
@@ -42,7 +54,18 @@ export class InferenceWorkerHost {
   private worker: Worker | null = null;
   private busy = false;
 
-  constructor(private readonly opts: HostOptions = {}) {}
+  /** the worker's JS heap limit and where it comes from */
+  readonly heapPlan: WorkerHeapPlan;
+
+  constructor(private readonly opts: HostOptions = {}) {
+    const flags = opts.processFlags ?? { execArgv: process.execArgv, ...(process.env.NODE_OPTIONS !== undefined ? { nodeOptions: process.env.NODE_OPTIONS } : {}) };
+    this.heapPlan = planWorkerHeap({
+      ...(opts.resourceLimits?.maxOldGenerationSizeMb !== undefined ? { requestedMb: opts.resourceLimits.maxOldGenerationSizeMb } : {}),
+      execArgv: flags.execArgv,
+      ...(flags.nodeOptions !== undefined ? { nodeOptions: flags.nodeOptions } : {}),
+      v8DefaultMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+    });
+  }
 
   private spawn(): Worker {
     const url = this.opts.workerUrl ?? new URL('./inferenceWorker.mjs', import.meta.url);
@@ -58,11 +81,23 @@ export class InferenceWorkerHost {
 
   run(request: InferenceRequest, h: JobHandlers = {}): Job {
     if (this.busy) throw new SdpmError('INTERNAL', 'this inference host is already running a job');
+    const plan = this.heapPlan;
+    const minMb = this.opts.minOldSpaceMb ?? MIN_WORKER_OLD_SPACE_MB;
+    if (plan.effectiveMb < minMb) {
+      throw new SdpmError('INFERENCE_FAILED', `cannot start inference: ${plan.reason}, below the ${minMb} MB the engine needs. ${plan.source === 'NODE_OPTIONS' || plan.source === 'execArgv' ? 'Raise or remove --max-old-space-size.' : 'Raise resourceLimits.maxOldGenerationSizeMb.'}`);
+    }
     this.busy = true;
     const jobId = randomUUID();
     const flagBuf = new SharedArrayBuffer(4);
     const flag = new Int32Array(flagBuf);
-    const w = (this.worker ??= this.spawn());
+    if (this.worker === null) {
+      this.worker = this.spawn();
+      const level: LogLevel = plan.overridden ? 'warn' : plan.source === 'NODE_OPTIONS' || plan.source === 'execArgv' ? 'info' : 'debug';
+      const fields = { effectiveMb: plan.effectiveMb, source: plan.source, requestedMb: plan.requestedMb };
+      if (this.opts.logger !== undefined) this.opts.logger[level](plan.reason, fields);
+      else h.onLog?.(level, plan.reason, fields);
+    }
+    const w = this.worker;
     let settled = false;
     const result = new Promise<ResultMessage>((resolve, reject) => {
       const done = (fn: () => void): void => {
@@ -89,7 +124,7 @@ export class InferenceWorkerHost {
       };
       const onError = (err: Error): void => {
         const code = (err as { code?: string }).code;
-        crashed(code === 'ERR_WORKER_OUT_OF_MEMORY' ? `out of memory (${err.message})` : err.message);
+        crashed(code === 'ERR_WORKER_OUT_OF_MEMORY' ? `out of memory (${err.message}); ${plan.reason}` : err.message);
       };
       const onExit = (code: number): void => crashed(`worker exited with code ${code} before answering`);
       w.on('message', onMessage);
