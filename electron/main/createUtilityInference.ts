@@ -3,16 +3,17 @@
  * (dist/worker/utility.cjs, which hosts the worker thread dist/worker/worker.mjs).
  */
 import { existsSync } from 'node:fs';
+import type { SdpmError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { InferenceService } from '../server/InferenceService';
 import { WorkerInferenceService } from '../server/WorkerInferenceService';
-import { bundleDirFor } from '../server/createWorkerInference';
 import { UtilityInferenceHost } from './UtilityInferenceHost';
 
-export function createUtilityInference(utilityEntry: string, resourcesRoot: string, logger: Logger, version: string): InferenceService | null {
+/** `bundle`: from resolveServiceBundle (the folder, or why there is none). */
+export function createUtilityInference(utilityEntry: string, bundle: string | SdpmError, logger: Logger, version: string): InferenceService | null {
   if (!existsSync(utilityEntry)) {
     logger.warn('inference process entry not found; SDPM runs are unavailable', { utilityEntry });
     return null;
   }
-  return new WorkerInferenceService(new UtilityInferenceHost(utilityEntry, logger), bundleDirFor(resourcesRoot, logger), logger, version);
+  return new WorkerInferenceService(new UtilityInferenceHost(utilityEntry, logger), bundle, logger, version);
 }

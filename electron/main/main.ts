@@ -4,7 +4,6 @@
  * and inference in a utilityProcess. Domain work lives in electron/server/createServices (plain Node).
  */
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stderrLogger } from '../core/logger';
 import { EVENT_CHANNEL } from '../ipc/eventChannel';
@@ -13,6 +12,7 @@ import { hardenApp } from './hardenApp';
 import { isTrustedUrl, registerIpc } from './registerIpc';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './serveRenderer';
 import { createUtilityInference } from './createUtilityInference';
+import { appResources } from './appResources';
 
 const logger = stderrLogger('info');
 const distDir = join(__dirname, '..');
@@ -21,24 +21,15 @@ let mainWindow: BrowserWindow | null = null;
 registerAppScheme();
 hardenApp(logger, (url) => isTrustedUrl(url, APP_ORIGIN));
 
-/** Packaged: bundles and the demo study are extraResources; from a checkout: the repository folders. */
-function resourcesRoot(): string {
-  return app.isPackaged ? process.resourcesPath : app.getAppPath();
-}
-
-function demoFolder(): string | null {
-  const p = join(resourcesRoot(), 'models', 'demo', 'ge-head-ich', 'dicom');
-  return existsSync(p) ? p : null;
-}
-
 async function start(): Promise<void> {
   await app.whenReady();
   serveRenderer(join(distDir, 'renderer'));
+  const resources = appResources({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, argv: process.argv }, logger);
   const { handlers } = createServices({
     mode: 'electron',
     version: app.getVersion(),
     dataDir: app.getPath('userData'),
-    demoFolder: demoFolder(),
+    demoFolder: resources.demoFolder,
     logger,
     chooseFolder: async () => {
       const opts = { title: 'Open a CT study folder', properties: ['openDirectory' as const] };
@@ -46,7 +37,7 @@ async function start(): Promise<void> {
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
     emit: (name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload),
-    inference: createUtilityInference(join(distDir, 'worker', 'utility.cjs'), resourcesRoot(), logger, app.getVersion()),
+    inference: createUtilityInference(join(distDir, 'worker', 'utility.cjs'), resources.bundle, logger, app.getVersion()),
   });
   registerIpc(ipcMain, handlers, APP_ORIGIN, logger);
 

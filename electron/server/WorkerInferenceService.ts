@@ -47,12 +47,18 @@ export class WorkerInferenceService implements InferenceService {
 
   constructor(
     private readonly host: InferenceHostLike,
-    private readonly bundleDir: string,
+    /** the resolved bundle folder, or why none could be resolved (then every SDPM request answers with it) */
+    private readonly bundleSource: string | SdpmError,
     private readonly logger: Logger,
     private readonly softwareVersion: string,
   ) {}
 
   private bundleCache: Bundle | null = null;
+
+  private get bundleDir(): string {
+    if (this.bundleSource instanceof SdpmError) throw this.bundleSource;
+    return this.bundleSource;
+  }
 
   /** Loaded (and checksum-verified) once; the bundle folder does not change while the app runs. */
   private bundle(): Bundle {
@@ -65,7 +71,7 @@ export class WorkerInferenceService implements InferenceService {
       const b = this.bundle();
       return { name: b.metadata.name, version: b.metadata.version };
     } catch (err) {
-      this.logger.warn('model bundle not readable', { bundleDir: this.bundleDir, error: String(err) });
+      this.logger.warn('model bundle not readable', { bundle: String(this.bundleSource), error: String(err) });
       return null;
     }
   }

@@ -2,30 +2,28 @@
  * `sdpm demo` (`npm run demo`): segments the demo study models/demo/ge-head-ich/dicom/ with the default bundle
  * and the default run profile for the execution provider, writes the outputs to ./demo-output/, and prints
  * the predicted volume with its interval next to the true volume from models/demo/ge-head-ich/truth.json.
+ * The study is found by the shared resolver (core/bundle/resolveDemoStudy.ts: $SDPM_DEMO_DIR, else the
+ * repository's, found by walking up from the running file), as the server and the app find it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveDemoStudy } from '../../core/bundle/resolveDemoStudy';
 import { SdpmError } from '../../core/errors';
 import type { CliCommand } from '../CliCommand';
 import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
 import { formatSummary, requestFromOptions, SEGMENT_OPTIONS_HELP, SEGMENT_PARSE_OPTIONS, segmentOne } from './segment';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const DEMO = join(ROOT, 'models/demo/ge-head-ich');
-
 const HELP = `usage: sdpm demo [--out DIR] [segment options]
 
-Runs SDPM on the demo study (${DEMO}/dicom) and compares the volume with its truth.json.
+Runs SDPM on the demo study (models/demo/ge-head-ich/dicom, or $SDPM_DEMO_DIR) and compares the volume with its truth.json.
   --out DIR         output folder (default ./demo-output)
 ${SEGMENT_OPTIONS_HELP}
 `;
 
-function trueVolumeMl(): number | null {
-  const p = join(DEMO, 'truth.json');
-  if (!existsSync(p)) return null;
-  const v = (JSON.parse(readFileSync(p, 'utf8')) as { trueVolumeMl?: unknown }).trueVolumeMl;
+function trueVolumeMl(truthFile: string | null): number | null {
+  if (truthFile === null) return null;
+  const v = (JSON.parse(readFileSync(truthFile, 'utf8')) as { trueVolumeMl?: unknown }).trueVolumeMl;
   return typeof v === 'number' ? v : null;
 }
 
@@ -38,15 +36,16 @@ export const demo: CliCommand = {
       ctx.stdout(HELP);
       return 0;
     }
-    const study = join(DEMO, 'dicom');
-    if (!existsSync(study)) throw new SdpmError('SERIES_NOT_FOUND', `demo study not found: ${study} (it is made by the data pipeline, see models/demo)`, { path: study });
+    const demoStudy = resolveDemoStudy(undefined);
+    const study = demoStudy.dicomDir;
+    const request = requestFromOptions(values);
     const out = resolve(values.out ?? 'demo-output');
     const t0 = Date.now();
     const host = new InferenceWorkerHost();
     try {
-      const r = await segmentOne({ input: { kind: 'path', path: study }, ...requestFromOptions(values) }, out, ctx, host);
+      const r = await segmentOne({ input: { kind: 'path', path: study }, ...request }, out, ctx, host);
       const rep = r.report;
-      const truth = trueVolumeMl();
+      const truth = trueVolumeMl(demoStudy.truthFile);
       ctx.stdout(`\nSDPM demo on ${study}\n`);
       ctx.stdout(formatSummary(rep));
       ctx.stdout(`predicted volume: ${rep.totalVolumeMl.toFixed(2)} mL${rep.intervalMl !== null ? ` (5-95% of samples: ${rep.intervalMl[0].toFixed(2)}-${rep.intervalMl[1].toFixed(2)} mL)` : ''}\n`);

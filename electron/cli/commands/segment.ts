@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveBundleDir } from '../../core/bundle/resolveBundleDir';
 import { writeNifti } from '../../core/dicom/niftiWrite';
 import { SdpmError } from '../../core/errors';
 import type { InferenceRequest } from '../../core/inference/InferenceRequest';
@@ -28,7 +29,7 @@ export const SEGMENT_OPTIONS_HELP = `  --mode M          avg | sal | infer | all
   --profile NAME    run profile from the bundle's sampler.json (default: the bundle's profile for the provider)
   --preset NAME     faithful preset instead of a profile: paper | code
   --set K=V         any sampler parameter, e.g. --set ySal.tStride=5 --set yInfer.nSteps=50 (repeatable)
-  --bundle DIR      model bundle (default: models/bundles/DEFAULT)
+  --bundle DIR      model bundle (default: $SDPM_BUNDLE_DIR, else the one named in models/bundles/DEFAULT)
   --batch-size N    images per network call (default 8)
   --stack N         slices sampled together (default 2; bounds memory)
   --threads N       onnxruntime intra-op threads (default: all cores)`;
@@ -70,7 +71,11 @@ function parseValue(s: string): ParamValue {
   return s.trim() !== '' && Number.isFinite(n) ? n : s;
 }
 
-/** Builds the engine request (without input) from the shared segment options. */
+/**
+ * Builds the engine request (without input) from the shared segment options. The bundle is resolved here,
+ * in the CLI process, by the one resolver (core/bundle/resolveBundleDir.ts), so a missing bundle fails
+ * before any worker starts, with the paths tried.
+ */
 export function requestFromOptions(v: Record<string, string | boolean | string[] | undefined>): Omit<InferenceRequest, 'input'> {
   const mode = (v.mode ?? 'all') as string;
   if (!['avg', 'sal', 'infer', 'all'].includes(mode)) throw new SdpmError('INVALID_ARGUMENT', `--mode must be avg, sal, infer or all (got "${mode}")`);
@@ -100,7 +105,7 @@ export function requestFromOptions(v: Record<string, string | boolean | string[]
     seed,
     ...(v.profile !== undefined ? { profile: v.profile as string } : {}),
     ...(v.preset !== undefined ? { preset: v.preset as string } : {}),
-    ...(v.bundle !== undefined ? { bundleDir: resolve(v.bundle as string) } : {}),
+    bundleDir: resolveBundleDir(v.bundle as string | undefined).bundleDir,
     ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
     ...(batchSize !== undefined ? { batchSize } : {}),
     ...(stackSize !== undefined ? { stackSize } : {}),

@@ -82,3 +82,13 @@ test('a cancelled run ends as cancelled, not failed, and a new run can start', a
   assert.equal((events.find(([n]) => n === 'inference:finished')?.[1] as { status: string }).status, 'cancelled');
   await svc.start(study, { mode: 'avg', profile: null, seed: 0 }, () => undefined);
 });
+
+test('without a bundle the service still starts; every SDPM request answers with the resolver error', async () => {
+  const { host, ctl } = fakeHost();
+  const why = new SdpmError('BUNDLE_NOT_FOUND', 'no model bundle found; tried: /r/models/bundles (packaged: not found)');
+  const svc = new WorkerInferenceService(host, why, silentLogger, '0.1.0');
+  assert.equal(await svc.bundleInfo(), null);
+  await assert.rejects(svc.options(), (e: unknown) => e === why);
+  await assert.rejects(svc.start(study, { mode: 'avg', profile: null, seed: 0 }, () => undefined), (e: unknown) => e === why);
+  assert.equal(ctl.request, null);
+});
