@@ -5,17 +5,18 @@
  * - `resourceLimits.maxOldGenerationSizeMb` sets the worker's old space, unless the process was started
  *   with `--max-old-space-size` (in NODE_OPTIONS or on the command line): that V8 flag is process-wide and
  *   wins for every isolate, so the worker gets the flag's value whatever the host asked for (asked 64 MB
- *   under NODE_OPTIONS=--max-old-space-size=8192: the worker's heap_size_limit was 8204 MB). It can lower
+ *   under NODE_OPTIONS=--max-old-space-size=8192: the worker's heap_size_limit was 8240 MB). It can lower
  *   the limit as well as raise it. Removing it from the worker's `env` changes nothing (V8 flags are read
  *   once per process), so the host does not try: it respects the flag and says so.
  * - Command-line flags come after NODE_OPTIONS; the last occurrence wins. `_` and `-` are both accepted.
  * - Neither given: V8's default (about 4 GiB here), the same as the main thread's.
  * - What this limit does NOT bound: the study's voxels, the engine's maps (typed arrays: their
  *   ArrayBuffers live outside the V8 heap) and onnxruntime's native arena. The engine's own JS-heap need
- *   is small and does not grow with the study: with the tiny test bundle, the demo study (28 DICOM files)
- *   ran at 16 MB (modes avg and all) and failed at 8 MB; a 512×512×120 NIfTI study ran at 16 MB.
- *   MIN_WORKER_OLD_SPACE_MB is that measured need with a 4× margin; below it the host refuses to start a job
- *   (a clear error before any work) instead of letting the worker die with "JS heap out of memory".
+ *   is small and did not grow with the study: with the tiny test bundle, mode avg, the demo study (28 DICOM
+ *   files) and a 512×512×120 NIfTI study both ran at 12 MB and failed at 8 MB; mode all on the demo study
+ *   ran at 16 MB and failed at 8 MB. MIN_WORKER_OLD_SPACE_MB is 4× the largest of those; below it the host
+ *   refuses to start a job (a clear error before any work) instead of letting the worker die with
+ *   "JS heap out of memory".
  */
 export const MIN_WORKER_OLD_SPACE_MB = 64;
 

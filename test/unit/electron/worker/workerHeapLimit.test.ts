@@ -30,9 +30,9 @@ test('without a flag the requested resourceLimits apply, and without either V8 d
 });
 
 /** Runs fixtures/heapScenario.ts in a child with the given flags; returns the host's plan and the worker's real heap limit. */
-function scenario(requestedMb: number, nodeOptions: string, execArgv: string[] = []): { plan: WorkerHeapPlan; workerHeapMb: number } {
+function scenario(requestedMb: number, nodeOptions: string, execArgv: string[] = [], strip = false): { plan: WorkerHeapPlan; workerHeapMb: number } {
   const script = fileURLToPath(new URL('./fixtures/heapScenario.ts', import.meta.url));
-  const r = spawnSync(process.execPath, [...execArgv, '--import', 'tsx', script, String(requestedMb)], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: nodeOptions }, timeout: 60000 });
+  const r = spawnSync(process.execPath, [...execArgv, '--import', 'tsx', script, String(requestedMb), ...(strip ? ['strip'] : [])], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: nodeOptions }, timeout: 60000 });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { plan: WorkerHeapPlan; workerHeapMb: number };
 }
@@ -49,4 +49,10 @@ test("the plan matches the heap limit the worker really gets (requested, overrid
   const argv = scenario(96, '--max-old-space-size=300', ['--max-old-space-size=200']);
   assert.deepEqual([argv.plan.source, argv.plan.effectiveMb], ['execArgv', 200]);
   assert.ok(near(argv.workerHeapMb, 200), `worker heap ${argv.workerHeapMb} MB, expected about 200`);
+});
+
+test("removing NODE_OPTIONS from the worker's env does not undo the process-wide flag (why the host respects it)", () => {
+  const stripped = scenario(96, '--max-old-space-size=300', [], true);
+  assert.ok(stripped.workerHeapMb >= 300 && stripped.workerHeapMb < 364, `worker heap ${stripped.workerHeapMb} MB, expected about 300`);
+  assert.equal(stripped.plan.effectiveMb, 300);
 });
