@@ -75,6 +75,14 @@ def predict_volume(tn: TorchNet, sched: Any, hu: np.ndarray, pcfg: Preprocessing
     return out
 
 
+def case_backgrounds(root: Path) -> Dict[str, str]:
+    """Case name -> background name ('procedural', 'ge-head', ...) from the generator's cases.json, if any."""
+    p = root / "cases.json"
+    if not p.exists():
+        return {}
+    return {c["case"]: str(c.get("background", {}).get("name", "unknown")) for c in json.loads(p.read_text())["cases"]}
+
+
 def dice(a: np.ndarray, b: np.ndarray) -> float:
     s = a.sum() + b.sum()
     return float(2 * (a & b).sum() / s) if s > 0 else 1.0
@@ -137,6 +145,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         scfg = apply_overrides(scfg, json.loads(a.override))
     base = load_checkpoint_unet(Path(a.baseline_checkpoint))[0] if a.baseline_checkpoint else None
     refs = find_cases(a.data)
+    backgrounds = case_backgrounds(Path(a.data))
     if a.max_cases:
         refs = refs[:a.max_cases]
     rows: List[Dict[str, Any]] = []
@@ -149,7 +158,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         keep = ~cv.ignore
         refm = cv.label & keep
         vox = cv.voxel_volume_ml
-        row = {"case": cv.name, "ref_ml": float(refm.sum() * vox), "pred_ml": {}, "dice": {}}
+        row = {"case": cv.name, "background": backgrounds.get(cv.name, "unknown"), "ref_ml": float(refm.sum() * vox),
+               "pred_ml": {}, "dice": {}}
         for n, pm in pred.items():
             pm = pm & keep
             row["pred_ml"][n] = float(pm.sum() * vox)
@@ -158,8 +168,11 @@ def main(argv: Optional[List[str]] = None) -> None:
         print(json.dumps({"i": i, **row, "elapsed_s": round(time.time() - t0, 1)}), flush=True)
     names = [m for m in MODES if m in a.modes.split(",") or m == "yAvg"] + (["baseline"] if base is not None else [])
     summ = summarise(rows, names)
+    by_bg = {bg: summarise([r for r in rows if r["background"] == bg], names)
+             for bg in sorted({r["background"] for r in rows})}
     result: Dict[str, Any] = {"checkpoint": str(a.checkpoint), "step": info["step"], "data": a.data,
-                              "profile": a.profile, "sampler": scfg, "summary": summ, "cases": rows}
+                              "profile": a.profile, "sampler": scfg, "summary": summ,
+                              "summaryByBackground": by_bg, "cases": rows}
     if not a.no_ge:
         from .data.ge_head import load_ge_head
 
@@ -172,6 +185,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                                     for n, pm in pred.items()}
         print(json.dumps({"geHeadNoLesion": result["geHeadNoLesion"]}), flush=True)
     print(table(summ, f"{a.data}, {a.profile}, checkpoint step {info['step']}"), flush=True)
+    for bg, sb in by_bg.items():
+        print(table(sb, f"{bg} backgrounds only"), flush=True)
     if a.out:
         Path(a.out).write_text(json.dumps(result, indent=1) + "\n")
 

@@ -1,10 +1,12 @@
 """Metrics of sdpm.evaluate on hand-made numbers."""
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from sdpm.evaluate import dice, resolve_sampler, summarise
+from sdpm.evaluate import case_backgrounds, dice, resolve_sampler, summarise
 
 
 def test_dice() -> None:
@@ -35,3 +37,11 @@ def test_profiles_resolve() -> None:
     fast = resolve_sampler("cpu-fast")
     assert fast["ySal"]["tStride"] == 16 and fast["yInfer"]["nSteps"] == 10 and fast["ySal"]["window"] == 251
     assert resolve_sampler("code")["yInfer"]["codeCompat"] is True
+
+
+def test_case_backgrounds_reads_cases_json(tmp_path: Path) -> None:
+    (tmp_path / "cases.json").write_text(json.dumps({"cases": [
+        {"case": "a", "background": {"name": "procedural"}}, {"case": "b", "background": {"name": "ge-head"}},
+        {"case": "c"}]}))
+    assert case_backgrounds(tmp_path) == {"a": "procedural", "b": "ge-head", "c": "unknown"}
+    assert case_backgrounds(tmp_path / "missing") == {}
