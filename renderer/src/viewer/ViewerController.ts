@@ -44,10 +44,18 @@ function uncertaintyColorLut(): Types.ColorLUT {
   }
   return lut;
 }
+/**
+ * Each view is the plane of the volume's own grid nearest to axial, coronal or sagittal (Cornerstone's
+ * *_REFORMAT orientations snap to the volume's direction axes when the volume is set). On a gantry-tilted
+ * head CT the "axial" view is then the acquired (tilted) plane, as readers see it on the scanner and in
+ * PACS, and every edit stays on the voxel grid: a 2-D brush paints one slice k, one scroll step is one
+ * slice, and interpolation between slices works on the slices the reader drew. A true world-axial view
+ * cut obliquely through the grid, so a 2-D stroke touched two slices. Untilted volumes look the same.
+ */
 const ORIENTATION: Record<ViewportName, CoreEnums.OrientationAxis> = {
-  axial: CoreEnums.OrientationAxis.AXIAL,
-  coronal: CoreEnums.OrientationAxis.CORONAL,
-  sagittal: CoreEnums.OrientationAxis.SAGITTAL,
+  axial: CoreEnums.OrientationAxis.AXIAL_REFORMAT,
+  coronal: CoreEnums.OrientationAxis.CORONAL_REFORMAT,
+  sagittal: CoreEnums.OrientationAxis.SAGITTAL_REFORMAT,
 };
 const MODE_TOOL: Record<Exclude<EditMode, 'navigate'>, { d2: string; d3: string }> = {
   brush: { d2: 'Brush2D', d3: 'Brush3D' },
