@@ -4,11 +4,11 @@
  * runs; a cancel sets the shared flag the engine checks before every network call.
  * No `electron` import: the utility process gets `process.parentPort` from Electron.
  */
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InferenceWorkerHost, type Job } from '../worker/InferenceWorkerHost';
 import type { StartMessage } from '../worker/protocol';
 import { toErrorPayload } from '../core/errors';
+import { workerEntryPath } from './workerEntryPath';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -18,7 +18,8 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 if (parentPort === undefined) throw new Error('utilityEntry must run in an Electron utilityProcess');
 const port: ParentPort = parentPort;
 
-const host = new InferenceWorkerHost({ workerUrl: pathToFileURL(join(__dirname, 'worker.mjs')) });
+// packaged: the worker thread loads from app.asar.unpacked (workerEntryPath.ts)
+const host = new InferenceWorkerHost({ workerUrl: pathToFileURL(workerEntryPath(__dirname)) });
 const jobs = new Map<string, Job>();
 
 port.on('message', (e) => {

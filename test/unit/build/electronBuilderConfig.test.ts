@@ -74,3 +74,30 @@ test('packaged layout from electron-builder.yml: the default bundle loads with v
   assert.equal(r.demoFolder, join(resources, 'models', 'demo', 'ge-head-ich', 'dicom'));
   assert.deepEqual(filesUnder(r.demoFolder ?? ''), filesUnder(join(ROOT, 'models', 'demo', 'ge-head-ich', 'dicom')));
 });
+
+/** asarUnpack glob → RegExp (`**` any path, `*` within one segment). */
+function globRe(glob: string): RegExp {
+  const re = glob
+    .split('**')
+    .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${re}$`);
+}
+
+test('packaged: every package the inference worker imports is asarUnpacked (it loads from app.asar.unpacked)', async () => {
+  const config = yaml.load(readFileSync(join(ROOT, 'build', 'electron-builder.yml'), 'utf8')) as { asarUnpack?: unknown };
+  assert.ok(Array.isArray(config.asarUnpack));
+  const unpacked = (config.asarUnpack as string[]).map(globRe);
+  const isUnpacked = (p: string): boolean => unpacked.some((re) => re.test(p));
+  assert.ok(isUnpacked('dist/worker/worker.mjs'), 'dist/worker is not unpacked');
+  // the worker as build/build.mjs bundles it (npm packages external), in memory
+  const { build } = await import('esbuild');
+  const out = await build({ entryPoints: [join(ROOT, 'electron/worker/inferenceWorker.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false, metafile: true, logLevel: 'silent' });
+  const imports = Object.values(out.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path));
+  // packages the worker resolves at run time by name (the WebAssembly codecs), and onnxruntime-node's runtime dependency
+  const text = out.outputFiles.map((f) => f.text).join('\n');
+  const byName = [...text.matchAll(/pkg: "(@cornerstonejs\/codec-[^"]+)"/g)].map((m) => m[1] ?? '');
+  const packages = [...new Set([...imports.map((p) => (p.startsWith('@') ? p.split('/').slice(0, 2) : p.split('/').slice(0, 1)).join('/')), ...byName, 'onnxruntime-common'])].sort();
+  assert.ok(packages.includes('onnxruntime-node') && packages.includes('dicom-parser') && byName.length === 3, packages.join(', '));
+  assert.deepEqual(packages.filter((p) => !isUnpacked(`node_modules/${p}/package.json`)), []);
+});
