@@ -14,6 +14,7 @@ import { removeIslands as removeIslandsInPlace } from './segmentation/removeIsla
 import { interpolateSlices } from './segmentation/interpolateSlices';
 import { componentNear, labelComponents } from './segmentation/labelComponents';
 import { fillHoles as fillHolesInPlace } from './segmentation/fillHoles';
+import { fillRegionAt } from './segmentation/fillRegionAt';
 import { editActionForKey } from './segmentation/editShortcuts';
 
 type VolumeInfo = Response<'study:load'>;
@@ -158,13 +159,19 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
     call('journal:discard', { studyKey: volume.studyKey }).catch((err: unknown) => setError(String(err)));
   }, [volume, setError]);
 
-  /** A new model mask (streamed result or threshold change): journaled as a snapshot, not an edit. */
+  /**
+   * A new model mask (streamed result or threshold change): journaled as a snapshot, not an edit. It goes
+   * on the undo stack too, so Ctrl+Z after moving the threshold brings back the mask and the manual edits
+   * it replaced (the overlay panel promises this).
+   */
   const replaceFromModel = useCallback(
     (mask: Uint8Array, run: string, threshold: number) => {
       const j = journal.current;
       if (j === null || controller === null) return;
       j.snapshot(mask, run, threshold);
+      const before = controller.getLabelmap();
       controller.setLabelmap(mask);
+      if (before.length === mask.length) controller.recordLabelmapChange(before, mask, 'probability-threshold');
       lesionCount.current = countNonZero(mask);
       setTotalMl(lesionCount.current * voxelMl);
       setLabelmapState({ voxels: lesionCount.current, hash: hashLabelmap(mask) });
@@ -253,6 +260,25 @@ export function useEditing(controller: ViewerController | null, volume: VolumeIn
   const removeIslands = useCallback(() => bulkEdit('remove-islands', (lm, dims) => removeIslandsInPlace(lm, dims, MIN_ISLAND_VOXELS)), [bulkEdit]);
   const interpolate = useCallback(() => bulkEdit('interpolate', (lm, dims) => interpolateSlices(lm, dims)), [bulkEdit]);
   const fillHoles = useCallback(() => bulkEdit('fill-holes', (lm, dims) => fillHolesInPlace(lm, dims)), [bulkEdit]);
+
+  /** Fill mode: a click fills the enclosed background around it, in the clicked view's plane. */
+  const fillAt = useCallback(
+    (ijk: [number, number, number], axis: 0 | 1 | 2) => {
+      let reason = '';
+      bulkEdit('fill', (lm, dims) => {
+        const r = fillRegionAt(lm, dims, ijk, axis);
+        reason = r.reason;
+        return r.filled;
+      });
+      if (reason === 'open') setError('Fill: the clicked region is not enclosed by lesion (it reaches the edge of the slice). Close the outline first.');
+    },
+    [bulkEdit, setError],
+  );
+
+  useEffect(() => {
+    controller?.onFillClick(fillAt);
+    return () => controller?.onFillClick(null);
+  }, [controller, fillAt]);
 
   /** Keyboard shortcuts of every editing tool (table in segmentation/editShortcuts.ts). */
   const onKey = useCallback(

@@ -10,7 +10,6 @@ import {
   CrosshairsTool,
   Enums as ToolEnums,
   LabelMapEditWithContourTool,
-  PaintFillTool,
   PanTool,
   segmentation,
   StackScrollTool,
@@ -57,13 +56,19 @@ const ORIENTATION: Record<ViewportName, CoreEnums.OrientationAxis> = {
   coronal: CoreEnums.OrientationAxis.CORONAL_REFORMAT,
   sagittal: CoreEnums.OrientationAxis.SAGITTAL_REFORMAT,
 };
-const MODE_TOOL: Record<Exclude<EditMode, 'navigate'>, { d2: string; d3: string }> = {
+/**
+ * Cornerstone tools behind the modes. 'fill' is ours (see onFillClick): Cornerstone's PaintFillTool wrote
+ * no undo record, flooded the whole slice when clicked beside a lesion, and refused oblique planes.
+ */
+const MODE_TOOL: Record<Exclude<EditMode, 'navigate' | 'fill'>, { d2: string; d3: string }> = {
   brush: { d2: 'Brush2D', d3: 'Brush3D' },
   eraser: { d2: 'Eraser2D', d3: 'Eraser3D' },
   threshold: { d2: 'Threshold2D', d3: 'Threshold3D' },
-  fill: { d2: PaintFillTool.toolName, d3: PaintFillTool.toolName },
   contour: { d2: LabelMapEditWithContourTool.toolName, d3: LabelMapEditWithContourTool.toolName },
 };
+
+/** A click in fill mode: the voxel (ijk, rounded) and the voxel axis normal to the clicked view. */
+export type FillClick = (ijk: [number, number, number], axis: 0 | 1 | 2) => void;
 
 export interface SliceInfo {
   viewport: ViewportName;
@@ -120,6 +125,34 @@ export class ViewerController {
       })),
     );
     this.setUpTools();
+    for (const name of VIEWPORTS) {
+      const onClick = (e: MouseEvent) => this.fillClick(name, e);
+      elements[name].addEventListener('click', onClick);
+      this.cleanups.push(() => elements[name].removeEventListener('click', onClick));
+    }
+  }
+
+  private fillHandler: FillClick | null = null;
+
+  /** Where clicks in fill mode go (the editing state decides what to fill and journals it). */
+  onFillClick(handler: FillClick | null): void {
+    this.fillHandler = handler;
+  }
+
+  private fillClick(name: ViewportName, e: MouseEvent): void {
+    if (this.mode !== 'fill' || this.fillHandler === null || this.labelmapVolumeId === null) return;
+    const vol = cache.getVolume(this.labelmapVolumeId);
+    if (vol === undefined) return;
+    const vp = this.viewport(name);
+    const rect = this.elements[name].getBoundingClientRect();
+    const world = vp.canvasToWorld([e.clientX - rect.left, e.clientY - rect.top]);
+    const ijk = csUtils.transformWorldToIndex(vol.imageData, world).map(Math.round) as [number, number, number];
+    // The voxel axis most parallel to the view normal (views lie on grid planes, see ORIENTATION).
+    const n = vp.getCamera().viewPlaneNormal ?? [0, 0, 1];
+    const d = vol.direction;
+    const dots = [0, 1, 2].map((a) => Math.abs(n[0] * d[3 * a]! + n[1] * d[3 * a + 1]! + n[2] * d[3 * a + 2]!));
+    const axis = dots.indexOf(Math.max(...dots)) as 0 | 1 | 2;
+    this.fillHandler(ijk, axis);
   }
 
   private toolGroup() {
@@ -143,7 +176,6 @@ export class ViewerController {
     tg.addToolInstance('Eraser3D', BrushTool.toolName, { activeStrategy: 'ERASE_INSIDE_SPHERE' });
     tg.addToolInstance('Threshold2D', BrushTool.toolName, { activeStrategy: 'THRESHOLD_INSIDE_CIRCLE' });
     tg.addToolInstance('Threshold3D', BrushTool.toolName, { activeStrategy: 'THRESHOLD_INSIDE_SPHERE' });
-    tg.addTool(PaintFillTool.toolName);
     tg.addTool(LabelMapEditWithContourTool.toolName);
     for (const name of VIEWPORTS) tg.addViewport(name, ENGINE_ID);
     const B = ToolEnums.MouseBindings;
@@ -249,7 +281,7 @@ export class ViewerController {
       if (tg.getToolOptions(name)?.mode === ToolEnums.ToolModes.Active) tg.setToolPassive(name);
     }
     if (mode === 'navigate') tg.setToolActive(CrosshairsTool.toolName, { bindings: primary });
-    else tg.setToolActive(this.brush3d ? MODE_TOOL[mode].d3 : MODE_TOOL[mode].d2, { bindings: primary });
+    else if (mode !== 'fill') tg.setToolActive(this.brush3d ? MODE_TOOL[mode].d3 : MODE_TOOL[mode].d2, { bindings: primary });
     this.mode = mode;
   }
 
