@@ -117,10 +117,40 @@ def table(summ: Dict[str, Dict[str, Any]], title: str) -> str:
     return "\n".join(lines)
 
 
+def merge_results(paths: List[Path], out: Optional[Path]) -> Dict[str, Any]:
+    """Merge the result files of `--shard K/N` runs: rows sorted by case index, summaries recomputed."""
+    parts = [json.loads(p.read_text()) for p in paths]
+    first = parts[0]
+    for p, r in zip(paths, parts):
+        if (r["checkpoint"], r["step"], r["profile"], r["data"]) != (first["checkpoint"], first["step"], first["profile"], first["data"]):
+            raise ValueError(f"{p}: not the same evaluation as {paths[0]} (checkpoint/step/profile/data differ)")
+    rows = sorted((row for r in parts for row in r["cases"]), key=lambda row: row["i"])
+    if len({row["i"] for row in rows}) != len(rows):
+        raise ValueError("merged shards contain a case twice")
+    names = first["names"]
+    summ = summarise(rows, names)
+    by_bg = {bg: summarise([r for r in rows if r["background"] == bg], names)
+             for bg in sorted({r["background"] for r in rows})}
+    result: Dict[str, Any] = {k: first[k] for k in ("checkpoint", "step", "data", "profile", "sampler")}
+    result.update({"summary": summ, "summaryByBackground": by_bg, "cases": rows, "names": names,
+                   "shards": [str(p) for p in paths], "elapsedS": [r.get("elapsedS") for r in parts]})
+    for r in parts:
+        if "geHeadNoLesion" in r:
+            result["geHeadNoLesion"] = r["geHeadNoLesion"]
+    print(table(summ, f"{first['data']}, {first['profile']}, checkpoint step {first['step']}"), flush=True)
+    for bg, sb in by_bg.items():
+        print(table(sb, f"{bg} backgrounds only"), flush=True)
+    if "geHeadNoLesion" in result:
+        print(json.dumps({"geHeadNoLesion": result["geHeadNoLesion"]}), flush=True)
+    if out:
+        out.write_text(json.dumps(result, indent=1) + "\n")
+    return result
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     ap = argparse.ArgumentParser(description="Evaluate SDPM modes (Dice, VC, VDP) on a held-out dataset")
-    ap.add_argument("--checkpoint", required=True)
-    ap.add_argument("--data", required=True)
+    ap.add_argument("--checkpoint", help="SDPM checkpoint (required unless --merge)")
+    ap.add_argument("--data", help="held-out dataset folder (required unless --merge)")
     ap.add_argument("--profile", default="cpu-fast", help="sampler preset (paper, code) or profile (cpu-fast)")
     ap.add_argument("--override", default=None, help="JSON merged into the sampler settings (smoke runs)")
     ap.add_argument("--sampling-cases", type=int, default=6, help="cases for y_sal/y_infer/y_all (0 = all)")
@@ -132,7 +162,17 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--shard", default=None, help="K/N: evaluate only cases i with i %% N == K (run N processes)")
+    ap.add_argument("--merge", nargs="+", default=None, help="merge the --out files of shards, print and write --out")
     a = ap.parse_args(argv)
+    if a.merge:
+        merge_results([Path(f) for f in a.merge], Path(a.out) if a.out else None)
+        return
+    if not a.checkpoint or not a.data:
+        ap.error("--checkpoint and --data are required (unless --merge)")
+    shard_k, shard_n = (int(v) for v in a.shard.split("/")) if a.shard else (0, 1)
+    if not 0 <= shard_k < shard_n:
+        ap.error(f"--shard {a.shard}: need 0 <= K < N")
     torch.set_num_threads(a.threads)
     from .data.readers import find_cases, read_case
 
@@ -151,6 +191,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     rows: List[Dict[str, Any]] = []
     t0 = time.time()
     for i, ref in enumerate(refs):
+        if i % shard_n != shard_k:
+            continue
         cv = read_case(ref)
         wanted = tuple(m for m in MODES if m in a.modes.split(",") or m == "yAvg")
         modes = wanted if (a.sampling_cases == 0 or i < a.sampling_cases) else ("yAvg",)
@@ -158,21 +200,22 @@ def main(argv: Optional[List[str]] = None) -> None:
         keep = ~cv.ignore
         refm = cv.label & keep
         vox = cv.voxel_volume_ml
-        row = {"case": cv.name, "background": backgrounds.get(cv.name, "unknown"), "ref_ml": float(refm.sum() * vox),
+        row = {"i": i, "case": cv.name, "background": backgrounds.get(cv.name, "unknown"), "ref_ml": float(refm.sum() * vox),
                "pred_ml": {}, "dice": {}}
         for n, pm in pred.items():
             pm = pm & keep
             row["pred_ml"][n] = float(pm.sum() * vox)
             row["dice"][n] = dice(pm, refm)
         rows.append(row)
-        print(json.dumps({"i": i, **row, "elapsed_s": round(time.time() - t0, 1)}), flush=True)
+        print(json.dumps({**row, "elapsed_s": round(time.time() - t0, 1)}), flush=True)
     names = [m for m in MODES if m in a.modes.split(",") or m == "yAvg"] + (["baseline"] if base is not None else [])
     summ = summarise(rows, names)
     by_bg = {bg: summarise([r for r in rows if r["background"] == bg], names)
              for bg in sorted({r["background"] for r in rows})}
     result: Dict[str, Any] = {"checkpoint": str(a.checkpoint), "step": info["step"], "data": a.data,
                               "profile": a.profile, "sampler": scfg, "summary": summ,
-                              "summaryByBackground": by_bg, "cases": rows}
+                              "summaryByBackground": by_bg, "cases": rows, "names": names,
+                              "elapsedS": round(time.time() - t0, 1)}
     if not a.no_ge:
         from .data.ge_head import load_ge_head
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdpm.evaluate import case_backgrounds, dice, resolve_sampler, summarise
+from sdpm.evaluate import case_backgrounds, dice, merge_results, resolve_sampler, summarise
 
 
 def test_dice() -> None:
@@ -45,3 +45,32 @@ def test_case_backgrounds_reads_cases_json(tmp_path: Path) -> None:
         {"case": "c"}]}))
     assert case_backgrounds(tmp_path) == {"a": "procedural", "b": "ge-head", "c": "unknown"}
     assert case_backgrounds(tmp_path / "missing") == {}
+
+
+def test_merge_results_recomputes_the_summary_over_shards(tmp_path: Path) -> None:
+    def part(rows: list, ge: bool) -> dict:
+        r = {"checkpoint": "c.pt", "step": 5, "data": "d", "profile": "cpu-fast", "sampler": {}, "names": ["yAvg"],
+             "cases": rows}
+        if ge:
+            r["geHeadNoLesion"] = {"yAvg": {"fpMl": 1.5, "fpMlOutsideOldInfarcts": 1.0}}
+        return r
+
+    def row(i: int, ref: float, pred: float, d: float) -> dict:
+        return {"i": i, "case": f"c{i}", "background": "procedural" if i % 2 else "ge-head", "ref_ml": ref,
+                "pred_ml": {"yAvg": pred}, "dice": {"yAvg": d}}
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(part([row(0, 1.0, 2.0, 0.5), row(2, 0.0, 0.5, 0.0)], True)))
+    b.write_text(json.dumps(part([row(1, 4.0, 3.0, 0.7), row(3, 2.0, 2.0, 0.9)], False)))
+    m = merge_results([a, b], tmp_path / "m.json")
+    assert [r["i"] for r in m["cases"]] == [0, 1, 2, 3]
+    s = m["summary"]["yAvg"]
+    assert s["cases"] == 4 and s["casesWithLesion"] == 3
+    assert s["dice"] == pytest.approx((0.5 + 0.7 + 0.9) / 3)
+    assert s["vdp"] == pytest.approx((1.0 + 0.25 + 0.0) / 3) and s["fpMlLesionFree"] == pytest.approx(0.5)
+    assert m["geHeadNoLesion"]["yAvg"]["fpMl"] == 1.5 and set(m["summaryByBackground"]) == {"ge-head", "procedural"}
+    bad = json.loads(b.read_text())
+    bad["step"] = 6
+    b.write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="not the same"):
+        merge_results([a, b], None)
