@@ -136,9 +136,19 @@ def model_card(meta: Dict[str, Any]) -> str:
         f"- steps: {tr['steps']} (EMA weights exported; EMA update count {tr.get('emaStep')})",
         f"- device: {tr['device']}; batch {tr.get('batchSize')}; Adam lr {tr.get('lr')} poly -> {tr.get('lrMin')}, "
         f"clip 1.0, EMA 0.995 every 10 steps",
-        f"- loss: {json.dumps(tr.get('loss'))}", "",
+        f"- loss: {json.dumps(tr.get('loss'))}",
+        *[f"- phase {i + 1}: {ph}" for i, ph in enumerate(tr.get("history") or [])], "",
         "## Metrics",
-        ("```\n" + json.dumps(metrics, indent=1) + "\n```") if metrics else "Not yet evaluated.", "",
+        *(["```", str(metrics["tableText"]).rstrip(), "```", ""] if metrics.get("tableText") else []),
+        ("```\n" + json.dumps({k: v for k, v in metrics.items() if k != "tableText"}, indent=1) + "\n```")
+        if metrics else "Not yet evaluated.", "",
+        "## Retraining on a site's own data",
+        "This model was trained on synthetic lesions only. A site with labelled head CT (NIfTI pairs in the nnU-Net "
+        "layout, or DICOM series with a DICOM SEG) retrains and re-exports it with one command per step, documented in "
+        "`models/training/README.md` (section \"Training on a real dataset\") and `models/training/DATA.md`: "
+        "`python3 -m sdpm.train --data <dataset> --preset " + str(net["preset"]) + " --out work/runs/<name> --steps N "
+        "[--resume]`, then `python3 -m sdpm.evaluate` on held-out cases and `python3 -m sdpm.bundle` to write a new "
+        "bundle folder that the app and CLI load with `--bundle`.", "",
         "## Assumptions (open in the paper/code, chosen here)",
         *[f"- {a}" for a in meta["assumptions"]], "",
         "## Deviations from the authors' code",
@@ -231,6 +241,8 @@ def main() -> None:
     ap.add_argument("--metrics", default=None, help="JSON file with measured metrics")
     ap.add_argument("--no-golden", action="store_true")
     ap.add_argument("--summary", default=None)
+    ap.add_argument("--history", default=None,
+                    help="JSON list of strings: training phases (e.g. a warm start from another run), for the card")
     ap.add_argument("--intended-use", default="Research and engineering: exercising the SDPM desktop pipeline end to "
                                               "end on head CT.")
     a = ap.parse_args()
@@ -240,7 +252,9 @@ def main() -> None:
     training = {"data": a.data_desc, "steps": info["step"], "plannedSteps": cfg["steps"], "emaStep": info["ema_step"],
                 "batchSize": cfg["batch_size"], "lr": cfg["lr"], "lrMin": cfg["lr_min"],
                 "lesionFraction": cfg.get("lesion_fraction"), "device": "cpu (torch %s)" % info["torch"], "loss": cfg["loss"],
-                "augment": cfg["augment"], "seed": cfg["seed"], "baseline": cfg["baseline"]}
+                "augment": cfg["augment"], "seed": cfg["seed"], "baseline": cfg["baseline"],
+                "initFrom": cfg.get("init_from"),
+                "history": json.loads(Path(a.history).read_text()) if a.history else []}
     write_bundle(Path(a.out), unet, info["preset"], info["image_size"], name=a.name,
                  summary=a.summary or (f"SDPM stroke-lesion segmentation, preset {info['preset']}, trained on "
                                        f"synthetic data only ({info['step']} steps). Research use only."),
