@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -160,7 +161,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--no-ge", action="store_true", help="skip the false-positive check on the real GE head")
     ap.add_argument("--ge-modes", default="yAvg,ySal,yInfer,yAll", help="modes run on the GE head")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2, help="torch threads (0 = all cores)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--shard", default=None, help="K/N: evaluate only cases i with i %% N == K (run N processes)")
     ap.add_argument("--merge", nargs="+", default=None, help="merge the --out files of shards, print and write --out")
@@ -173,7 +174,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     shard_k, shard_n = (int(v) for v in a.shard.split("/")) if a.shard else (0, 1)
     if not 0 <= shard_k < shard_n:
         ap.error(f"--shard {a.shard}: need 0 <= K < N")
-    torch.set_num_threads(a.threads)
+    torch.set_num_threads(a.threads or os.cpu_count() or 1)
     from .data.readers import find_cases, read_case
 
     unet, info = load_checkpoint_unet(Path(a.checkpoint))
