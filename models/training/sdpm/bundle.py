@@ -83,11 +83,17 @@ def labels_json() -> Dict[str, Any]:
     }
 
 
-def preprocessing_json(image_size: int) -> Dict[str, Any]:
+def preprocessing_json(image_size: int, intracranial_gate: bool = True) -> Dict[str, Any]:
+    """The bundle's preprocessing.json; with the intracranial gate block (engine post-processing, enabled)
+    unless ``intracranial_gate`` is False (then the block is absent = disabled, as in old bundles)."""
     try:
+        from .intracranial import DEFAULT_GATE
         from .preprocessing import PreprocessingConfig
 
-        return PreprocessingConfig(image_size=image_size).to_json()
+        obj = PreprocessingConfig(image_size=image_size).to_json()
+        if intracranial_gate:
+            obj["intracranialGate"] = DEFAULT_GATE.to_json()
+        return obj
     except ImportError:  # documented default
         return {"formatVersion": 1, "imageSize": image_size, "huWindow": {"lowerHu": 0, "upperHu": 80},
                 "inPlane": {"method": "pad-square-then-area-or-bilinear", "padHu": -1024},

@@ -36,7 +36,8 @@ import torch
 from .bundle import load_checkpoint_unet, sampler_json
 from .diffusion import make_schedule
 from .net.wrapper import SdpmNet
-from .preprocessing import PreprocessingConfig, preprocess_slice, probability_to_native
+from .intracranial import DEFAULT_GATE, IntracranialGateConfig, intracranial_gate as slice_gate
+from .preprocessing import PreprocessingConfig, probability_to_native, resize_slice_hu, window_normalise
 from .sampler import PRESETS as SAMPLER_PRESETS
 from .sampler import NoiseSource, TorchNet, apply_overrides, binarise, sample_slice
 
@@ -52,26 +53,31 @@ def resolve_sampler(profile: str) -> Dict[str, Any]:
 
 def predict_volume(tn: TorchNet, sched: Any, hu: np.ndarray, pcfg: PreprocessingConfig, scfg: Dict[str, Any],
                    modes: tuple, seed: int, baseline: Optional[torch.nn.Module] = None,
-                   min_mask_fraction: float = 0.01) -> Dict[str, np.ndarray]:
-    """Native-grid binary masks (z,row,col) per mode (and 'baseline' when given)."""
+                   min_mask_fraction: float = 0.01,
+                   intracranial_gate: Optional[IntracranialGateConfig] = DEFAULT_GATE) -> Dict[str, np.ndarray]:
+    """Native-grid binary masks (z,row,col) per mode (and 'baseline' when given). With ``intracranial_gate``
+    (engine post-processing, not SDPM; sdpm.intracranial) each model-grid mask is ANDed with the slice's gate
+    before it goes back to the native grid, as the TypeScript engine does; ``None`` = no gate."""
     nz, ny, nx = hu.shape
     names = list(modes) + (["baseline"] if baseline is not None else [])
     out = {k: np.zeros((nz, ny, nx), bool) for k in names}
     for k in range(nz):
-        x0n_np, m_np = preprocess_slice(hu[k], pcfg)
+        hu_s = resize_slice_hu(hu[k], pcfg)
+        x0n_np, m_np = window_normalise(hu_s, pcfg)
         if m_np.mean() < min_mask_fraction:
             continue
+        gate = slice_gate(hu_s, intracranial_gate).gate if intracranial_gate is not None else np.ones(m_np.shape, bool)
         x0n, m = torch.from_numpy(x0n_np), torch.from_numpy(m_np)
         res = sample_slice(tn, tn.eps, sched, x0n, m, scfg, modes=tuple(modes),
                            noise=NoiseSource.seeded(seed * 100_003 + k))
         for mode in modes:
-            mask = res[f"mask_{mode}"].numpy().astype(np.float64)
+            mask = (res[f"mask_{mode}"].numpy() * gate).astype(np.float64)
             out[mode][k] = probability_to_native(mask, (ny, nx)) > 0.5
         if baseline is not None:
             from .baseline import baseline_predict
 
             p = baseline_predict(baseline, x0n, m)
-            b = binarise(p, scfg).numpy().astype(np.float64)
+            b = (binarise(p, scfg).numpy() * gate).astype(np.float64)
             out["baseline"][k] = probability_to_native(b, (ny, nx)) > 0.5
     return out
 
@@ -161,6 +167,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--no-ge", action="store_true", help="skip the false-positive check on the real GE head")
     ap.add_argument("--ge-modes", default="yAvg,ySal,yInfer,yAll", help="modes run on the GE head")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-intracranial-gate", action="store_true",
+                    help="keep predicted lesion outside the skull (the gate is engine post-processing, not SDPM)")
     ap.add_argument("--threads", type=int, default=2, help="torch threads (0 = all cores)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--shard", default=None, help="K/N: evaluate only cases i with i %% N == K (run N processes)")
@@ -189,6 +197,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     backgrounds = case_backgrounds(Path(a.data))
     if a.max_cases:
         refs = refs[:a.max_cases]
+    gate_cfg = None if a.no_intracranial_gate else DEFAULT_GATE
     rows: List[Dict[str, Any]] = []
     t0 = time.time()
     for i, ref in enumerate(refs):
@@ -197,7 +206,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         cv = read_case(ref)
         wanted = tuple(m for m in MODES if m in a.modes.split(",") or m == "yAvg")
         modes = wanted if (a.sampling_cases == 0 or i < a.sampling_cases) else ("yAvg",)
-        pred = predict_volume(tn, sched, cv.hu, pcfg, scfg, modes, a.seed + i, base)
+        pred = predict_volume(tn, sched, cv.hu, pcfg, scfg, modes, a.seed + i, base, intracranial_gate=gate_cfg)
         keep = ~cv.ignore
         refm = cv.label & keep
         vox = cv.voxel_volume_ml
@@ -215,6 +224,7 @@ def main(argv: Optional[List[str]] = None) -> None:
              for bg in sorted({r["background"] for r in rows})}
     result: Dict[str, Any] = {"checkpoint": str(a.checkpoint), "step": info["step"], "data": a.data,
                               "profile": a.profile, "sampler": scfg, "summary": summ,
+                              "intracranialGate": gate_cfg.to_json() if gate_cfg is not None else None,
                               "summaryByBackground": by_bg, "cases": rows, "names": names,
                               "elapsedS": round(time.time() - t0, 1)}
     if not a.no_ge:
@@ -222,7 +232,7 @@ def main(argv: Optional[List[str]] = None) -> None:
 
         ge = load_ge_head()
         ge_modes = tuple(m for m in a.ge_modes.split(",") if m)
-        pred = predict_volume(tn, sched, ge.hu, pcfg, scfg, ge_modes, a.seed + 99991, base)
+        pred = predict_volume(tn, sched, ge.hu, pcfg, scfg, ge_modes, a.seed + 99991, base, intracranial_gate=gate_cfg)
         vox = float(np.prod(ge.spacing_zyx_mm)) / 1000.0
         result["geHeadNoLesion"] = {n: {"fpMl": float(pm.sum() * vox),
                                         "fpMlOutsideOldInfarcts": float((pm & ~ge.ignore).sum() * vox)}

@@ -141,12 +141,17 @@ def window_normalise(hu: np.ndarray, cfg: PreprocessingConfig) -> tuple[np.ndarr
     return x0n.astype(np.float32), m
 
 
-def preprocess_slice(hu: np.ndarray, cfg: PreprocessingConfig) -> tuple[np.ndarray, np.ndarray]:
-    """One axial slice (rows, cols) in HU -> ``(x0n, m)``, each float32 [S, S]."""
+def resize_slice_hu(hu: np.ndarray, cfg: PreprocessingConfig) -> np.ndarray:
+    """One axial slice (rows, cols) in HU -> the resized HU slice float64 [S, S] (steps 1-2, before windowing).
+    The intracranial gate (sdpm.intracranial) is computed from it."""
     if hu.ndim != 2:
         raise ValueError(f"preprocess_slice: expected a 2-D slice, got shape {hu.shape}")
-    sq = pad_to_square(hu.astype(np.float64), cfg.pad_hu)
-    return window_normalise(resize_square(sq, cfg.image_size), cfg)
+    return resize_square(pad_to_square(hu.astype(np.float64), cfg.pad_hu), cfg.image_size)
+
+
+def preprocess_slice(hu: np.ndarray, cfg: PreprocessingConfig) -> tuple[np.ndarray, np.ndarray]:
+    """One axial slice (rows, cols) in HU -> ``(x0n, m)``, each float32 [S, S]."""
+    return window_normalise(resize_slice_hu(hu, cfg), cfg)
 
 
 def preprocess_label(label: np.ndarray, cfg: PreprocessingConfig) -> np.ndarray:

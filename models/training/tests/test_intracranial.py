@@ -1,0 +1,137 @@
+"""sdpm.intracranial: the intracranial gate (engine post-processing, not SDPM) on synthetic skulls."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from sdpm.bundle import preprocessing_json
+from sdpm.intracranial import DEFAULT_GATE, IntracranialGateConfig, fill_holes, intracranial_gate
+from sdpm.preprocessing import PreprocessingConfig, preprocess_slice, resize_slice_hu, window_normalise
+
+S = 64
+
+
+def radius() -> np.ndarray:
+    yy, xx = np.mgrid[0:S, 0:S]
+    return np.hypot(yy - 31.5, xx - 31.5)
+
+
+def head(gap_deg: float = 0.0) -> np.ndarray:
+    """Air, scalp (r 24..28, 40 HU), skull (r 20..24, 1000 HU, optional wedge gap on the right), brain (35 HU)."""
+    r = radius()
+    hu = np.full((S, S), -1000.0)
+    hu[r < 28] = 40.0
+    hu[r < 24] = 1000.0
+    hu[r < 20] = 35.0
+    if gap_deg > 0:
+        yy, xx = np.mgrid[0:S, 0:S]
+        ang = np.degrees(np.arctan2(yy - 31.5, xx - 31.5))
+        hu[(np.abs(ang) < gap_deg / 2) & (r >= 20) & (r < 24)] = 40.0
+    return hu
+
+
+def test_closed_ring_keeps_the_brain_and_drops_the_scalp() -> None:
+    hu = head()
+    g = intracranial_gate(hu)
+    r = radius()
+    assert g.rule == "enclosed"
+    assert g.gate[r < 20].all()  # every brain pixel
+    assert not g.gate[(r >= 24.5) & (r < 28)].any()  # no scalp pixel
+    assert not g.gate[r >= 28].any()  # no air
+    bone = hu > 150
+    # grown by one pixel into the bone (inner table), never further
+    assert g.gate[bone].any()
+    assert not (g.gate & ~fill_holes(bone)).any()
+    assert g.interior_px == int((r < 20).sum())
+
+
+def test_wide_opening_falls_back_to_no_gating() -> None:
+    g = intracranial_gate(head(gap_deg=60))
+    assert g.rule == "no-cavity"
+    assert g.gate.all()
+
+
+def test_a_cavity_behind_a_small_gap_falls_back_to_no_gating() -> None:
+    # a septum splits the cranium; the right half's wall has a 2-pixel gap: only the left half is enclosed
+    hu = head()
+    hu[:, 31:33][radius()[:, 31:33] < 22] = 1000.0
+    hu[31:33, 51:56] = 40.0
+    g = intracranial_gate(hu)
+    assert g.rule == "gap-in-ring"
+    assert g.leak_px > 0
+    assert g.gate.all()
+    # with bridging off, the left half alone is gated: the right half (true brain) would be cut
+    g0 = intracranial_gate(hu, IntracranialGateConfig(bridge_pixels=0))
+    assert g0.rule == "enclosed"
+    assert not g0.gate[31, 45]
+
+
+def test_diagonal_steps_close_the_ring() -> None:
+    # a ring drawn with 8-connected (diagonal) steps only: the background cannot pass between diagonal bone
+    hu = np.full((S, S), 30.0)
+    for i in range(10):
+        for y, x in ((20 - i, 20 + i), (20 + i, 20 + i), (20 - i, 38 - i), (20 + i, 38 - i)):
+            hu[y, x] = 800.0
+    g = intracranial_gate(hu, IntracranialGateConfig(min_interior_fraction=0.1))
+    assert g.rule == "enclosed"
+    assert g.gate[20, 29] and not g.gate[0, 0]
+
+
+def test_no_bone_means_no_gating() -> None:
+    g = intracranial_gate(np.full((S, S), 30.0))
+    assert g.rule == "no-cavity" and g.gate.all()
+
+
+def test_threshold_is_strict_and_configurable() -> None:
+    hu = head()
+    hu[hu == 1000.0] = 150.0  # exactly boneHu: not bone
+    assert intracranial_gate(hu).rule == "no-cavity"
+    assert intracranial_gate(hu, IntracranialGateConfig(bone_hu=149.0)).rule == "enclosed"
+
+
+def test_resize_slice_hu_does_not_change_preprocessing() -> None:
+    rng = np.random.default_rng(0)
+    sl = rng.uniform(-1100, 1500, size=(75, 90))
+    cfg = PreprocessingConfig(image_size=32)
+    x0n, m = preprocess_slice(sl, cfg)
+    hu_s = resize_slice_hu(sl, cfg)
+    x2, m2 = window_normalise(hu_s, cfg)
+    assert hu_s.shape == (32, 32) and hu_s.dtype == np.float64
+    assert np.array_equal(x0n, x2) and np.array_equal(m, m2)
+
+
+def test_json_round_trip_and_bundle_block() -> None:
+    obj = json.loads(json.dumps(preprocessing_json(64)))
+    assert obj["intracranialGate"]["enabled"] is True
+    assert IntracranialGateConfig.from_json(obj["intracranialGate"]) == DEFAULT_GATE
+    assert IntracranialGateConfig.from_json(None) is None
+    assert IntracranialGateConfig.from_json({"enabled": False}) is None
+    assert "intracranialGate" not in preprocessing_json(64, intracranial_gate=False)
+    # the preprocessing config (and so the training cache key) is untouched by the gate
+    assert "intracranialGate" not in PreprocessingConfig(image_size=64).to_json()
+    with pytest.raises(ValueError):
+        IntracranialGateConfig.from_json({"enabled": True, "fallback": "convex-hull"})
+
+
+def test_predict_volume_gates_every_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    import sdpm.evaluate as ev
+
+    def everywhere(tn, eps, sched, x0n, m, scfg, modes, noise):  # type: ignore[no-untyped-def]
+        return {f"mask_{mode}": torch.ones_like(m) for mode in modes}
+
+    monkeypatch.setattr(ev, "sample_slice", everywhere)
+    monkeypatch.setattr(ev.NoiseSource, "seeded", staticmethod(lambda seed: None))
+    vol = np.stack([head(), head(gap_deg=60)])  # native 64x64 -> model grid 32x32 (area 2x2)
+    pcfg = PreprocessingConfig(image_size=32)
+    tn = type("T", (), {"eps": None})()
+    gated = ev.predict_volume(tn, None, vol, pcfg, {}, ("yAvg", "ySal"), 0)
+    plain = ev.predict_volume(tn, None, vol, pcfg, {}, ("yAvg", "ySal"), 0, intracranial_gate=None)
+    r = radius()
+    for mode in ("yAvg", "ySal"):
+        assert plain[mode][0].all()
+        assert gated[mode][0][r < 19].all() and not gated[mode][0][r >= 25].any()
+        assert gated[mode][1].all()  # open ring: not gated
