@@ -14,20 +14,25 @@ windowing (``sdpm.preprocessing.resize_slice_hu``: padding HU, pad-to-square, ar
 2. ``F = fill_holes(bone)``: every pixel that cannot reach the image border through 4-connected non-bone
    pixels (the border counts as outside). Background 4-connected = bone 8-connected: a diagonal step between
    two bone pixels closes the ring. ``interior = F & ~bone``.
-3. Ring check, two integer tests (counts compared in float64, ``a >= f * b``):
-   - ``enclosed``: ``|interior| >= minInteriorFraction * |F|`` (the bone encloses a real cavity; fails on
-     open rings such as a craniectomy, and at the vertex/skull base where bone dominates);
-   - ``no gap``: bridge gaps of up to ``2 * bridgePixels`` pixels by dilating ``bone`` ``bridgePixels`` times
-     with the 3×3 square (8-connectivity, zero outside the grid) -> ``D``; ``leak = fill_holes(D) & ~D & ~F``
-     is what only becomes enclosed after bridging (e.g. a temporal lobe behind thin temporal squama that fell
-     below ``boneHu`` after resizing). The ring is gap-free if ``|leak| <= maxLeakFraction * |interior|``.
+3. Ring check, two integer tests (counts compared in float64 as ``a >= f * b`` / ``a <= f * b``):
+   - ``no-cavity`` unless ``|interior| > 0`` and ``|interior| >= minInteriorFraction * |F|``: the bone encloses
+     a real cavity (fails on open rings such as a craniectomy, and at the vertex / skull base where bone
+     dominates the slice);
+   - ``tissue-outside-ring`` unless ``|pocket| <= maxPocketFraction * |interior|``, where ``pocket`` is the soft
+     tissue (``softTissueHu <= hu``, not bone) inside the convex hull of the skull but outside ``F``: brain that
+     the ring does not enclose, e.g. a temporal lobe behind thin temporal squama that fell below ``boneHu``
+     after resizing, or a temporal pole beside the enclosed posterior fossa at the skull base. The skull is the
+     largest 8-connected bone component (head holders and other separate bone-density objects are ignored; ties:
+     the first in raster order); its hull is that of the pixel centres (Andrew's monotone chain, collinear points
+     dropped) and a pixel is inside when every edge's integer cross product is ``>= 0``. On a closed calvarium the
+     hull adds only the skull's small concavities (pocket ~0-3 % of the cavity on the GE head), at the skull
+     base the face and the temporal fossae (20-100 % and more).
 4. Both pass (rule ``enclosed``): ``gate = dilate(interior, 3×3, growPixels) & F``: the cavity grown by
    ``growPixels`` into the bone (keeps the partial-volume pixels at the inner table, where a cortical lesion
    touches bone) but never beyond the skull's outer surface (``& F``), so the scalp stays outside.
-   Otherwise the slice is NOT gated (``gate = 1`` everywhere) and the rule is recorded as ``no-cavity`` or
-   ``gap-in-ring``: a fallback that can cut true lesion (a convex hull across a craniectomy cuts herniated
-   brain; the cavity of an open ring cuts the temporal lobes at the skull base) is worse than a false
-   positive a reader can delete.
+   Otherwise the slice is NOT gated (``gate = 1`` everywhere) and the rule is recorded: a fallback that can
+   cut true lesion (a convex hull across a craniectomy cuts herniated brain; the cavity of an open ring cuts
+   the temporal lobes at the skull base) is worse than a false positive a reader can delete.
 
 Everything is boolean/integer morphology in a fixed order: deterministic and reproducible in any language.
 The only floating-point input is the resized HU, which both engines compute in float64 in the same order.
@@ -40,7 +45,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 from scipy import ndimage
 
-GATE_RULES = ("enclosed", "no-cavity", "gap-in-ring")
+GATE_RULES = ("enclosed", "no-cavity", "tissue-outside-ring")
 _SQUARE = np.ones((3, 3), dtype=bool)
 _CROSS = ndimage.generate_binary_structure(2, 1)
 
@@ -52,8 +57,8 @@ class IntracranialGateConfig:
     enabled: bool = True
     bone_hu: float = 150.0
     min_interior_fraction: float = 0.1
-    bridge_pixels: int = 2
-    max_leak_fraction: float = 0.05
+    soft_tissue_hu: float = 0.0
+    max_pocket_fraction: float = 0.1
     grow_pixels: int = 1
 
     def to_json(self) -> Dict[str, Any]:
@@ -61,30 +66,30 @@ class IntracranialGateConfig:
             "enabled": self.enabled,
             "boneHu": self.bone_hu,
             "minInteriorFraction": self.min_interior_fraction,
-            "bridgePixels": self.bridge_pixels,
-            "maxLeakFraction": self.max_leak_fraction,
+            "softTissueHu": self.soft_tissue_hu,
+            "maxPocketFraction": self.max_pocket_fraction,
             "growPixels": self.grow_pixels,
             "fallback": "none",
-            "connectivity": "bone 8-connected (3x3 square dilation), background 4-connected (hole filling)",
-            "note": "engine post-processing, not part of SDPM: removes predicted lesion outside the skull",
+            "note": "engine post-processing, not part of SDPM: removes predicted lesion outside the skull "
+                    "(bone 8-connected, background 4-connected; see models/BUNDLE-FORMAT.md)",
         }
 
     @staticmethod
     def from_json(obj: Optional[Dict[str, Any]]) -> Optional["IntracranialGateConfig"]:
-        """The gate block of ``preprocessing.json`` (``None`` when absent or disabled)."""
-        if obj is None:
+        """The gate block of ``preprocessing.json`` (``None`` when absent or disabled). All parameters are
+        required when enabled (nothing is hard-coded on either side)."""
+        if obj is None or not bool(obj["enabled"]):
             return None
         if obj.get("fallback", "none") != "none":
             raise ValueError(f"preprocessing.json: intracranialGate.fallback {obj.get('fallback')!r} unsupported (only 'none')")
-        cfg = IntracranialGateConfig(
-            enabled=bool(obj["enabled"]),
-            bone_hu=float(obj.get("boneHu", 150.0)),
-            min_interior_fraction=float(obj.get("minInteriorFraction", 0.1)),
-            bridge_pixels=int(obj.get("bridgePixels", 2)),
-            max_leak_fraction=float(obj.get("maxLeakFraction", 0.05)),
-            grow_pixels=int(obj.get("growPixels", 1)),
+        return IntracranialGateConfig(
+            enabled=True,
+            bone_hu=float(obj["boneHu"]),
+            min_interior_fraction=float(obj["minInteriorFraction"]),
+            soft_tissue_hu=float(obj["softTissueHu"]),
+            max_pocket_fraction=float(obj["maxPocketFraction"]),
+            grow_pixels=int(obj["growPixels"]),
         )
-        return cfg if cfg.enabled else None
 
 
 DEFAULT_GATE = IntracranialGateConfig()
@@ -102,12 +107,50 @@ def dilate_square(mask: np.ndarray, iterations: int) -> np.ndarray:
     return ndimage.binary_dilation(mask, structure=_SQUARE, iterations=iterations, border_value=0)
 
 
+def largest_component(mask: np.ndarray) -> np.ndarray:
+    """The largest 8-connected component of ``mask`` (ties: the lowest label, i.e. first in raster order)."""
+    lab, n = ndimage.label(mask, structure=_SQUARE)
+    if n == 0:
+        return np.zeros_like(mask)
+    sizes = np.bincount(lab.ravel(), minlength=n + 1)[1:]
+    return lab == 1 + int(np.argmax(sizes))
+
+
+def convex_hull_mask(mask: np.ndarray) -> np.ndarray:
+    """Pixels inside or on the convex hull of the pixel centres of ``mask`` (integer arithmetic only)."""
+    ys, xs = np.nonzero(mask)
+    pts = sorted(zip(xs.tolist(), ys.tolist()))  # (x, y), x then y ascending; pixels are unique
+
+    def cross(o: Tuple[int, int], a: Tuple[int, int], b: Tuple[int, int]) -> int:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: List[Tuple[int, int]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: List[Tuple[int, int]] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    poly = lower[:-1] + upper[:-1]
+    if len(poly) < 3:  # empty, a point or collinear: the hull is the pixels themselves
+        return mask.copy()
+    yy, xx = np.mgrid[0:mask.shape[0], 0:mask.shape[1]]
+    inside = np.ones(mask.shape, dtype=bool)
+    for i, a in enumerate(poly):
+        b = poly[(i + 1) % len(poly)]
+        inside &= (b[0] - a[0]) * (yy - a[1]) - (b[1] - a[1]) * (xx - a[0]) >= 0
+    return inside
+
+
 @dataclass(frozen=True)
 class SliceGate:
     gate: np.ndarray  # bool [S, S]
     rule: str  # one of GATE_RULES
     interior_px: int
-    leak_px: int
+    pocket_px: int
 
 
 def intracranial_gate(hu: np.ndarray, cfg: IntracranialGateConfig = DEFAULT_GATE) -> SliceGate:
@@ -118,14 +161,13 @@ def intracranial_gate(hu: np.ndarray, cfg: IntracranialGateConfig = DEFAULT_GATE
     filled = fill_holes(bone)
     interior = filled & ~bone
     n_int, n_filled = int(interior.sum()), int(filled.sum())
-    d = dilate_square(bone, cfg.bridge_pixels)
-    leak = fill_holes(d) & ~d & ~filled
-    n_leak = int(leak.sum())
     if n_int == 0 or not float(n_int) >= cfg.min_interior_fraction * float(n_filled):
-        return SliceGate(np.ones_like(bone), "no-cavity", n_int, n_leak)
-    if not float(n_leak) <= cfg.max_leak_fraction * float(n_int):
-        return SliceGate(np.ones_like(bone), "gap-in-ring", n_int, n_leak)
-    return SliceGate(dilate_square(interior, cfg.grow_pixels) & filled, "enclosed", n_int, n_leak)
+        return SliceGate(np.ones_like(bone), "no-cavity", n_int, 0)
+    pocket = convex_hull_mask(largest_component(bone)) & (hu >= cfg.soft_tissue_hu) & ~bone & ~filled
+    n_pocket = int(pocket.sum())
+    if not float(n_pocket) <= cfg.max_pocket_fraction * float(n_int):
+        return SliceGate(np.ones_like(bone), "tissue-outside-ring", n_int, n_pocket)
+    return SliceGate(dilate_square(interior, cfg.grow_pixels) & filled, "enclosed", n_int, n_pocket)
 
 
 def gate_volume(hu_model: np.ndarray, cfg: IntracranialGateConfig = DEFAULT_GATE) -> Tuple[np.ndarray, List[str]]:

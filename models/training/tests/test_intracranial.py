@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from sdpm.bundle import preprocessing_json
-from sdpm.intracranial import DEFAULT_GATE, IntracranialGateConfig, fill_holes, intracranial_gate
+from sdpm.intracranial import (
+    DEFAULT_GATE,
+    IntracranialGateConfig,
+    convex_hull_mask,
+    fill_holes,
+    intracranial_gate,
+    largest_component,
+)
 from sdpm.preprocessing import PreprocessingConfig, preprocess_slice, resize_slice_hu, window_normalise
 
 S = 64
@@ -53,19 +60,41 @@ def test_wide_opening_falls_back_to_no_gating() -> None:
     assert g.gate.all()
 
 
-def test_a_cavity_behind_a_small_gap_falls_back_to_no_gating() -> None:
-    # a septum splits the cranium; the right half's wall has a 2-pixel gap: only the left half is enclosed
+def test_brain_beside_the_enclosed_cavity_falls_back_to_no_gating() -> None:
+    # a septum splits the cranium; the right half's wall has a 2-pixel gap: only the left half is enclosed and
+    # the right half (brain, inside the skull's convex hull) would be cut
     hu = head()
     hu[:, 31:33][radius()[:, 31:33] < 22] = 1000.0
     hu[31:33, 51:56] = 40.0
     g = intracranial_gate(hu)
-    assert g.rule == "gap-in-ring"
-    assert g.leak_px > 0
+    assert g.rule == "tissue-outside-ring"
+    assert g.pocket_px > 0
     assert g.gate.all()
-    # with bridging off, the left half alone is gated: the right half (true brain) would be cut
-    g0 = intracranial_gate(hu, IntracranialGateConfig(bridge_pixels=0))
+    # without the pocket test the left half alone would be gated: the right half cut
+    g0 = intracranial_gate(hu, IntracranialGateConfig(max_pocket_fraction=10.0))
     assert g0.rule == "enclosed"
-    assert not g0.gate[31, 45]
+    assert not g0.gate[31, 45] and g0.gate[31, 18]
+
+
+def test_a_separate_head_holder_does_not_change_the_gate() -> None:
+    hu = head()
+    plain = intracranial_gate(hu)
+    hu[2:62, 1] = 900.0  # a thin bone-density arc (head holder) left of the head, its own component
+    hu[2:62, 62] = 900.0
+    g = intracranial_gate(hu)
+    assert g.rule == "enclosed" and np.array_equal(g.gate, plain.gate)
+
+
+def test_convex_hull_and_largest_component() -> None:
+    m = np.zeros((8, 8), bool)
+    m[1, 1] = m[1, 5] = m[5, 1] = True  # a right triangle of pixel centres
+    h = convex_hull_mask(m)
+    assert h[1, 1:6].all() and h[1:6, 1].all() and h[3, 3] and not h[4, 4] and h.sum() == 15
+    assert np.array_equal(convex_hull_mask(np.eye(8, dtype=bool)), np.eye(8, dtype=bool))  # collinear
+    two = np.zeros((6, 6), bool)
+    two[0, 0:2] = True
+    two[4:6, 4:6] = True
+    assert largest_component(two).sum() == 4 and largest_component(two)[5, 5]
 
 
 def test_diagonal_steps_close_the_ring() -> None:
