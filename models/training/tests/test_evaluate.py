@@ -35,7 +35,7 @@ def test_summary_vc_vdp_fp() -> None:
 
 def test_profiles_resolve() -> None:
     fast = resolve_sampler("cpu-fast")
-    assert fast["ySal"]["tStride"] == 16 and fast["yInfer"]["nSteps"] == 10 and fast["ySal"]["window"] == 251
+    assert fast["ySal"]["tStride"] == 32 and fast["yInfer"]["nSteps"] == 5 and fast["ySal"]["window"] == 251
     assert resolve_sampler("code")["yInfer"]["codeCompat"] is True
 
 
