@@ -32,7 +32,10 @@ export const SEGMENT_OPTIONS_HELP = `  --mode M          avg | sal | infer | all
   --bundle DIR      model bundle (default: $SDPM_BUNDLE_DIR, else the one named in models/bundles/DEFAULT)
   --batch-size N    images per network call (default 8)
   --stack N         slices sampled together (default 2; bounds memory)
-  --threads N       onnxruntime intra-op threads (default: all cores)`;
+  --threads N       onnxruntime intra-op threads (default: all cores)
+  --no-intracranial-gate
+                    keep predicted lesion outside the skull (research; the gate is engine post-processing,
+                    not SDPM, and on by default when the bundle's preprocessing.json enables it)`;
 
 const HELP = `usage: sdpm segment <study-folder|file.nii[.gz]> --out <dir> [options]
 
@@ -54,6 +57,7 @@ export const SEGMENT_PARSE_OPTIONS = {
   'batch-size': { type: 'string' },
   stack: { type: 'string' },
   threads: { type: 'string' },
+  'no-intracranial-gate': { type: 'boolean', default: false },
 } as const;
 
 function posInt(v: string | undefined, flag: string): number | undefined {
@@ -110,6 +114,7 @@ export function requestFromOptions(v: Record<string, string | boolean | string[]
     ...(batchSize !== undefined ? { batchSize } : {}),
     ...(stackSize !== undefined ? { stackSize } : {}),
     ...(threads !== undefined ? { intraOpThreads: threads } : {}),
+    ...(v['no-intracranial-gate'] === true ? { intracranialGate: false } : {}),
   };
 }
 

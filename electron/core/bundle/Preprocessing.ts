@@ -14,6 +14,40 @@ export interface Preprocessing {
   inPlaneMethod: 'pad-square-then-area-or-bilinear';
   maskRule: 'x0n > -1';
   threshold: number;
+  /**
+   * Engine post-processing (not part of SDPM): predicted lesion outside the skull is removed on the model grid
+   * (electron/core/inference/intracranialGate.ts). Present only when the bundle enables it; absent = off.
+   */
+  intracranialGate?: IntracranialGateSettings;
+}
+
+/** `preprocessing.json` → `intracranialGate` (models/BUNDLE-FORMAT.md). */
+export interface IntracranialGateSettings {
+  /** bone = resized HU > boneHu */
+  boneHu: number;
+  /** the ring encloses a cavity when |interior| >= minInteriorFraction * |filled bone| */
+  minInteriorFraction: number;
+  /** soft tissue (for the pocket test) = softTissueHu <= HU and not bone */
+  softTissueHu: number;
+  /** gate only when |soft tissue in the skull's hull outside the ring| <= maxPocketFraction * |interior| */
+  maxPocketFraction: number;
+  /** 3×3 dilations of the cavity into the bone (inner-table partial volume) */
+  growPixels: number;
+}
+
+function parseGate(g: JsonReader): IntracranialGateSettings | null {
+  if (!g.field('enabled').boolean()) return null;
+  if (g.has('fallback')) g.field('fallback').oneOf(['none'] as const);
+  const boneHu = g.field('boneHu').number();
+  const softTissueHu = g.field('softTissueHu').number();
+  if (!(softTissueHu < boneHu)) g.field('softTissueHu').fail(`must be below boneHu (${boneHu})`);
+  return {
+    boneHu,
+    minInteriorFraction: g.field('minInteriorFraction').number({ min: 0, max: 1 }),
+    softTissueHu,
+    maxPocketFraction: g.field('maxPocketFraction').number({ min: 0 }),
+    growPixels: g.field('growPixels').int(0, 16),
+  };
 }
 
 export function parsePreprocessing(value: unknown, filePath = 'preprocessing.json'): Preprocessing {
@@ -26,6 +60,7 @@ export function parsePreprocessing(value: unknown, filePath = 'preprocessing.jso
   const ip = r.field('inPlane');
   const le = r.field('labelEncoding');
   if (le.field('background').value !== -1 || le.field('lesion').value !== 1) le.fail('must be { background: -1, lesion: 1 } (the only encoding this engine implements)');
+  const gate = r.has('intracranialGate') ? parseGate(r.field('intracranialGate')) : null;
   const rule = r.field('thresholdRule').string();
   if (rule !== 'p > threshold') r.field('thresholdRule').fail(`must be "p > threshold" (got "${rule}")`);
   return {
@@ -36,5 +71,6 @@ export function parsePreprocessing(value: unknown, filePath = 'preprocessing.jso
     inPlaneMethod: ip.field('method').oneOf(['pad-square-then-area-or-bilinear'] as const),
     maskRule: r.field('mask').field('rule').oneOf(['x0n > -1'] as const),
     threshold: r.field('threshold').number({ min: 0, max: 1 }),
+    ...(gate !== null ? { intracranialGate: gate } : {}),
   };
 }

@@ -6,6 +6,8 @@
 import type { ResolvedSettings } from '../sdpm/resolveSettings';
 import type { SdpmMode } from '../sdpm/sampleSlices';
 import type { ProviderChoice, ProviderUsed } from './createSessions';
+import type { GateRule } from './intracranialGate';
+import type { IntracranialGateSettings } from '../bundle/Preprocessing';
 
 export interface ReportLesion {
   label: number;
@@ -48,6 +50,21 @@ export interface InferenceReport {
     parameters: ResolvedSettings['settings'];
     batchSize: number;
     stackSize: number;
+    /**
+     * Engine post-processing, not part of SDPM: lesion outside the skull removed on the model grid. `enabled`
+     * false when the bundle has no gate or it was turned off (`turnedOffByRequest`, --no-intracranial-gate).
+     */
+    intracranialGate: {
+      enabled: boolean;
+      turnedOffByRequest: boolean;
+      parameters: IntracranialGateSettings | null;
+      /** slices per rule (enclosed = gated; no-cavity / tissue-outside-ring = fallback, not gated) */
+      slicesByRule: Record<GateRule, number>;
+      /** per slice index: the rule used (null: skipped slice or gate off) */
+      rules: (GateRule | null)[];
+      /** model-grid lesion pixels the gate removed from the final mask */
+      removedModelPixels: number;
+    };
   };
   bundle: { name: string; version: string; sha256SumsSha256: string; dir: string };
   seed: number;

@@ -25,6 +25,8 @@ export interface InferenceRequest {
   /** slices sampled together (default 2) */
   stackSize?: number;
   intraOpThreads?: number;
+  /** false: do not apply the bundle's intracranial gate (engine post-processing, not SDPM; research only). Default true. */
+  intracranialGate?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 8;

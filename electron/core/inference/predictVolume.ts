@@ -26,6 +26,8 @@ import { UncertaintyAccumulator } from '../sdpm/uncertaintyAccumulator';
 import { summarizeUncertainty, type UncertaintySummary } from '../sdpm/uncertaintySummary';
 import { measureLesions, type Lesion } from '../volumetry/measureLesions';
 import { gridVoxelVolumeMm3 } from '../volumetry/maskVolume';
+import { gateModeMaps, gateSliceModes, type GateRecord } from './gateSliceModes';
+import { intracranialGate } from './intracranialGate';
 import { preprocessSlice, ToStudySlice } from './sliceResampling';
 import { studyMask } from './studyMask';
 
@@ -62,6 +64,8 @@ export interface PredictOptions {
   isCancelled?: () => boolean;
   onProgress?: (p: PredictProgress) => void;
   onPartial?: (p: PartialPrediction) => void;
+  /** false: do not apply the bundle's intracranial gate (research; --no-intracranial-gate). Default true. */
+  intracranialGate?: boolean;
 }
 
 export interface VolumePrediction {
@@ -76,6 +80,8 @@ export interface VolumePrediction {
   totalVolumeMl: number;
   voxelVolumeMl: number;
   skippedSlices: number[];
+  /** the intracranial gate (engine post-processing, not SDPM): settings used and each slice's rule */
+  intracranialGate: GateRecord;
   networkImages: number;
   timingsMs: { preprocess: number; avg: number; sampling: number; finishing: number; total: number };
 }
@@ -97,12 +103,24 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
   // preprocess
   const slices: SliceInput[] = [];
   const skippedSlices: number[] = [];
+  // intracranial gate (engine post-processing, not SDPM): per slice on the model grid, from the resized HU;
+  // null = this slice is not gated (fallback rule or gate off)
+  const gateCfg = o.intracranialGate === false ? undefined : bundle.preprocessing.intracranialGate;
+  const gateRec: GateRecord = { enabled: gateCfg !== undefined, turnedOffByRequest: o.intracranialGate === false && bundle.preprocessing.intracranialGate !== undefined, settings: gateCfg ?? null, rules: new Array<null>(nz).fill(null), removedModelPixels: 0 };
+  const gates = new Map<number, Uint8Array>();
   for (let k = 0; k < nz; k++) {
     const r = preprocessSlice(volume.voxels, nx, ny, k, bundle.preprocessing);
-    if (r.tissue) slices.push({ sliceIndex: k, x0n: r.x0n, m: r.m });
-    else skippedSlices.push(k);
+    if (r.tissue) {
+      slices.push({ sliceIndex: k, x0n: r.x0n, m: r.m });
+      if (gateCfg !== undefined) {
+        const g = intracranialGate(r.hu, S, gateCfg);
+        gateRec.rules[k] = g.rule;
+        if (g.rule === 'enclosed') gates.set(k, g.gate);
+      }
+    } else skippedSlices.push(k);
   }
   if (skippedSlices.length > 0) o.log.info('slices without tissue skipped', { count: skippedSlices.length, slices: skippedSlices });
+  if (gateCfg !== undefined) o.log.info('intracranial gate', { gatedSlices: gates.size, ungatedSlices: slices.length - gates.size });
   const tPre = performance.now();
 
   const totalImages = slices.length * perSlice;
@@ -149,7 +167,7 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
       const probability = new Float32Array(nvox);
       const mask = new Uint8Array(nvox);
       for (const s of slices) {
-        const m = finishMode(avgP.get(s.sliceIndex) as Float32Array, S, settings);
+        const m = gateModeMaps(finishMode(avgP.get(s.sliceIndex) as Float32Array, S, settings), gates.get(s.sliceIndex) ?? null);
         mapper.map(m.p, pStudy);
         probability.set(pStudy, s.sliceIndex * sliceSize);
         mask.set(studyMask(pStudy, threshold, gateFor(m)), s.sliceIndex * sliceSize);
@@ -170,8 +188,13 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
   const stack = Math.max(1, o.stackSize);
   for (let start = 0; start < slices.length; start += stack) {
     const part = slices.slice(start, start + stack);
-    const res: SliceModes[] = await sampleSlices(part, net, bundle.schedule, settings, o.mode, noise, ticker, { avgP: part.map((s) => avgP.get(s.sliceIndex) ?? new Float32Array(0)) });
-    for (const r of res) {
+    const raw: SliceModes[] = await sampleSlices(part, net, bundle.schedule, settings, o.mode, noise, ticker, { avgP: part.map((s) => avgP.get(s.sliceIndex) ?? new Float32Array(0)) });
+    for (const r0 of raw) {
+      // the gate applies to the finished (thresholded + despeckled) model-grid masks, the p maps and the samples
+      const r = gateSliceModes(r0, gates.get(r0.sliceIndex) ?? null);
+      const before = o.mode === 'all' ? r0.all : r0[o.mode];
+      const after = o.mode === 'all' ? r.all : r[o.mode];
+      if (before !== undefined && after !== undefined && before !== after) for (let i = 0; i < before.mask.length; i++) gateRec.removedModelPixels += (before.mask[i] ?? 0) - (after.mask[i] ?? 0);
       const off = r.sliceIndex * sliceSize;
       const final = o.mode === 'all' ? r.all : r[o.mode];
       if (final === undefined) throw new SdpmError('INTERNAL', `mode ${o.mode} produced no map for slice ${r.sliceIndex}`);
@@ -221,6 +244,7 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
     totalVolumeMl: lm.totalVolumeMl,
     voxelVolumeMl,
     skippedSlices,
+    intracranialGate: gateRec,
     networkImages: doneImages,
     timingsMs: { preprocess: tPre - t0, avg: tAvg - tPre, sampling: tSample - tAvg, finishing: tEnd - tSample, total: tEnd - t0 },
   };

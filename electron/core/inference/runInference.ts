@@ -70,7 +70,11 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
       ...(cb.isCancelled !== undefined ? { isCancelled: cb.isCancelled } : {}),
       ...(cb.onProgress !== undefined ? { onProgress: cb.onProgress } : {}),
       ...(cb.onPartial !== undefined ? { onPartial: cb.onPartial } : {}),
+      ...(req.intracranialGate === false ? { intracranialGate: false } : {}),
     });
+    const gate = prediction.intracranialGate;
+    const slicesByRule = { enclosed: 0, 'no-cavity': 0, 'tissue-outside-ring': 0 };
+    for (const rule of gate.rules) if (rule !== null) slicesByRule[rule]++;
     const u = prediction.uncertainty;
     const byLabel = new Map(u?.summary.lesions.map((l) => [l.label, l]) ?? []);
     const lesions: ReportLesion[] = prediction.lesions.map((l) => {
@@ -102,7 +106,8 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
       uncertaintyNote: prediction.uncertaintyNote,
       lesions,
       slicesToReview: (u?.summary.slices ?? []).slice(0, 10).map((s) => ({ k: s.k, doubtMl: s.doubtMl })),
-      settings: { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed, parameters: resolved.settings, batchSize, stackSize },
+      settings: { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed, parameters: resolved.settings, batchSize, stackSize,
+        intracranialGate: { enabled: gate.enabled, turnedOffByRequest: gate.turnedOffByRequest, parameters: gate.settings, slicesByRule, rules: gate.rules, removedModelPixels: gate.removedModelPixels } },
       bundle: { name: bundle.name, version: bundle.version, sha256SumsSha256: bundle.sumsSha256, dir: bundle.dir },
       seed: req.seed,
       provider: { requested: req.provider, used: sessions.provider, reason: sessions.providerReason, intraOpThreads: sessions.intraOpThreads },

@@ -37,9 +37,10 @@ export function bilinearAxis(nIn: number, nOut: number): { i0: Int32Array; i1: I
 
 /**
  * HU of slice k of `voxels` (nx×ny×nz) → (x0n, m) on the S×S grid. Returns `tissue = false` when m is all 0
- * (the slice can be skipped: no pixel of it is inside the window).
+ * (the slice can be skipped: no pixel of it is inside the window), and `hu`, the resized HU slice before
+ * windowing (float64, S×S; Python `resize_slice_hu`), from which the intracranial gate is computed.
  */
-export function preprocessSlice(voxels: ArrayLike<number>, nx: number, ny: number, k: number, prep: Preprocessing): { x0n: Float32Array; m: Float32Array; tissue: boolean } {
+export function preprocessSlice(voxels: ArrayLike<number>, nx: number, ny: number, k: number, prep: Preprocessing): { x0n: Float32Array; m: Float32Array; tissue: boolean; hu: Float64Array } {
   const S = prep.imageSize;
   const { side, padX, padY } = squarePad(nx, ny);
   const base = k * nx * ny;
@@ -89,7 +90,7 @@ export function preprocessSlice(voxels: ArrayLike<number>, nx: number, ny: numbe
       tissue = true;
     }
   }
-  return { x0n, m, tissue };
+  return { x0n, m, tissue, hu };
 }
 
 /**

@@ -164,3 +164,23 @@ def test_predict_volume_gates_every_mode(monkeypatch: pytest.MonkeyPatch) -> Non
         assert plain[mode][0].all()
         assert gated[mode][0][r < 19].all() and not gated[mode][0][r >= 25].any()
         assert gated[mode][1].all()  # open ring: not gated
+
+
+def test_parity_golden_is_up_to_date() -> None:
+    """test/fixtures/intracranial-gate/ (read by the TypeScript parity test) equals what the module writes now.
+    Regenerate with `cd models/training && python3 -m sdpm.intracranial_golden` after a deliberate change."""
+    import gzip
+
+    from sdpm.intracranial_golden import GOLDEN_DIR, golden
+
+    manifest, hu, gate = golden()
+    assert json.loads((GOLDEN_DIR / "manifest.json").read_text()) == manifest
+    got_hu = np.frombuffer(gzip.decompress((GOLDEN_DIR / "hu_x4.i16.gz").read_bytes()), dtype="<i2")
+    got_gate = np.frombuffer(gzip.decompress((GOLDEN_DIR / "gate.u8.gz").read_bytes()), dtype=np.uint8)
+    assert np.array_equal(got_hu, hu.ravel()) and np.array_equal(got_gate, gate.ravel())
+    rules = {s["rule"] for s in manifest["slices"]}
+    assert rules == {"enclosed", "no-cavity", "tissue-outside-ring"}  # every rule is exercised
+    # and the stored input reproduces the stored gates
+    for i, s in enumerate(manifest["slices"]):
+        g = intracranial_gate(got_hu.reshape(hu.shape)[i].astype(np.float64) / manifest["huScale"])
+        assert g.rule == s["rule"] and np.array_equal(g.gate.astype(np.uint8), gate[i])

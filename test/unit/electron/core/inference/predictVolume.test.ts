@@ -69,3 +69,53 @@ test('predictVolume: y_avg alone has no samples and says so; a cancel stops it b
   // no network call after the cancel
   assert.equal(net.calls.reduce((n, c) => n + c.batch, 0), cancelledAt);
 });
+
+test('predictVolume: the intracranial gate removes the scalp rim from the mask, probability and uncertainty, keeps the brain lesion, and can be turned off', async () => {
+  const [nx, ny, nz] = [64, 64, 3];
+  const vox = new Int16Array(nx * ny * nz).fill(-1024);
+  const rad = (i: number, j: number): number => Math.hypot(i - 31.5, j - 31.5);
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const r = rad(i, j);
+        // bright scalp (looks like blood), skull, brain with a bright lesion
+        vox[(k * ny + j) * nx + i] = r < 20 ? (Math.hypot(i - 25, j - 30) < 5 ? 75 : 25) : r < 24 ? 1200 : r < 28 ? 75 : -1024;
+      }
+    }
+  }
+  const vol = { dimensions: [nx, ny, nz], spacingMm: [0.5, 0.5, 5], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1], voxels: vox } as unknown as Volume;
+  const S2 = 32;
+  const gated = { schedule: sched, preprocessing: { ...bundle.preprocessing, imageSize: S2, intracranialGate: { boneHu: 150, minInteriorFraction: 0.1, softTissueHu: 0, maxPocketFraction: 0.1, growPixels: 1 } } } as unknown as Bundle;
+  const opts = { mode: 'all' as const, resolved, seed: 2, batchSize: 8, stackSize: 2, log: silentLogger };
+  const on = await predictVolume(vol, gated, new StubNetwork(S2, sched), opts);
+  const off = await predictVolume(vol, gated, new StubNetwork(S2, sched), { ...opts, intracranialGate: false });
+  const count = (m: Uint8Array, f: (r: number) => boolean): number => {
+    let n = 0;
+    for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) if (m[(k * ny + j) * nx + i] === 1 && f(rad(i, j))) n++;
+    return n;
+  };
+  assert.ok(count(off.mask, (r) => r >= 24) > 0, 'without the gate the stub calls the bright scalp lesion');
+  assert.equal(count(on.mask, (r) => r >= 25), 0, 'no lesion outside the skull with the gate');
+  assert.equal(count(on.mask, (r) => r < 19), count(off.mask, (r) => r < 19), 'the brain is untouched');
+  assert.ok(count(on.mask, (r) => r < 19) > 0);
+  assert.ok(on.totalVolumeMl < off.totalVolumeMl);
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        if (rad(i, j) < 26) continue;
+        const v = (k * ny + j) * nx + i;
+        assert.equal(on.probability[v], 0);
+        assert.equal(on.uncertainty?.entropyBits[v], 0);
+        assert.equal(on.uncertainty?.std[v], 0);
+      }
+    }
+  }
+  assert.deepEqual(on.intracranialGate.rules, ['enclosed', 'enclosed', 'enclosed']);
+  assert.ok(on.intracranialGate.enabled && on.intracranialGate.removedModelPixels > 0);
+  assert.ok(!off.intracranialGate.enabled && off.intracranialGate.turnedOffByRequest);
+  assert.deepEqual(off.intracranialGate.rules, [null, null, null]);
+  // a bundle without the block: no gate (old bundles keep working)
+  const old = await predictVolume(vol, { ...gated, preprocessing: { ...gated.preprocessing, intracranialGate: undefined } } as unknown as Bundle, new StubNetwork(S2, sched), opts);
+  assert.deepEqual(old.mask, off.mask);
+  assert.ok(!old.intracranialGate.enabled && !old.intracranialGate.turnedOffByRequest);
+});
