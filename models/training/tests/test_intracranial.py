@@ -184,3 +184,51 @@ def test_parity_golden_is_up_to_date() -> None:
     for i, s in enumerate(manifest["slices"]):
         g = intracranial_gate(got_hu.reshape(hu.shape)[i].astype(np.float64) / manifest["huScale"])
         assert g.rule == s["rule"] and np.array_equal(g.gate.astype(np.uint8), gate[i])
+
+
+def test_demo_true_lesion_lies_inside_the_gate() -> None:
+    """Real GE head with the synthetic putaminal haemorrhage (models/demo/ge-head-ich): a gate that cuts true
+    lesion is a bug. Every truth voxel's model pixel (256 -> 128: index // 2) must be inside its slice's gate."""
+    from pathlib import Path
+
+    import nibabel as nib
+
+    from sdpm.data.dicom_reader import load_ct_series
+    from sdpm.data.ge_head import nifti_to_display
+    from sdpm.intracranial_golden import DEMO_DICOM
+
+    hu, _, _, _ = load_ct_series(DEMO_DICOM)
+    truth, _ = nifti_to_display(nib.load(str(Path(DEMO_DICOM).parent / "truth" / "mask.nii.gz")))
+    assert truth.shape == hu.shape and abs(float(hu[truth > 0].mean()) - 60.3) < 1  # same orientation
+    cfg = PreprocessingConfig(image_size=128)
+    inside = total = 0
+    for k in np.flatnonzero(truth.reshape(truth.shape[0], -1).any(axis=1)):
+        g = intracranial_gate(resize_slice_hu(hu[k], cfg))
+        assert g.rule == "enclosed"  # the lesion slices are gated (the test would be vacuous otherwise)
+        rr, cc = np.nonzero(truth[k])
+        inside += int(g.gate[rr // 2, cc // 2].sum())
+        total += len(rr)
+    assert total == 2722 and inside == total
+
+
+def test_ge_head_brain_is_inside_the_gate() -> None:
+    """Lesion-free real GE head: on every gated slice, every parenchyma pixel (sdpm.data.ge_head masks) is
+    inside the gate, and the gate removes in-window extracranial tissue."""
+    from sdpm.data.ge_head import GE_TILT_NIFTI, load_ge_head
+    from sdpm.preprocessing import pad_to_square, resize_square
+
+    if not GE_TILT_NIFTI.is_file():
+        pytest.skip(f"{GE_TILT_NIFTI} not available")
+    ge = load_ge_head()
+    cfg = PreprocessingConfig(image_size=128)
+    gated = removed_tissue = 0
+    for k in range(ge.hu.shape[0]):
+        h = resize_slice_hu(ge.hu[k], cfg)
+        g = intracranial_gate(h)
+        if g.rule != "enclosed":
+            continue
+        gated += 1
+        par = resize_square(pad_to_square(ge.parenchyma[k].astype(np.float64), 0.0), 128) >= 0.5
+        assert not (par & ~g.gate).any(), f"slice {k}: parenchyma outside the gate"
+        removed_tissue += int(((window_normalise(h, cfg)[1] > 0) & ~g.gate).sum())
+    assert gated >= 30 and removed_tissue > 10_000
