@@ -439,12 +439,23 @@ test('reader corrects contours with the editing tools and each tool changes exac
     // 9. SDPM (y_avg, one network call per slice, tiny test model), then the probability-threshold
     //    slider: each position re-derives the mask from the mean probability map the server returns
     //    (fetched here over the API): voxel counts equal a direct count and fall as the threshold rises.
+    // Navigate mode and the pointer off the images while the model runs (no stroke can start meanwhile).
+    await keys('n');
+    await page.getByTestId('journal-status').hover();
+    const entriesBeforeRun = readJournal(journalFiles(server.dataDir)[0]!).length;
     await page.getByLabel('SDPM mode').selectOption('avg');
     await page.getByLabel('Seed').fill('7');
     await page.getByTestId('run-sdpm').click();
     const finished = page.getByTestId('inference-finished');
     await finished.waitFor({ timeout: 20 * 60_000 });
     assert.match(await finished.innerText(), /Done in/);
+    // The result arrives as a journaled snapshot of the run (an edit journaled during the run would keep it out).
+    for (let waited = 0; lastSnapshotRunId(server) === null; waited += 500) {
+      const since = readJournal(journalFiles(server.dataDir)[0]!).slice(entriesBeforeRun);
+      const bar = (await page.getByTestId('error').count()) > 0 ? await page.getByTestId('error').innerText() : 'none';
+      assert.ok(waited < 120_000, `no model snapshot journaled; entries since the run: ${JSON.stringify(since.map((e) => [e.kind, e.tool ?? '']))}; error bar: ${bar}`);
+      await page.waitForTimeout(500);
+    }
     await page.getByTestId('journal-status').filter({ hasText: 'All changes saved' }).waitFor({ timeout: 60_000 });
     await page.waitForTimeout(1500);
     state = await labelmapHash(page);
@@ -563,6 +574,23 @@ test('reader corrects contours with the editing tools and each tool changes exac
     const trimmed = await act('outline from outside into the lesion (remove)', () => drawOutline(cut));
     judge(cut, trimmed, false, 'outline remove');
     await shot('10-outline-removed');
+    // Outline edits are on the undo stack like the brush strokes.
+    sameSet((await act('undo outline remove', () => keys('Control+z'))).added, trimmed.removed, 'undo restores the trimmed voxels');
+    sameSet((await act('redo outline remove', () => keys('Control+y'))).removed, trimmed.removed, 'redo trims them again');
+
+    // 11. Moving the threshold after editing replaces the mask; Ctrl+Z brings the edited mask back exactly
+    //     (the overlay panel tells the reader so).
+    const editedMask = lm.slice();
+    const moved = await act('threshold to 0.65 after edits', async () => {
+      await slider.fill('0.65');
+      await page.getByText('Probability threshold 0.65').waitFor();
+    });
+    assert.equal(state.voxels, directCount(0.65));
+    assert.ok(moved.removed.length > 0);
+    await page.getByTestId('viewport-axial').hover();
+    await act('undo the threshold change', () => keys('Control+z'));
+    assert.ok(lm.every((x, v) => x === editedMask[v]), 'undo after a threshold change restores the edited mask exactly');
+    await shot('11-threshold-undone');
   } finally {
     await browser.close();
     await server.stop();
