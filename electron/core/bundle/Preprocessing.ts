@@ -33,6 +33,8 @@ export interface IntracranialGateSettings {
   maxPocketFraction: number;
   /** 3×3 dilations of the cavity into the bone (inner-table partial volume) */
   growPixels: number;
+  /** pocket test failed: gate by the skull's convex hull (true) or not at all (false) */
+  hullFallback: boolean;
 }
 
 function parseGate(g: JsonReader): IntracranialGateSettings | null {
@@ -47,6 +49,7 @@ function parseGate(g: JsonReader): IntracranialGateSettings | null {
     softTissueHu,
     maxPocketFraction: g.field('maxPocketFraction').number({ min: 0 }),
     growPixels: g.field('growPixels').int(0, 16),
+    hullFallback: g.field('hullFallback').boolean(),
   };
 }
 

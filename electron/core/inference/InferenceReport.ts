@@ -58,7 +58,7 @@ export interface InferenceReport {
       enabled: boolean;
       turnedOffByRequest: boolean;
       parameters: IntracranialGateSettings | null;
-      /** slices per rule (enclosed = gated; no-cavity / tissue-outside-ring = fallback, not gated) */
+      /** slices per rule (enclosed, skull-hull = gated; no-cavity, tissue-outside-ring = not gated) */
       slicesByRule: Record<GateRule, number>;
       /** per slice index: the rule used (null: skipped slice or gate off) */
       rules: (GateRule | null)[];

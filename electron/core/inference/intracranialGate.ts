@@ -13,13 +13,19 @@
  *    `tissue-outside-ring` unless |pocket| <= maxPocketFraction·|interior|, pocket = soft tissue
  *    (softTissueHu <= hu, not bone) inside the convex hull (pixel centres, monotone chain, integer cross
  *    products >= 0) of the largest 8-connected bone component, outside F;
- * 4. `enclosed`: gate = (interior dilated growPixels times by the 3×3 square) and F. Otherwise gate = all ones
- *    (no gating on that slice: a fallback that could cut true lesion is worse than a false positive).
+ * 4. `enclosed`: gate = cavity = (interior dilated growPixels times by the 3×3 square) and F. When the pocket
+ *    test fails and hullFallback is on, `skull-hull`: gate = that hull OR the cavity (the brain beside the
+ *    cavity is inside the skull's hull, the scalp outside); otherwise `tissue-outside-ring`, and `no-cavity`
+ *    slices: gate = all ones (no gating: a fallback that could cut true lesion, e.g. a hull across a
+ *    craniectomy, is worse than a false positive).
  * Integer/boolean morphology only, in a fixed order; counts compared as a >= f·b in float64 like the reference.
+ * The resized HU is float64 on both sides; area means may sum in another order than numpy, so the engines can
+ * differ only where a pixel lies within rounding (~1e-12 HU) of boneHu or softTissueHu (exact for integer HU
+ * with 2×2 / 4×4 area resizing).
  */
 import type { IntracranialGateSettings } from '../bundle/Preprocessing';
 
-export type GateRule = 'enclosed' | 'no-cavity' | 'tissue-outside-ring';
+export type GateRule = 'enclosed' | 'skull-hull' | 'no-cavity' | 'tissue-outside-ring';
 
 export interface SliceGate {
   /** S×S, 1 = lesion may be reported here */
@@ -189,8 +195,12 @@ export function intracranialGate(hu: ArrayLike<number>, S: number, cfg: Intracra
   const hull = convexHullMask(largestComponent(bone, S), S);
   let nPocket = 0;
   for (let i = 0; i < P; i++) if (hull[i] === 1 && out[i] === 1 && (hu[i] ?? 0) >= cfg.softTissueHu) nPocket++;
-  if (!(nPocket <= cfg.maxPocketFraction * nInt)) return all('tissue-outside-ring', nPocket);
   const gate = dilateSquare(interior, S, cfg.growPixels);
   for (let i = 0; i < P; i++) if (out[i] === 1) gate[i] = 0;
+  if (!(nPocket <= cfg.maxPocketFraction * nInt)) {
+    if (!cfg.hullFallback) return all('tissue-outside-ring', nPocket);
+    for (let i = 0; i < P; i++) gate[i] = (gate[i] ?? 0) | (hull[i] ?? 0);
+    return { gate, rule: 'skull-hull', interiorPx: nInt, pocketPx: nPocket };
+  }
   return { gate, rule: 'enclosed', interiorPx: nInt, pocketPx: nPocket };
 }

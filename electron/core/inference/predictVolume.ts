@@ -115,7 +115,7 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
       if (gateCfg !== undefined) {
         const g = intracranialGate(r.hu, S, gateCfg);
         gateRec.rules[k] = g.rule;
-        if (g.rule === 'enclosed') gates.set(k, g.gate);
+        if (g.rule === 'enclosed' || g.rule === 'skull-hull') gates.set(k, g.gate);
       }
     } else skippedSlices.push(k);
   }

@@ -73,7 +73,7 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
       ...(req.intracranialGate === false ? { intracranialGate: false } : {}),
     });
     const gate = prediction.intracranialGate;
-    const slicesByRule = { enclosed: 0, 'no-cavity': 0, 'tissue-outside-ring': 0 };
+    const slicesByRule = { enclosed: 0, 'skull-hull': 0, 'no-cavity': 0, 'tissue-outside-ring': 0 };
     for (const rule of gate.rules) if (rule !== null) slicesByRule[rule]++;
     const u = prediction.uncertainty;
     const byLabel = new Map(u?.summary.lesions.map((l) => [l.label, l]) ?? []);

@@ -25,7 +25,7 @@ from .preprocessing import PreprocessingConfig, resize_slice_hu
 REPO = Path(__file__).resolve().parents[3]
 DEMO_DICOM = REPO / "models" / "demo" / "ge-head-ich" / "dicom"
 GOLDEN_DIR = REPO / "test" / "fixtures" / "intracranial-gate"
-SLICES = (2, 6, 16, 26)  # no-cavity (skull base), tissue-outside-ring (skull base), enclosed (lesion level), enclosed (high)
+SLICES = (2, 6, 16, 26)  # no-cavity (skull base), skull-hull (skull base), enclosed (lesion level), enclosed (high)
 IMAGE_SIZE = 128
 HU_SCALE = 4
 

@@ -60,16 +60,20 @@ def test_wide_opening_falls_back_to_no_gating() -> None:
     assert g.gate.all()
 
 
-def test_brain_beside_the_enclosed_cavity_falls_back_to_no_gating() -> None:
+def test_brain_beside_the_enclosed_cavity_is_gated_by_the_skull_hull() -> None:
     # a septum splits the cranium; the right half's wall has a 2-pixel gap: only the left half is enclosed and
-    # the right half (brain, inside the skull's convex hull) would be cut
+    # the right half (brain, inside the skull's convex hull) would be cut by the cavity alone
     hu = head()
-    hu[:, 31:33][radius()[:, 31:33] < 22] = 1000.0
+    r = radius()
+    hu[:, 31:33][r[:, 31:33] < 22] = 1000.0
     hu[31:33, 51:56] = 40.0
     g = intracranial_gate(hu)
-    assert g.rule == "tissue-outside-ring"
+    assert g.rule == "skull-hull"
     assert g.pocket_px > 0
-    assert g.gate.all()
+    assert g.gate[r < 20].all()  # both halves of the brain
+    assert not g.gate[r >= 24.5].any()  # no scalp (beyond the skull's outer surface)
+    nohull = intracranial_gate(hu, IntracranialGateConfig(hull_fallback=False))
+    assert nohull.rule == "tissue-outside-ring" and nohull.gate.all()
     # without the pocket test the left half alone would be gated: the right half cut
     g0 = intracranial_gate(hu, IntracranialGateConfig(max_pocket_fraction=10.0))
     assert g0.rule == "enclosed"
@@ -179,7 +183,7 @@ def test_parity_golden_is_up_to_date() -> None:
     got_gate = np.frombuffer(gzip.decompress((GOLDEN_DIR / "gate.u8.gz").read_bytes()), dtype=np.uint8)
     assert np.array_equal(got_hu, hu.ravel()) and np.array_equal(got_gate, gate.ravel())
     rules = {s["rule"] for s in manifest["slices"]}
-    assert rules == {"enclosed", "no-cavity", "tissue-outside-ring"}  # every rule is exercised
+    assert rules == {"enclosed", "no-cavity", "skull-hull"}  # every rule of the default settings is exercised
     # and the stored input reproduces the stored gates
     for i, s in enumerate(manifest["slices"]):
         g = intracranial_gate(got_hu.reshape(hu.shape)[i].astype(np.float64) / manifest["huScale"])
@@ -204,7 +208,7 @@ def test_demo_true_lesion_lies_inside_the_gate() -> None:
     inside = total = 0
     for k in np.flatnonzero(truth.reshape(truth.shape[0], -1).any(axis=1)):
         g = intracranial_gate(resize_slice_hu(hu[k], cfg))
-        assert g.rule == "enclosed"  # the lesion slices are gated (the test would be vacuous otherwise)
+        assert g.rule == "enclosed"  # the lesion slices are gated by the cavity (the strictest rule)
         rr, cc = np.nonzero(truth[k])
         inside += int(g.gate[rr // 2, cc // 2].sum())
         total += len(rr)
@@ -213,7 +217,7 @@ def test_demo_true_lesion_lies_inside_the_gate() -> None:
 
 def test_ge_head_brain_is_inside_the_gate() -> None:
     """Lesion-free real GE head: on every gated slice, every parenchyma pixel (sdpm.data.ge_head masks) is
-    inside the gate, and the gate removes in-window extracranial tissue."""
+    inside the gate (cavity and skull-hull rules), and the gate removes in-window extracranial tissue."""
     from sdpm.data.ge_head import GE_TILT_NIFTI, load_ge_head
     from sdpm.preprocessing import pad_to_square, resize_square
 
@@ -225,10 +229,10 @@ def test_ge_head_brain_is_inside_the_gate() -> None:
     for k in range(ge.hu.shape[0]):
         h = resize_slice_hu(ge.hu[k], cfg)
         g = intracranial_gate(h)
-        if g.rule != "enclosed":
+        if g.rule == "no-cavity":
             continue
         gated += 1
         par = resize_square(pad_to_square(ge.parenchyma[k].astype(np.float64), 0.0), 128) >= 0.5
         assert not (par & ~g.gate).any(), f"slice {k}: parenchyma outside the gate"
         removed_tissue += int(((window_normalise(h, cfg)[1] > 0) & ~g.gate).sum())
-    assert gated >= 30 and removed_tissue > 10_000
+    assert gated >= 45 and removed_tissue > 10_000

@@ -4,7 +4,7 @@ import type { IntracranialGateSettings } from '../../../../../electron/core/bund
 import { intracranialGate } from '../../../../../electron/core/inference/intracranialGate';
 
 const S = 64;
-const cfg: IntracranialGateSettings = { boneHu: 150, minInteriorFraction: 0.1, softTissueHu: 0, maxPocketFraction: 0.1, growPixels: 1 };
+const cfg: IntracranialGateSettings = { boneHu: 150, minInteriorFraction: 0.1, softTissueHu: 0, maxPocketFraction: 0.1, growPixels: 1, hullFallback: true };
 const r = (i: number): number => Math.hypot(Math.floor(i / S) - 31.5, (i % S) - 31.5);
 
 /** Air, scalp (r 24..28, 40 HU), skull (r 20..24, 1000 HU; optional wedge gap on the right), brain (35 HU). */
@@ -45,11 +45,17 @@ test('intracranialGate: an open ring (craniectomy-like) falls back to no gating'
   assert.ok(g.gate.every((v) => v === 1));
 });
 
-test('intracranialGate: brain beside an enclosed half (gap in its wall) falls back to no gating', () => {
+test('intracranialGate: brain beside an enclosed half (gap in its wall) is gated by the skull hull, or not at all', () => {
   const hu = head();
   for (let y = 0; y < S; y++) for (const x of [31, 32]) if (r(y * S + x) < 22) hu[y * S + x] = 1000;
   for (const y of [31, 32]) for (let x = 51; x < 56; x++) hu[y * S + x] = 40;
-  const g = intracranialGate(hu, S, cfg);
+  const h = intracranialGate(hu, S, cfg);
+  assert.equal(h.rule, 'skull-hull');
+  for (let i = 0; i < S * S; i++) {
+    if (r(i) < 20) assert.equal(h.gate[i], 1, 'brain kept');
+    if (r(i) >= 24.5) assert.equal(h.gate[i], 0, 'scalp removed');
+  }
+  const g = intracranialGate(hu, S, { ...cfg, hullFallback: false });
   assert.equal(g.rule, 'tissue-outside-ring');
   assert.ok(g.pocketPx > 0 && g.gate.every((v) => v === 1));
   const g0 = intracranialGate(hu, S, { ...cfg, maxPocketFraction: 10 });

@@ -85,7 +85,7 @@ test('predictVolume: the intracranial gate removes the scalp rim from the mask, 
   }
   const vol = { dimensions: [nx, ny, nz], spacingMm: [0.5, 0.5, 5], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1], voxels: vox } as unknown as Volume;
   const S2 = 32;
-  const gated = { schedule: sched, preprocessing: { ...bundle.preprocessing, imageSize: S2, intracranialGate: { boneHu: 150, minInteriorFraction: 0.1, softTissueHu: 0, maxPocketFraction: 0.1, growPixels: 1 } } } as unknown as Bundle;
+  const gated = { schedule: sched, preprocessing: { ...bundle.preprocessing, imageSize: S2, intracranialGate: { boneHu: 150, minInteriorFraction: 0.1, softTissueHu: 0, maxPocketFraction: 0.1, growPixels: 1, hullFallback: true } } } as unknown as Bundle;
   const opts = { mode: 'all' as const, resolved, seed: 2, batchSize: 8, stackSize: 2, log: silentLogger };
   const on = await predictVolume(vol, gated, new StubNetwork(S2, sched), opts);
   const off = await predictVolume(vol, gated, new StubNetwork(S2, sched), { ...opts, intracranialGate: false });
