@@ -15,7 +15,8 @@ import { InjectedNoise, type InjectedNoiseTensors } from '../../electron/core/sd
 import { sampleSlices, type SdpmMode } from '../../electron/core/sdpm/sampleSlices';
 import { readGolden, type GoldenArray } from './goldenVectors';
 
-const DIR = new URL('../../models/bundles/sdpm-tiny-test', import.meta.url).pathname;
+// SDPM_PARITY_BUNDLE: check another bundle's golden vectors (e.g. the shipped default) with the same tests.
+const DIR = process.env.SDPM_PARITY_BUNDLE ?? new URL('../../models/bundles/sdpm-tiny-test', import.meta.url).pathname;
 const bundle = loadBundle(DIR);
 const S = bundle.preprocessing.imageSize;
 const P = S * S;
