@@ -124,6 +124,18 @@ def table(summ: Dict[str, Dict[str, Any]], title: str) -> str:
     return "\n".join(lines)
 
 
+def summarise_by_background(rows: List[Dict[str, Any]], names: List[str]) -> Dict[str, Dict[str, Dict[str, Any]]]:
+    """`summarise` per background name (procedural heads vs the real GE head)."""
+    return {bg: summarise([r for r in rows if r["background"] == bg], names)
+            for bg in sorted({r["background"] for r in rows})}
+
+
+def print_tables(summ: Dict[str, Dict[str, Any]], by_bg: Dict[str, Dict[str, Dict[str, Any]]], title: str) -> None:
+    print(table(summ, title), flush=True)
+    for bg, sb in by_bg.items():
+        print(table(sb, f"{bg} backgrounds only"), flush=True)
+
+
 def merge_results(paths: List[Path], out: Optional[Path]) -> Dict[str, Any]:
     """Merge the result files of `--shard K/N` runs: rows sorted by case index, summaries recomputed."""
     parts = [json.loads(p.read_text()) for p in paths]
@@ -136,17 +148,14 @@ def merge_results(paths: List[Path], out: Optional[Path]) -> Dict[str, Any]:
         raise ValueError("merged shards contain a case twice")
     names = first["names"]
     summ = summarise(rows, names)
-    by_bg = {bg: summarise([r for r in rows if r["background"] == bg], names)
-             for bg in sorted({r["background"] for r in rows})}
+    by_bg = summarise_by_background(rows, names)
     result: Dict[str, Any] = {k: first[k] for k in ("checkpoint", "step", "data", "profile", "sampler")}
     result.update({"summary": summ, "summaryByBackground": by_bg, "cases": rows, "names": names,
                    "shards": [str(p) for p in paths], "elapsedS": [r.get("elapsedS") for r in parts]})
     for r in parts:
         if "geHeadNoLesion" in r:
             result["geHeadNoLesion"] = r["geHeadNoLesion"]
-    print(table(summ, f"{first['data']}, {first['profile']}, checkpoint step {first['step']}"), flush=True)
-    for bg, sb in by_bg.items():
-        print(table(sb, f"{bg} backgrounds only"), flush=True)
+    print_tables(summ, by_bg, f"{first['data']}, {first['profile']}, checkpoint step {first['step']}")
     if "geHeadNoLesion" in result:
         print(json.dumps({"geHeadNoLesion": result["geHeadNoLesion"]}), flush=True)
     if out:
@@ -220,8 +229,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         print(json.dumps({**row, "elapsed_s": round(time.time() - t0, 1)}), flush=True)
     names = [m for m in MODES if m in a.modes.split(",") or m == "yAvg"] + (["baseline"] if base is not None else [])
     summ = summarise(rows, names)
-    by_bg = {bg: summarise([r for r in rows if r["background"] == bg], names)
-             for bg in sorted({r["background"] for r in rows})}
+    by_bg = summarise_by_background(rows, names)
     result: Dict[str, Any] = {"checkpoint": str(a.checkpoint), "step": info["step"], "data": a.data,
                               "profile": a.profile, "sampler": scfg, "summary": summ,
                               "intracranialGate": gate_cfg.to_json() if gate_cfg is not None else None,
@@ -238,9 +246,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                                         "fpMlOutsideOldInfarcts": float((pm & ~ge.ignore).sum() * vox)}
                                     for n, pm in pred.items()}
         print(json.dumps({"geHeadNoLesion": result["geHeadNoLesion"]}), flush=True)
-    print(table(summ, f"{a.data}, {a.profile}, checkpoint step {info['step']}"), flush=True)
-    for bg, sb in by_bg.items():
-        print(table(sb, f"{bg} backgrounds only"), flush=True)
+    print_tables(summ, by_bg, f"{a.data}, {a.profile}, checkpoint step {info['step']}")
     if a.out:
         Path(a.out).write_text(json.dumps(result, indent=1) + "\n")
 
