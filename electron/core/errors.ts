@@ -35,7 +35,18 @@ export type ErrorCode =
   // generic
   | 'INVALID_ARGUMENT'
   | 'IO_ERROR'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // core-lab trial: accounts, roles, records, signatures, audit trail, database
+  | 'AUTH_FAILED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RECORD_LOCKED'
+  | 'TRIAL_LOCKED'
+  | 'CHARTER_INVALID'
+  | 'SIGNATURE_INVALID'
+  | 'AUDIT_CHAIN_BROKEN'
+  | 'DB_ERROR';
 
 export class SdpmError extends Error {
   readonly code: ErrorCode;
