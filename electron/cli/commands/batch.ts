@@ -1,190 +1,84 @@
 /**
- * `sdpm batch <folder-of-studies|list.csv> --out <dir> [--workers N]`: segments many studies with a pool of
- * inference workers. Each study's outputs go to <out>/<study-id>/ (written atomically, report.json last); a
- * study whose report.json already exists is skipped, so a rerun resumes. A study that fails becomes an error
- * row and the others go on. Writes <out>/results.csv (one row per study) and a progress line on stderr.
- *
- * Study list: every sub-folder and every .nii/.nii.gz file of the folder, or a CSV whose first column (or
- * column `path`) holds paths (relative to the CSV) and optional column `id`.
+ * `sdpm batch <folder-of-studies|list.csv> --out <dir>`: segments many studies; shardable and idempotent,
+ * so it runs as it is under Slurm job arrays, Kubernetes Indexed Jobs or by hand on several machines that
+ * share `--out`. Layout and guarantees: ../batch/resultStore.ts; keys: ../batch/studyKey.ts; shards:
+ * ../batch/shard.ts. `sdpm batch merge --out <dir>` builds results.csv and summary.json from the
+ * published results (../batch/merge.ts); an unsharded run merges by itself at the end.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SdpmError, toErrorPayload } from '../../core/errors';
-import type { InferenceReport } from '../../core/inference/InferenceReport';
-import { isNiftiPath } from '../../core/inference/loadStudyInput';
+import { verifyChecksums } from '../../core/bundle/verifyChecksums';
+import { SdpmError } from '../../core/errors';
 import type { CliCommand, CliContext } from '../CliCommand';
-import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
-import { formatDuration } from './progressPrinter';
-import { requestFromOptions, SEGMENT_OPTIONS_HELP, SEGMENT_PARSE_OPTIONS, writeResultAtomically } from './segment';
+import { listStudies } from '../batch/manifest';
+import { formatSummaryLine, mergeRun } from '../batch/merge';
+import { claimRunFile } from '../batch/resultStore';
+import { runShard } from '../batch/runShard';
+import { resolveShard, shardIndices } from '../batch/shard';
+import { hashSettings } from '../batch/studyKey';
+import { requestFromOptions, SEGMENT_OPTIONS_HELP, SEGMENT_PARSE_OPTIONS } from './segment';
 
-const HELP = `usage: sdpm batch <folder-of-studies|list.csv> --out <dir> [--workers N] [segment options]
+export { listStudies, type StudyEntry } from '../batch/manifest';
 
-Segments every study (sub-folder or .nii/.nii.gz file of the folder, or the paths in the CSV) into
-<out>/<study>/ and writes <out>/results.csv. Completed studies (report.json present) are skipped on rerun.
-  --workers N       parallel inference workers (default 1); onnxruntime threads are split between them
+const HELP = `usage: sdpm batch <folder-of-studies|list.csv> --out <dir> [--workers N] [--shard i/n] [segment options]
+       sdpm batch merge --out <dir>
+
+Segments every study (sub-folder or .nii/.nii.gz file of the folder, or the paths in the CSV). Each study's
+result is published atomically into <out>/studies/<StudyInstanceUID>_<hash of input and settings>/ (or an
+error row into <out>/errors/); a study already published is skipped, so reruns and extra workers are no-ops.
+  --workers N       parallel inference workers in this process (default 1); onnxruntime threads are split
+  --shard i/n       run only studies i, i+n, i+2n... of the list (0 <= i < n). Without it the shard comes from
+                    SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm arrays) or JOB_COMPLETION_INDEX with
+                    --shard-count N or SDPM_SHARD_COUNT (Kubernetes Indexed Jobs); none: every study
+  --shard-count N   number of shards for JOB_COMPLETION_INDEX
+  --retry-errors    run again the studies that have an error row (default: they count as done)
+  --no-merge        do not write results.csv at the end (default: merge after an unsharded run)
+merge: one row per listed study (ok, error with the file and problem, or missing), summary.json with counts,
+missing studies, workers and timings. Exit code 0 only when every study is ok.
 ${SEGMENT_OPTIONS_HELP}
 `;
 
-export interface StudyEntry {
-  id: string;
-  path: string;
-}
-
-function safeId(s: string): string {
-  return s.replace(/\.nii(\.gz)?$/i, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'study';
-}
-
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (q) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') q = false;
-      else cur += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
-export function listStudies(input: string): StudyEntry[] {
-  const abs = resolve(input);
-  if (!existsSync(abs)) throw new SdpmError('SERIES_NOT_FOUND', `batch input not found: ${abs}`, { path: abs });
-  let entries: StudyEntry[];
-  if (statSync(abs).isDirectory()) {
-    entries = readdirSync(abs)
-      .filter((n) => !n.startsWith('.'))
-      .sort()
-      .map((n) => join(abs, n))
-      .filter((p) => statSync(p).isDirectory() || isNiftiPath(p))
-      .map((p) => ({ id: safeId(basename(p)), path: p }));
-  } else {
-    const lines = readFileSync(abs, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
-    const head = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
-    const hasHeader = head.includes('path');
-    const pc = hasHeader ? head.indexOf('path') : 0;
-    const ic = hasHeader ? head.indexOf('id') : -1;
-    entries = (hasHeader ? lines.slice(1) : lines).map((l, i) => {
-      const cells = splitCsvLine(l);
-      const p = cells[pc] ?? '';
-      if (p === '') throw new SdpmError('INVALID_ARGUMENT', `${abs}: row ${i + 1} has no path`, { path: abs });
-      const path = resolve(dirname(abs), p);
-      return { id: safeId(ic >= 0 && (cells[ic] ?? '') !== '' ? (cells[ic] as string) : basename(path)), path };
-    });
-  }
-  const seen = new Map<string, number>();
-  return entries.map((e) => {
-    const n = seen.get(e.id) ?? 0;
-    seen.set(e.id, n + 1);
-    return n === 0 ? e : { ...e, id: `${e.id}_${n + 1}` };
-  });
-}
-
-export interface BatchRow {
-  study: string;
-  path: string;
-  status: 'ok' | 'resumed' | 'error';
-  report: InferenceReport | null;
-  error: string;
-}
-
-function csvCell(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'number' ? (Number.isFinite(v) ? String(Math.round(v * 1e4) / 1e4) : '') : v;
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function resultsCsv(rows: readonly BatchRow[]): string {
-  const head = ['study', 'path', 'status', 'totalVolumeMl', 'intervalP5Ml', 'intervalP95Ml', 'lesions', 'mode', 'preset', 'profile', 'approximation', 'provider', 'seed', 'bundle', 'bundleSha256', 'wallMs', 'error'];
-  const lines = rows.map((r) => {
-    const p = r.report;
-    return [r.study, r.path, r.status, p?.totalVolumeMl, p?.intervalMl?.[0], p?.intervalMl?.[1], p?.lesions.length, p?.mode, p?.settings.preset, p?.settings.profile, p === null ? '' : String(p.settings.approximation), p?.provider.used, p?.seed, p === null ? '' : `${p.bundle.name}@${p.bundle.version}`, p?.bundle.sha256SumsSha256, p?.timingsMs.total, r.error].map(csvCell).join(',');
-  });
-  return `${[head.join(','), ...lines].join('\n')}\n`;
-}
-
-export async function runBatch(studies: readonly StudyEntry[], outDir: string, base: ReturnType<typeof requestFromOptions>, workers: number, ctx: CliContext, isStopped: () => boolean = () => false): Promise<BatchRow[]> {
-  await mkdir(outDir, { recursive: true });
-  const rows: BatchRow[] = studies.map((s) => ({ study: s.id, path: s.path, status: 'error', report: null, error: 'not run' }));
-  const todo: number[] = [];
-  studies.forEach((s, i) => {
-    const rep = join(outDir, s.id, 'report.json');
-    if (existsSync(rep)) {
-      try {
-        rows[i] = { study: s.id, path: s.path, status: 'resumed', report: JSON.parse(readFileSync(rep, 'utf8')) as InferenceReport, error: '' };
-        return;
-      } catch {
-        ctx.log.warn('unreadable report.json: running the study again', { study: s.id });
-      }
-    }
-    todo.push(i);
-  });
-  const threads = base.intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / workers));
-  const t0 = Date.now();
-  let done = 0;
-  let failed = 0;
-  const line = (): void => {
-    const el = Date.now() - t0;
-    const eta = done > 0 ? formatDuration((el / done) * (todo.length - done)) : '?';
-    ctx.stderr(`batch: ${done}/${todo.length} studies done (${failed} failed, ${studies.length - todo.length} already complete), ${formatDuration(el)} elapsed, ETA ${eta}\n`);
-  };
-  line();
-  const queue = [...todo];
-  const worker = async (): Promise<void> => {
-    const host = new InferenceWorkerHost();
-    try {
-      for (let i = queue.shift(); i !== undefined && !isStopped(); i = queue.shift()) {
-        const s = studies[i] as StudyEntry;
-        try {
-          const r = await host.run({ ...base, intraOpThreads: threads, input: { kind: 'path', path: s.path } }, { onLog: (level, m, f) => (level === 'error' || level === 'warn' ? ctx.log[level](`${s.id}: ${m}`, f) : undefined) }).result;
-          await writeResultAtomically(join(outDir, s.id), r);
-          rows[i] = { study: s.id, path: s.path, status: 'ok', report: r.report, error: '' };
-        } catch (err) {
-          const p = toErrorPayload(err);
-          failed++;
-          rows[i] = { study: s.id, path: s.path, status: 'error', report: null, error: `[${p.code}] ${p.message}` };
-          ctx.log.error(`${s.id}: [${p.code}] ${p.message}`);
-        }
-        done++;
-        line();
-        await writeFile(join(outDir, 'results.csv'), resultsCsv(rows));
-      }
-    } finally {
-      await host.terminate();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, todo.length)) }, worker));
-  await writeFile(join(outDir, 'results.csv'), resultsCsv(rows));
-  return rows;
+async function runMerge(out: string, ctx: CliContext): Promise<number> {
+  const { summary } = await mergeRun(out);
+  ctx.stdout(formatSummaryLine(summary, out));
+  if (summary.partialFolders > 0) ctx.stderr(`batch merge: ${summary.partialFolders} unfinished folder(s) under .partial/ (killed or running workers; not results)\n`);
+  return summary.ok === summary.studies ? 0 : 1;
 }
 
 export const batch: CliCommand = {
   name: 'batch',
-  summary: 'segment many studies (folder or CSV) with a worker pool; resumable; writes results.csv',
+  summary: 'segment many studies (folder or CSV); shardable (Slurm/Kubernetes), idempotent; merge builds results.csv',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...SEGMENT_PARSE_OPTIONS, out: { type: 'string', short: 'o' }, workers: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { ...SEGMENT_PARSE_OPTIONS, out: { type: 'string', short: 'o' }, workers: { type: 'string' }, shard: { type: 'string' }, 'shard-count': { type: 'string' }, 'retry-errors': { type: 'boolean', default: false }, 'no-merge': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    });
     if (values.help === true) {
       ctx.stdout(HELP);
       return 0;
     }
+    if (positionals[0] === 'merge') {
+      const out = values.out ?? positionals[1];
+      if (out === undefined) throw new SdpmError('INVALID_ARGUMENT', `sdpm batch merge needs --out <dir>\n${HELP}`);
+      return runMerge(resolve(out), ctx);
+    }
     const input = positionals[0];
     if (input === undefined || positionals.length > 1) throw new SdpmError('INVALID_ARGUMENT', `sdpm batch needs exactly one folder or CSV\n${HELP}`);
     if (values.out === undefined) throw new SdpmError('INVALID_ARGUMENT', `sdpm batch needs --out <dir>\n${HELP}`);
+    const out = resolve(values.out);
     const workers = Number(values.workers ?? '1');
     if (!Number.isInteger(workers) || workers < 1) throw new SdpmError('INVALID_ARGUMENT', `--workers must be a positive integer (got "${values.workers}")`);
+    const shard = resolveShard(values.shard, values['shard-count'], process.env);
     const studies = listStudies(input);
     if (studies.length === 0) throw new SdpmError('SERIES_EMPTY_FOLDER', `${resolve(input)}: no studies (sub-folders or .nii/.nii.gz files) found`, { path: resolve(input) });
+    const base = requestFromOptions(values);
+    const bundleSha256 = verifyChecksums(base.bundleDir ?? '');
+    const settingsSha256 = hashSettings(base, bundleSha256);
+    const { bundleDir: _b, intraOpThreads: _t, ...settings } = base;
+    await claimRunFile(out, { formatVersion: 1, input: resolve(input), studies, settingsSha256, bundleSha256, settings, createdAt: new Date().toISOString() });
+    const mine = shardIndices(studies.length, shard).map((i) => studies[i]).filter((s) => s !== undefined);
+    const shardLabel = shard === null ? 'all' : `${shard.index}/${shard.count} (${shard.source})`;
     let stopped = false;
     const onSigint = (): void => {
       stopped = true;
@@ -193,10 +87,10 @@ export const batch: CliCommand = {
     };
     process.once('SIGINT', onSigint);
     try {
-      const rows = await runBatch(studies, resolve(values.out), requestFromOptions(values), workers, ctx, () => stopped);
-      const bad = rows.filter((r) => r.status === 'error').length;
-      ctx.stdout(`${rows.length - bad}/${rows.length} studies complete (${rows.filter((r) => r.status === 'resumed').length} from an earlier run), ${bad} failed; ${join(resolve(values.out), 'results.csv')}\n`);
-      return bad > 0 ? 1 : 0;
+      const r = await runShard(mine, { out, base, settingsSha256, workers, shardLabel, retryErrors: values['retry-errors'] === true, isStopped: () => stopped }, ctx);
+      ctx.stdout(`shard ${shardLabel}: ${mine.length} studies: ${r.ok} done now, ${r.skipped} already done, ${r.duplicates} done by another worker meanwhile, ${r.failed} failed\n`);
+      if (shard === null && values['no-merge'] !== true && !stopped) return await runMerge(out, ctx);
+      return r.failed > 0 ? 1 : 0;
     } finally {
       process.off('SIGINT', onSigint);
     }

@@ -27,6 +27,8 @@ export interface InferenceRequest {
   intraOpThreads?: number;
   /** false: do not apply the bundle's intracranial gate (engine post-processing, not SDPM; research only). Default true. */
   intracranialGate?: boolean;
+  /** keep the onnxruntime sessions open for the next request with the same model (batch and queue workers; see sessionCache.ts). Default false. */
+  keepSessions?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 8;

@@ -12,6 +12,7 @@ import type { Volume } from '../dicom/Volume';
 import type { Logger } from '../logger';
 import { resolveSettings } from '../sdpm/resolveSettings';
 import { createSessions } from './createSessions';
+import { acquireCachedSessions } from './sessionCache';
 import { DEFAULT_BATCH_SIZE, DEFAULT_STACK_SIZE, type InferenceRequest } from './InferenceRequest';
 import type { InferenceReport, ReportLesion } from './InferenceReport';
 import { checkLesionRules, lesionType } from './lesionType';
@@ -45,7 +46,7 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
   const volume = req.input.kind === 'path' ? await loadStudyInput(req.input.path) : req.input.volume;
   const inputLabel = req.input.kind === 'path' ? req.input.path : req.input.label;
   const tLoad = performance.now();
-  const sessions = await createSessions({ net: bundle.netPath, eps: bundle.epsPath }, { provider: req.provider, allowFallback: req.allowFallback ?? false, ...(req.intraOpThreads !== undefined ? { intraOpThreads: req.intraOpThreads } : {}) }, cb.log, availableParallelism());
+  const sessions = await (req.keepSessions === true ? acquireCachedSessions : createSessions)({ net: bundle.netPath, eps: bundle.epsPath }, { provider: req.provider, allowFallback: req.allowFallback ?? false, ...(req.intraOpThreads !== undefined ? { intraOpThreads: req.intraOpThreads } : {}) }, cb.log, availableParallelism());
   const profile = req.preset === undefined && req.profile === undefined ? bundle.sampler.defaultProfile[sessions.provider] : req.profile;
   const resolved = resolveSettings(bundle.sampler, { ...(profile !== undefined ? { profile } : {}), ...(req.preset !== undefined ? { preset: req.preset } : {}), ...(req.overrides !== undefined ? { overrides: req.overrides } : {}) });
   cb.log.info('sampler settings', { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed });
@@ -119,6 +120,6 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
     };
     return { report, prediction, volume };
   } finally {
-    await net.dispose();
+    if (req.keepSessions !== true) await net.dispose();
   }
 }

@@ -136,7 +136,7 @@ test('a cancelled run (Ctrl-C) exits 130 and leaves no output that looks complet
   assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('.cancelled')), []);
 });
 
-test('batch: a corrupt study becomes an error row, the others complete; a rerun resumes', async () => {
+test('batch: a corrupt study becomes an error row, the others complete; a rerun is a no-op', async () => {
   const dir = join(tmp, 'studies');
   mkdirSync(dir);
   await writeSyntheticStudy(join(dir, 'a.nii.gz'));
@@ -145,15 +145,17 @@ test('batch: a corrupt study becomes an error row, the others complete; a rerun 
   const out = join(tmp, 'batch-out');
   const r = await cli(['batch', dir, ...FAST, '--workers', '2', '--out', out]);
   assert.equal(r.code, 1);
-  assert.match(r.out, /2\/3 studies complete .* 1 failed/);
+  assert.match(r.out, /2\/3 studies ok, 1 failed, 0 missing/);
   const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 4);
   assert.match(csv[1] ?? '', /^a,.*,ok,/);
   assert.match(csv[2] ?? '', /^b,.*,error,.*NIFTI_INVALID/);
   assert.match(csv[3] ?? '', /^c,.*,ok,/);
-  assert.ok(existsSync(join(out, 'a', 'report.json')) && existsSync(join(out, 'c', 'mask.nii.gz')));
-  assert.equal(existsSync(join(out, 'b')), false);
+  const done = readdirSync(join(out, 'studies'));
+  assert.equal(done.length, 2);
+  for (const d of done) for (const f of ['report.json', 'mask.nii.gz', 'study.json']) assert.ok(existsSync(join(out, 'studies', d, f)), `${d}/${f}`);
+  assert.equal(readdirSync(join(out, 'errors')).length, 1);
   const again = await cli(['batch', dir, ...FAST, '--out', out]);
-  assert.match(again.out, /2\/3 studies complete \(2 from an earlier run\), 1 failed/);
-  assert.match(readFileSync(join(out, 'results.csv'), 'utf8'), /^a,.*,resumed,/m);
+  assert.match(again.out, /0 done now, 3 already done/);
+  assert.deepEqual(readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n'), csv);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listStudies, resultsCsv } from '../../../../../electron/cli/commands/batch';
+import { listStudies } from '../../../../../electron/cli/commands/batch';
 import { isSdpmError } from '../../../../../electron/core/errors';
 
 test('a study folder lists sub-folders and NIfTI files (sorted, hidden skipped); ids are unique', () => {
@@ -24,9 +24,4 @@ test('a CSV lists paths relative to itself, with optional ids; quoted commas wor
   assert.equal(s[0]?.path, join(dir, 'studies/a.nii.gz'));
   assert.equal(s[1]?.path, join(dir, 'b,c/dicom'));
   assert.throws(() => listStudies(join(dir, 'missing.csv')), (e: unknown) => isSdpmError(e, 'SERIES_NOT_FOUND'));
-});
-
-test('results.csv quotes cells that need it and leaves volumes empty for error rows', () => {
-  const csv = resultsCsv([{ study: 'x', path: '/a,b', status: 'error', report: null, error: 'bad "file"' }]);
-  assert.equal(csv.split('\n')[1], 'x,"/a,b",error,,,,,,,,,,,,,,"bad ""file"""');
 });

@@ -1,0 +1,62 @@
+/**
+ * Which part of a batch this process runs. A shard is `{ index, count }` with 0 <= index < count; study i
+ * of the manifest (in its order) belongs to shard i % count, so every study is in exactly one shard and
+ * the split does not depend on which machine asks.
+ *
+ * Sources, first found wins:
+ *   1. `--shard i/n` (0-based index);
+ *   2. Slurm job arrays: SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, minus SLURM_ARRAY_TASK_MIN (so
+ *      `--array=1-4` works as well as `--array=0-3`);
+ *   3. Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX with the count from `--shard-count n` or
+ *      SDPM_SHARD_COUNT (Kubernetes does not export the completion count).
+ * None of them: null (the whole manifest).
+ */
+import { SdpmError } from '../../core/errors';
+
+export interface Shard {
+  index: number;
+  count: number;
+  /** where the shard came from, for logs and the run summary */
+  source: 'flag' | 'slurm' | 'kubernetes';
+}
+
+function int(v: string, what: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new SdpmError('INVALID_ARGUMENT', `${what} must be a non-negative integer (got "${v}")`);
+  return n;
+}
+
+function checked(index: number, count: number, source: Shard['source'], what: string): Shard {
+  if (count < 1) throw new SdpmError('INVALID_ARGUMENT', `${what}: the shard count must be at least 1 (got ${count})`);
+  if (index >= count) throw new SdpmError('INVALID_ARGUMENT', `${what}: shard index ${index} is not below the count ${count}`);
+  return { index, count, source };
+}
+
+export function resolveShard(flag: string | undefined, shardCountFlag: string | undefined, env: Readonly<Record<string, string | undefined>>): Shard | null {
+  if (flag !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(flag.trim());
+    if (m === null) throw new SdpmError('INVALID_ARGUMENT', `--shard must be i/n with 0 <= i < n (got "${flag}")`);
+    return checked(Number(m[1]), Number(m[2]), 'flag', '--shard');
+  }
+  const slurmId = env.SLURM_ARRAY_TASK_ID;
+  if (slurmId !== undefined && slurmId !== '') {
+    const countS = env.SLURM_ARRAY_TASK_COUNT;
+    if (countS === undefined || countS === '') throw new SdpmError('INVALID_ARGUMENT', 'SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not');
+    const min = env.SLURM_ARRAY_TASK_MIN !== undefined && env.SLURM_ARRAY_TASK_MIN !== '' ? int(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') : 0;
+    return checked(int(slurmId, 'SLURM_ARRAY_TASK_ID') - min, int(countS, 'SLURM_ARRAY_TASK_COUNT'), 'slurm', 'Slurm array task');
+  }
+  const k8s = env.JOB_COMPLETION_INDEX;
+  if (k8s !== undefined && k8s !== '') {
+    const countS = shardCountFlag ?? env.SDPM_SHARD_COUNT;
+    if (countS === undefined || countS === '') throw new SdpmError('INVALID_ARGUMENT', 'JOB_COMPLETION_INDEX is set: give the number of shards with --shard-count N or SDPM_SHARD_COUNT (the Job\'s completions)');
+    return checked(int(k8s, 'JOB_COMPLETION_INDEX'), int(countS, 'the shard count'), 'kubernetes', 'Kubernetes completion index');
+  }
+  return null;
+}
+
+/** The manifest positions this shard runs (all of them without a shard). */
+export function shardIndices(total: number, shard: Shard | null): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < total; i++) if (shard === null || i % shard.count === shard.index) out.push(i);
+  return out;
+}
