@@ -5,6 +5,7 @@
 #   dcm2niix            reference DICOM->NIfTI converter (loader parity, loader benchmark)
 #   dicom3tools         dciodvfy, the reference DICOM IOD validator (SEG output)
 #   dcmtk               dcmdump, an independent DICOM reader
+#   orthanc orthanc-dicomweb  a real PACS (DIMSE + DICOMweb) that the PACS tests start on loopback
 #   python3-torch ...   the training package, reference sampler and ONNX export (Debian's torch 1.13, CPU)
 #   xvfb                a display for a headed browser or Electron where one is present
 set -euo pipefail
@@ -13,6 +14,8 @@ PKGS=(
   dcm2niix
   dicom3tools
   dcmtk
+  orthanc
+  orthanc-dicomweb
   python3-torch
   python3-onnx
   python3-numpy

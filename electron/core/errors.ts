@@ -32,6 +32,17 @@ export type ErrorCode =
   | 'SEG_UNSUPPORTED'
   | 'SEG_NO_REFERENCE'
   | 'GEOMETRY_MISMATCH'
+  // PACS (DICOMweb / DIMSE peers): every message names the peer and, where there is one, the study
+  | 'PACS_UNREACHABLE'
+  | 'PACS_AUTH_FAILED'
+  | 'PACS_TIMEOUT'
+  | 'PACS_BAD_RESPONSE'
+  | 'PACS_NOT_FOUND'
+  | 'PACS_INSTANCE_INVALID'
+  | 'PACS_RETRIEVE_INCOMPLETE'
+  | 'PACS_STORE_FAILED'
+  | 'PACS_VERIFY_FAILED'
+  | 'PACS_SECRET_MISSING'
   // generic
   | 'INVALID_ARGUMENT'
   | 'IO_ERROR'
