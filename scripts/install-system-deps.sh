@@ -6,6 +6,8 @@
 #   dicom3tools         dciodvfy, the reference DICOM IOD validator (SEG output)
 #   dcmtk               dcmdump, an independent DICOM reader
 #   orthanc orthanc-dicomweb  a real PACS (DIMSE + DICOMweb) that the PACS tests start on loopback
+#   postgresql          a real PostgreSQL server the trial database tests start on loopback (initdb in a temp dir)
+#   g++ make            build better-sqlite3 (embedded trial database) from source when no prebuilt binary can be fetched
 #   python3-torch ...   the training package, reference sampler and ONNX export (Debian's torch 1.13, CPU)
 #   xvfb                a display for a headed browser or Electron where one is present
 set -euo pipefail
@@ -16,6 +18,9 @@ PKGS=(
   dcmtk
   orthanc
   orthanc-dicomweb
+  postgresql
+  g++
+  make
   python3-torch
   python3-onnx
   python3-numpy
