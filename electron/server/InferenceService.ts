@@ -4,6 +4,13 @@
  */
 import type { EventName, EventPayload, Request, Response } from '../ipc/contract';
 import type { LoadedStudy } from './createServices';
+import type { Calibration } from '../core/lesions/calibratedInterval';
+
+export interface LesionContext {
+  reference: Int32Array;
+  sampleRangeMl: ReadonlyMap<number, [number, number]>;
+  calibration: Calibration | null;
+}
 
 export interface InferenceService {
   bundleInfo(): Promise<{ name: string; version: string } | null>;
@@ -12,7 +19,11 @@ export interface InferenceService {
   cancel(runId: string): void;
   map(runId: string, map: Request<'inference:map'>['map']): Promise<Response<'inference:map'>>;
   regions(runId: string): Response<'inference:regions'>['regions'];
-  /** Per-lesion [low, high] volume (mL) over the run's samples, lesions given as component labels 1..n. */
-  sampleIntervals(runId: string, labels: Int32Array, nLesions: number): Array<[number, number] | null> | null;
+  /**
+   * The run's lesion facts keyed by stable lesion ID: its candidate ID map (the `reference` that keeps the
+   * engine's IDs, electron/core/lesions/lesionIds.ts), per-lesion sample range, and the bundle's calibration.
+   * null when the run is unknown or unfinished.
+   */
+  lesionContext(runId: string): LesionContext | null;
   exportSeg(study: LoadedStudy, request: Request<'export:seg'>, outFolder: string): Promise<Response<'export:seg'>>;
 }

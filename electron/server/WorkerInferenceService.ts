@@ -15,8 +15,9 @@ import type { JobHandlers, Job } from '../worker/InferenceWorkerHost';
 import type { ResultMessage } from '../worker/protocol';
 import { loadBundle } from '../core/bundle/loadBundle';
 import type { Bundle } from '../core/bundle/Bundle';
-import { lpsToIjk } from '../core/dicom/Volume';
-import type { InferenceService } from './InferenceService';
+import { buildEngineRequest } from '../core/inference/engineRequest';
+import { candidateIdMap } from '../core/lesions/measureLesions';
+import type { InferenceService, LesionContext } from './InferenceService';
 import type { LoadedStudy } from './createServices';
 import { exportSegAndReport } from './exportSegAndReport';
 
@@ -90,20 +91,17 @@ export class WorkerInferenceService implements InferenceService {
   async start(study: LoadedStudy, settings: Request<'inference:start'>['settings'], emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void): Promise<string> {
     if (this.active !== null) throw new SdpmError('INVALID_ARGUMENT', 'an SDPM run is already in progress; cancel it or wait for it to finish');
     const runId = randomUUID();
-    const overrides: Record<string, number> = {};
-    if (settings.nSamples !== undefined) {
-      if (settings.mode === 'sal' || settings.mode === 'all') overrides['ySal.nSamples'] = settings.nSamples;
-      if (settings.mode === 'infer' || settings.mode === 'all') overrides['yInfer.nSamples'] = settings.nSamples;
-    }
     const request: InferenceRequest = {
       input: { kind: 'volume', volume: study.volume, label: study.folder },
       bundleDir: this.bundleDir,
-      mode: settings.mode,
-      provider: settings.provider ?? 'auto',
-      allowFallback: true,
-      seed: settings.seed,
-      overrides,
-      ...(settings.profile !== null ? { profile: settings.profile } : {}),
+      ...buildEngineRequest({
+        mode: settings.mode,
+        provider: settings.provider ?? 'auto',
+        allowFallback: true,
+        seed: settings.seed,
+        profile: settings.profile,
+        ...(settings.nSamples !== undefined ? { nSamples: settings.nSamples } : {}),
+      }),
     };
     const startedAtMs = Date.now();
     // The engine logs the provider it chose ("execution provider: cpu (fallback)"); progress carries it from then on.
@@ -183,26 +181,27 @@ export class WorkerInferenceService implements InferenceService {
     return rankRegions(r.result, r.study);
   }
 
-  sampleIntervals(runId: string, labels: Int32Array, nLesions: number): Array<[number, number] | null> | null {
+  private readonly references = new Map<string, Int32Array>();
+
+  lesionContext(runId: string): LesionContext | null {
     const r = this.runs.get(runId);
     if (r?.result == null) return null;
-    const out: Array<[number, number] | null> = new Array<[number, number] | null>(nLesions).fill(null);
-    const v = r.study.volume;
-    const [nx, ny, nz] = v.dimensions;
-    for (const l of r.result.report.lesions) {
-      if (l.intervalMl === null) continue;
-      const [i, j, k] = lpsToIjk(v, l.centroidLps as [number, number, number]).map(Math.round) as [number, number, number];
-      if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) continue;
-      const label = labels[i + nx * (j + ny * k)] ?? 0;
-      if (label > 0 && label <= nLesions) out[label - 1] = l.intervalMl;
+    let reference = this.references.get(runId);
+    if (reference === undefined) {
+      reference = candidateIdMap(r.result.mask, r.result.droppedVoxels, r.study.volume.dimensions);
+      this.references.clear();
+      this.references.set(runId, reference);
     }
-    return out;
+    const sampleRangeMl = new Map<number, [number, number]>();
+    for (const l of r.result.report.lesions) if (l.sampleRangeMl !== null) sampleRangeMl.set(l.id, l.sampleRangeMl);
+    return { reference, sampleRangeMl, calibration: this.bundle().calibration };
   }
 
   async exportSeg(study: LoadedStudy, request: Request<'export:seg'>, outFolder: string): Promise<Response<'export:seg'>> {
     const run = request.runId === null ? null : (this.runs.get(request.runId) ?? null);
     await mkdir(outFolder, { recursive: true });
-    return exportSegAndReport({ study, request, outFolder, result: run?.result ?? null, bundleDir: this.bundleDir, softwareVersion: this.softwareVersion, write: writeFile, join });
+    const reference = request.runId === null ? null : (this.lesionContext(request.runId)?.reference ?? null);
+    return exportSegAndReport({ study, request, outFolder, result: run?.result ?? null, reference, bundleDir: this.bundleDir, softwareVersion: this.softwareVersion, write: writeFile, join });
   }
 }
 
@@ -210,12 +209,11 @@ export class WorkerInferenceService implements InferenceService {
 export function rankRegions(result: ResultMessage, study: LoadedStudy): Response<'inference:regions'>['regions'] {
   const v = study.volume;
   const [nx, ny] = v.dimensions;
-  const voxelMl = (v.spacingMm[0] * v.spacingMm[1] * v.spacingMm[2]) / 1000;
   type Item = Omit<Response<'inference:regions'>['regions'][number], 'rank' | 'massFraction' | 'regionId'>;
   const items: Item[] = [];
   for (const l of result.report.lesions) {
     if (l.doubtMl === null) continue;
-    items.push({ label: `lesion ${l.label}`, centroidIjk: lpsToIjk(v, l.centroidLps as [number, number, number]), voxelCount: Math.round(l.volumeMl / voxelMl), uncertaintyMass: l.doubtMl });
+    items.push({ label: `lesion ${l.id}`, centroidIjk: [...l.centroidIjk], voxelCount: l.voxelCount, uncertaintyMass: l.doubtMl });
   }
   const u = result.uncertainty;
   for (const s of result.report.slicesToReview) {

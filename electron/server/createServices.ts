@@ -13,8 +13,7 @@ import type { Volume } from '../core/dicom/Volume';
 import type { StudyScan } from '../core/dicom/StudyScan';
 import { discoverSeries } from '../core/dicom/discoverSeries';
 import { loadSeries } from '../core/dicom/loadSeries';
-import { measureLesions } from '../core/volumetry/measureLesions';
-import { gridVoxelVolumeMm3 } from '../core/volumetry/maskVolume';
+import { measureLesions } from '../core/lesions/measureLesions';
 import { JournalStore } from './JournalStore';
 import { toSeriesDto, toVolumeInfo } from './dto';
 import type { InferenceService } from './InferenceService';
@@ -109,16 +108,17 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
       const { volume } = getStudy(volumeId);
       const n = volume.dimensions[0] * volume.dimensions[1] * volume.dimensions[2];
       if (labelmap.byteLength !== n) throw new SdpmError('GEOMETRY_MISMATCH', `labelmap has ${labelmap.byteLength} voxels, the volume ${n}`);
-      const m = measureLesions(labelmap, volume, { hu: volume.voxels });
-      const intervals = runId !== null && deps.inference !== null ? deps.inference.sampleIntervals(runId, m.labels, m.lesions.length) : null;
+      // the run's candidate IDs as reference: lesions keep the engine's stable IDs (no centroid matching)
+      const ctx = runId !== null && deps.inference !== null ? deps.inference.lesionContext(runId) : null;
+      const m = measureLesions(labelmap, volume, { hu: volume.voxels, reference: ctx?.reference ?? null });
       return {
         totalMl: m.totalVolumeMl,
-        voxelVolumeMl: gridVoxelVolumeMm3(volume) / 1000,
-        lesions: m.lesions.map((l, i) => ({
-          lesionId: l.label,
+        voxelVolumeMl: m.voxelVolumeMl,
+        lesions: m.lesions.map((l) => ({
+          lesionId: l.id,
           voxelCount: l.voxelCount,
           volumeMl: l.volumeMl,
-          sampleIntervalMl: intervals?.[i] ?? null,
+          sampleIntervalMl: ctx?.sampleRangeMl.get(l.id) ?? null,
           abc2Ml: l.abc2.volumeMl,
           centroidIjk: [...l.centroidIjk],
         })),

@@ -1,21 +1,21 @@
 /**
  * Export of a reviewed result: a DICOM SEG (core writer; SEMIAUTOMATIC when a reader edited the mask,
- * the reader as ContentCreatorName) and the study report (JSON, HTML, CSV) next to it.
+ * the reader as ContentCreatorName) with ONE SEGMENT PER LESION (segment label "Lesion <id>", Tracking ID = the
+ * stable lesion ID, coded terms of the lesion's type from the bundle's labels.json), and the study report
+ * (JSON, HTML, CSV) next to it, measured by the same core function as the engine and the app.
  */
 import type { Request, Response } from '../ipc/contract';
 import { SdpmError } from '../core/errors';
 import { loadBundle } from '../core/bundle/loadBundle';
-import { measureLesions } from '../core/volumetry/measureLesions';
-import { writeSeg } from '../core/seg/writeSeg';
-import type { LesionKind } from '../core/seg/codes';
-import { buildStudyReport, studyReportJson } from '../core/report/StudyReport';
+import { lesionMask, measureLesions } from '../core/lesions/measureLesions';
+import { lesionTypeFor } from '../core/lesions/lesionKind';
+import { writeSeg, type SegSegmentInput } from '../core/seg/writeSeg';
+import { conceptFromLabels, type LesionKind } from '../core/seg/codes';
+import { buildStudyReport, studyReportJson, type ReportDroppedCandidate } from '../core/report/StudyReport';
 import { studyReportHtml } from '../core/report/studyReportHtml';
 import { studyReportCsv } from '../core/report/studyReportCsv';
 import type { ResultMessage } from '../worker/protocol';
 import type { LoadedStudy } from './createServices';
-
-/** Mean HU at or above which a lesion is called a haemorrhage (acute blood 50-90 HU; infarct is hypodense). */
-const HAEMORRHAGE_MIN_MEAN_HU = 45;
 
 /** "Jane Doe" -> "Doe^Jane"; a name already in DICOM PN form is kept. */
 export function toPersonName(name: string): string {
@@ -31,6 +31,8 @@ export interface ExportInput {
   request: Request<'export:seg'>;
   outFolder: string;
   result: ResultMessage | null;
+  /** the run's candidate ID map (lesion IDs to keep); null without a run */
+  reference: Int32Array | null;
   bundleDir: string;
   softwareVersion: string;
   write: (path: string, data: Uint8Array | string) => Promise<void>;
@@ -43,21 +45,28 @@ export async function exportSegAndReport(x: ExportInput): Promise<Response<'expo
   const n = v.dimensions[0] * v.dimensions[1] * v.dimensions[2];
   if (request.labelmap.byteLength !== n) throw new SdpmError('GEOMETRY_MISMATCH', `labelmap has ${request.labelmap.byteLength} voxels, the volume ${n}`);
   const mask = request.labelmap;
-  const measurements = measureLesions(mask, v, { hu: v.voxels });
-  let huSum = 0;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    if (mask[i] !== 0) {
-      huSum += v.voxels[i] ?? 0;
-      count++;
-    }
-  }
-  const kind: LesionKind = count > 0 && huSum / count >= HAEMORRHAGE_MIN_MEAN_HU ? 'hemorrhage' : 'infarct';
+  const measurements = measureLesions(mask, v, { hu: v.voxels, reference: x.reference });
   const bundle = loadBundle(x.bundleDir);
   const reader = toPersonName(request.readerName);
+  const algorithmType = request.edited ? 'SEMIAUTOMATIC' : 'AUTOMATIC';
+  const segments: SegSegmentInput[] = measurements.lesions.map((l) => {
+    const t = lesionTypeFor(l.meanHu, bundle.labels.lesionTypes);
+    const kind: LesionKind = t !== null && /hemorrhage|haemorrhage/i.test(t.name) ? 'hemorrhage' : 'infarct';
+    return {
+      label: `Lesion ${l.id}`,
+      kind,
+      trackingId: String(l.id),
+      ...(t !== null && t.category !== null && t.type !== null ? { codes: { category: conceptFromLabels(t.category), type: conceptFromLabels(t.type), anatomicRegion: t.anatomicRegion === null ? null : conceptFromLabels(t.anatomicRegion) } } : {}),
+      description: t?.name ?? 'Lesion',
+      mask: lesionMask(measurements.idMap, l.id),
+      algorithmType,
+    };
+  });
+  // a SEG needs one segment: "the model found nothing" is archived as an empty lesion segment
+  if (segments.length === 0) segments.push({ label: 'Lesion', kind: 'hemorrhage', mask, algorithmType });
   const w = writeSeg({
     volume: v,
-    segments: [{ label: kind === 'hemorrhage' ? 'Hemorrhage' : 'Infarct', kind, mask, algorithmType: request.edited ? 'SEMIAUTOMATIC' : 'AUTOMATIC' }],
+    segments,
     algorithm: { name: bundle.name, version: bundle.version },
     reader,
     softwareVersion: x.softwareVersion,
@@ -66,16 +75,30 @@ export async function exportSegAndReport(x: ExportInput): Promise<Response<'expo
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const segPath = x.join(x.outFolder, `seg-${stamp}.dcm`);
   await x.write(segPath, w.bytes);
+  const rep = x.result?.report ?? null;
+  const present = new Set(measurements.lesions.map((l) => l.id));
+  const droppedCandidates: ReportDroppedCandidate[] = (rep?.droppedCandidates ?? []).filter((d) => !present.has(d.id)).map((d) => ({ id: d.id, volumeMl: d.volumeMl, meanHu: d.meanHu, rule: d.rule, value: d.value, reason: d.reason }));
   const report = buildStudyReport({
     identity: v.identity,
     corrections: v.corrections,
-    lesionKind: kind,
+    lesionTypes: bundle.labels.lesionTypes,
     measurements,
+    calibration: bundle.calibration,
+    droppedCandidates,
+    ...(rep !== null && rep.sampleRangeMl !== null && rep.sampleMeanVolumeMl !== null
+      ? {
+          uncertainty: {
+            nSamples: rep.nUncertaintySamples,
+            total: { p5Ml: rep.sampleRangeMl[0], p95Ml: rep.sampleRangeMl[1], meanMl: rep.sampleMeanVolumeMl, samplesMl: [] },
+            lesions: rep.lesions.flatMap((l) => (l.sampleRangeMl === null ? [] : [{ id: l.id, interval: { p5Ml: l.sampleRangeMl[0], p95Ml: l.sampleRangeMl[1], meanMl: l.sampleMeanMl ?? 0, samplesMl: [] }, ...(l.doubtMl !== null ? { doubtMl: l.doubtMl } : {}) }])),
+          },
+        }
+      : {}),
     seg: { sopInstanceUid: w.sopInstanceUid, seriesInstanceUid: w.seriesInstanceUid, file: segPath },
     provenance: {
       bundle: { name: bundle.name, version: bundle.version, sha256: bundle.sumsSha256 },
-      seed: x.result?.report.seed ?? 0,
-      settings: x.result === null ? { source: 'manual segmentation (no SDPM run)' } : { mode: x.result.report.mode, ...x.result.report.settings },
+      seed: rep?.seed ?? 0,
+      settings: rep === null ? { source: 'manual segmentation (no SDPM run)' } : { mode: rep.mode, ...rep.settings },
       reader,
       edited: request.edited,
       softwareVersion: x.softwareVersion,
@@ -87,5 +110,5 @@ export async function exportSegAndReport(x: ExportInput): Promise<Response<'expo
   await x.write(x.join(x.outFolder, `report-${stamp}.csv`), studyReportCsv(report));
   await x.write(reportPath, studyReportHtml(report));
   const segPixels = w.placeholderEmptyFrame ? 0 : w.sourceMasks.reduce((acc, m) => acc + m.reduce((a, b) => a + (b !== 0 ? 1 : 0), 0), 0);
-  return { segPath, reportPath, totalMl: measurements.totalVolumeMl, segPixels, algorithmType: request.edited ? 'SEMIAUTOMATIC' : 'AUTOMATIC' };
+  return { segPath, reportPath, totalMl: measurements.totalVolumeMl, segPixels, algorithmType };
 }

@@ -55,6 +55,8 @@ export interface ResultMessage {
   uncertainty: Float32Array | null;
   std: Float32Array | null;
   agreement: Float32Array | null;
+  /** voxel indices of the candidates the plausibility rules dropped (mask | these = the candidate mask) */
+  droppedVoxels: Int32Array;
   /** geometry of the study grid the maps are on */
   geometry: { dimensions: readonly [number, number, number]; spacingMm: readonly [number, number, number]; originLps: readonly [number, number, number]; directionLps: readonly number[] };
 }

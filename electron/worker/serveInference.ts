@@ -39,7 +39,7 @@ export function serveInference(port: ProtocolPort): void {
       });
       const u = out.prediction.uncertainty;
       const v = out.volume;
-      const arrays = [out.prediction.probability, out.prediction.mask, ...(u === null ? [] : [u.entropyBits, u.std, u.agreement])];
+      const arrays = [out.prediction.probability, out.prediction.mask, out.prediction.droppedVoxels, ...(u === null ? [] : [u.entropyBits, u.std, u.agreement])];
       post(
         {
           type: 'result',
@@ -50,6 +50,7 @@ export function serveInference(port: ProtocolPort): void {
           uncertainty: u?.entropyBits ?? null,
           std: u?.std ?? null,
           agreement: u?.agreement ?? null,
+          droppedVoxels: out.prediction.droppedVoxels,
           geometry: { dimensions: v.dimensions, spacingMm: v.spacingMm, originLps: v.originLps, directionLps: [...v.directionLps] },
         },
         arrays.map((a) => a.buffer as ArrayBuffer),

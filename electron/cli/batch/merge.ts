@@ -49,7 +49,7 @@ export function resultsCsv(rows: readonly MergedRow[]): string {
     const p = r.report;
     const rec = r.record;
     const result = rec === null ? '' : rec.status === 'ok' ? `studies/${rec.key}` : `errors/${rec.key}.json`;
-    return [r.id, r.path, r.status, rec?.studyInstanceUid, p?.totalVolumeMl, p?.intervalMl?.[0], p?.intervalMl?.[1], p?.lesions.length, p?.mode, p?.settings.preset, p?.settings.profile, p === null ? '' : String(p.settings.approximation), p?.provider.used, p?.seed, p === null ? '' : `${p.bundle.name}@${p.bundle.version}`, p?.bundle.sha256SumsSha256, result, rec?.error?.code, r.status === 'missing' ? 'no result (not run yet, or its worker was stopped)' : rec?.error?.message].map(csvCell).join(',');
+    return [r.id, r.path, r.status, rec?.studyInstanceUid, p?.totalVolumeMl, p?.sampleRangeMl?.[0], p?.sampleRangeMl?.[1], p?.lesions.length, p?.mode, p?.settings.preset, p?.settings.profile, p === null ? '' : String(p.settings.approximation), p?.provider.used, p?.seed, p === null ? '' : `${p.bundle.name}@${p.bundle.version}`, p?.bundle.sha256SumsSha256, result, rec?.error?.code, r.status === 'missing' ? 'no result (not run yet, or its worker was stopped)' : rec?.error?.message].map(csvCell).join(',');
   });
   return `${[RESULTS_HEAD.join(','), ...lines].join('\n')}\n`;
 }

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveDemoStudy } from '../../core/bundle/resolveDemoStudy';
 import { SdpmError } from '../../core/errors';
+import { formatVolumeMl } from '../../core/lesions/voxelVolume';
 import type { CliCommand } from '../CliCommand';
 import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
 import { formatSummary, requestFromOptions, SEGMENT_OPTIONS_HELP, SEGMENT_PARSE_OPTIONS, segmentOne } from './segment';
@@ -48,7 +49,7 @@ export const demo: CliCommand = {
       const truth = trueVolumeMl(demoStudy.truthFile);
       ctx.stdout(`\nSDPM demo on ${study}\n`);
       ctx.stdout(formatSummary(rep));
-      ctx.stdout(`predicted volume: ${rep.totalVolumeMl.toFixed(2)} mL${rep.intervalMl !== null ? ` (5-95% of samples: ${rep.intervalMl[0].toFixed(2)}-${rep.intervalMl[1].toFixed(2)} mL)` : ''}\n`);
+      ctx.stdout(`predicted volume: ${formatVolumeMl(rep.totalVolumeMl)} mL${rep.calibratedIntervalMl !== null ? ` (calibrated interval ${formatVolumeMl(rep.calibratedIntervalMl[0])}-${formatVolumeMl(rep.calibratedIntervalMl[1])} mL)` : ' (no calibrated interval)'}\n`);
       ctx.stdout(truth === null ? 'true volume: unknown (no truth.json)\n' : `true volume:      ${truth.toFixed(2)} mL (truth.json); difference ${(rep.totalVolumeMl - truth).toFixed(2)} mL\n`);
       ctx.stdout(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s on ${rep.provider.used} (${rep.provider.reason}); peak RSS ${rep.peakRssMb} MB\n`);
       ctx.stdout(`outputs: ${out} (mask.nii.gz, probability.nii.gz, uncertainty.nii.gz, report.json)\n`);

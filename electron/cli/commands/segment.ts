@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { resolveBundleDir } from '../../core/bundle/resolveBundleDir';
 import { writeNifti } from '../../core/dicom/niftiWrite';
 import { SdpmError } from '../../core/errors';
+import { buildEngineRequest, ENGINE_MODES } from '../../core/inference/engineRequest';
+import { formatVolumeMl } from '../../core/lesions/voxelVolume';
 import type { InferenceRequest } from '../../core/inference/InferenceRequest';
 import type { ProviderChoice } from '../../core/inference/createSessions';
 import type { ParamValue } from '../../core/sdpm/resolveSettings';
@@ -22,7 +24,7 @@ import type { ResultMessage } from '../../worker/protocol';
 import { progressPrinter } from './progressPrinter';
 
 export const SEGMENT_OPTIONS_HELP = `  --mode M          avg | sal | infer | all (default all: the union of the three, as in the paper)
-  --samples N       samples for y_sal and y_infer (overrides the preset/profile)
+  --samples N       samples of each sampling stream the mode runs (sal: y_sal, infer: y_infer, all: both)
   --seed S          random seed (default 0); recorded in report.json
   --provider P      cpu | cuda | auto (default auto: CUDA when available, else CPU)
   --allow-fallback  with --provider cuda: run on CPU (and say why) when CUDA cannot start
@@ -35,7 +37,9 @@ export const SEGMENT_OPTIONS_HELP = `  --mode M          avg | sal | infer | all
   --threads N       onnxruntime intra-op threads (default: all cores)
   --no-intracranial-gate
                     keep predicted lesion outside the skull (research; the gate is engine post-processing,
-                    not SDPM, and on by default when the bundle's preprocessing.json enables it)`;
+                    not SDPM, and on by default when the bundle's preprocessing.json enables it)
+  --no-plausibility keep candidates the bundle's plausibility rules would drop (research; the rules are engine
+                    post-processing, not SDPM; dropped candidates are always listed in report.json)`;
 
 const HELP = `usage: sdpm segment <study-folder|file.nii[.gz]> --out <dir> [options]
 
@@ -58,6 +62,7 @@ export const SEGMENT_PARSE_OPTIONS = {
   stack: { type: 'string' },
   threads: { type: 'string' },
   'no-intracranial-gate': { type: 'boolean', default: false },
+  'no-plausibility': { type: 'boolean', default: false },
 } as const;
 
 function posInt(v: string | undefined, flag: string): number | undefined {
@@ -82,7 +87,7 @@ function parseValue(s: string): ParamValue {
  */
 export function requestFromOptions(v: Record<string, string | boolean | string[] | undefined>): Omit<InferenceRequest, 'input'> {
   const mode = (v.mode ?? 'all') as string;
-  if (!['avg', 'sal', 'infer', 'all'].includes(mode)) throw new SdpmError('INVALID_ARGUMENT', `--mode must be avg, sal, infer or all (got "${mode}")`);
+  if (!(ENGINE_MODES as readonly string[]).includes(mode)) throw new SdpmError('INVALID_ARGUMENT', `--mode must be avg, sal, infer or all (got "${mode}")`);
   const provider = (v.provider ?? 'auto') as string;
   if (!['cpu', 'cuda', 'auto'].includes(provider)) throw new SdpmError('INVALID_ARGUMENT', `--provider must be cpu, cuda or auto (got "${provider}")`);
   const seedS = (v.seed ?? '0') as string;
@@ -94,27 +99,27 @@ export function requestFromOptions(v: Record<string, string | boolean | string[]
     if (i <= 0) throw new SdpmError('INVALID_ARGUMENT', `--set needs KEY=VALUE (got "${kv}")`);
     overrides[kv.slice(0, i)] = parseValue(kv.slice(i + 1));
   }
-  const samples = posInt(v.samples as string | undefined, '--samples');
-  if (samples !== undefined) {
-    overrides['ySal.nSamples'] = samples;
-    overrides['yInfer.nSamples'] = samples;
-  }
+  const nSamples = posInt(v.samples as string | undefined, '--samples');
   const batchSize = posInt(v['batch-size'] as string | undefined, '--batch-size');
   const stackSize = posInt(v.stack as string | undefined, '--stack');
   const threads = posInt(v.threads as string | undefined, '--threads');
   return {
-    mode: mode as SdpmMode,
-    provider: provider as ProviderChoice,
-    allowFallback: v['allow-fallback'] === true,
-    seed,
-    ...(v.profile !== undefined ? { profile: v.profile as string } : {}),
-    ...(v.preset !== undefined ? { preset: v.preset as string } : {}),
+    ...buildEngineRequest({
+      mode: mode as SdpmMode,
+      provider: provider as ProviderChoice,
+      allowFallback: v['allow-fallback'] === true,
+      seed,
+      ...(v.profile !== undefined ? { profile: v.profile as string } : {}),
+      ...(v.preset !== undefined ? { preset: v.preset as string } : {}),
+      overrides,
+      ...(nSamples !== undefined ? { nSamples } : {}),
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(stackSize !== undefined ? { stackSize } : {}),
+      ...(threads !== undefined ? { intraOpThreads: threads } : {}),
+      ...(v['no-intracranial-gate'] === true ? { intracranialGate: false } : {}),
+      ...(v['no-plausibility'] === true ? { plausibility: false } : {}),
+    }),
     bundleDir: resolveBundleDir(v.bundle as string | undefined).bundleDir,
-    ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
-    ...(batchSize !== undefined ? { batchSize } : {}),
-    ...(stackSize !== undefined ? { stackSize } : {}),
-    ...(threads !== undefined ? { intraOpThreads: threads } : {}),
-    ...(v['no-intracranial-gate'] === true ? { intracranialGate: false } : {}),
   };
 }
 
@@ -167,11 +172,23 @@ export async function segmentOne(request: InferenceRequest, outDir: string, ctx:
   }
 }
 
+/** The CLI's printout of a result: volumes through formatVolumeMl, the one way every reader prints them. */
 export function formatSummary(r: ResultMessage['report']): string {
-  const iv = r.intervalMl === null ? 'no sampling interval (y_avg only)' : `5-95% of samples ${r.intervalMl[0].toFixed(2)}-${r.intervalMl[1].toFixed(2)} mL`;
-  const lines = [`total lesion volume ${r.totalVolumeMl.toFixed(2)} mL (${iv}); ${r.lesions.length} lesion(s); mode ${r.mode}, ${r.settings.profile !== null ? `profile ${r.settings.profile}` : `preset ${r.settings.preset}`}${r.settings.approximation ? ' (approximation of the preset)' : ''}, provider ${r.provider.used}, seed ${r.seed}`];
+  const f = formatVolumeMl;
+  const iv = r.calibratedIntervalMl !== null ? `calibrated interval ${f(r.calibratedIntervalMl[0])}-${f(r.calibratedIntervalMl[1])} mL` : 'no calibrated interval';
+  const sr = r.sampleRangeMl === null ? 'no samples (y_avg only)' : `sample range ${f(r.sampleRangeMl[0])}-${f(r.sampleRangeMl[1])} mL`;
+  const lines = [`total lesion volume ${f(r.totalVolumeMl)} mL (${iv}; ${sr}); ${r.lesions.length} lesion(s); mode ${r.mode}, ${r.settings.profile !== null ? `profile ${r.settings.profile}` : `preset ${r.settings.preset}`}${r.settings.approximation ? ' (approximation of the preset)' : ''}, provider ${r.provider.used}, seed ${r.seed}`];
+  lines.push(`  ${r.intervalNote}`);
   for (const l of r.lesions.slice(0, 10)) {
-    lines.push(`  lesion ${l.label}: ${l.volumeMl.toFixed(2)} mL${l.intervalMl !== null ? ` [${l.intervalMl[0].toFixed(2)}, ${l.intervalMl[1].toFixed(2)}]` : ''}${l.type !== null ? `, ${l.type}` : ''}${l.meanHu !== null ? `, mean ${l.meanHu.toFixed(0)} HU` : ''}, slices ${l.sliceRange[0]}-${l.sliceRange[1]}${l.uncertaintyRank !== null ? `, review rank ${l.uncertaintyRank}` : ''}`);
+    const ci = l.calibratedIntervalMl !== null ? ` [${f(l.calibratedIntervalMl[0])}, ${f(l.calibratedIntervalMl[1])}]` : '';
+    const sl = l.sampleRangeMl !== null ? `, sample range ${f(l.sampleRangeMl[0])}-${f(l.sampleRangeMl[1])}` : '';
+    lines.push(`  lesion ${l.id}: ${f(l.volumeMl)} mL${ci}${sl}${l.type !== null ? `, ${l.type}` : ''}${l.meanHu !== null ? `, mean ${l.meanHu.toFixed(0)} HU` : ''}, slices ${l.sliceRange[0]}-${l.sliceRange[1]}${l.uncertaintyRank !== null ? `, review rank ${l.uncertaintyRank}` : ''}`);
+  }
+  if (r.lesions.length > 10) lines.push(`  … ${r.lesions.length - 10} more lesion(s) in report.json`);
+  if (r.droppedCandidates.length > 0) {
+    lines.push(`dropped candidates (plausibility rules, engine post-processing; restorable): ${r.droppedCandidates.length}`);
+    for (const d of r.droppedCandidates.slice(0, 10)) lines.push(`  candidate ${d.id}: ${f(d.volumeMl)} mL, ${d.reason}`);
+    if (r.droppedCandidates.length > 10) lines.push(`  … ${r.droppedCandidates.length - 10} more in report.json`);
   }
   return `${lines.join('\n')}\n`;
 }

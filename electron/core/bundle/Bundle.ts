@@ -1,6 +1,8 @@
 /** A loaded, validated and checksum-verified model bundle (models/BUNDLE-FORMAT.md). */
+import type { Calibration } from '../lesions/calibratedInterval';
 import type { Labels } from './Labels';
 import type { Metadata } from './Metadata';
+import type { Postprocessing } from './Postprocessing';
 import type { Preprocessing } from './Preprocessing';
 import type { SamplerConfig } from './SamplerConfig';
 import type { Schedule } from './Schedule';
@@ -17,6 +19,10 @@ export interface Bundle {
   sampler: SamplerConfig;
   preprocessing: Preprocessing;
   labels: Labels;
+  /** postprocessing.json (engine post-processing, not SDPM); plausibility null when absent */
+  postprocessing: Postprocessing;
+  /** calibration.json (volume interval calibration), null when the bundle has none */
+  calibration: Calibration | null;
   /** Absolute path of `sdpm_net.onnx` (eps_hat, y_t_hat, y0_hat). */
   netPath: string;
   /** Absolute path of `sdpm_eps.onnx` (eps_hat only), or null when the bundle has none. */

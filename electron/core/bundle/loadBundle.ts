@@ -8,12 +8,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SdpmError } from '../errors';
 import type { Bundle } from './Bundle';
+import { parseCalibration } from './Calibration';
 import { parseLabels } from './Labels';
 import { parseMetadata } from './Metadata';
+import { parsePostprocessing } from './Postprocessing';
 import { parsePreprocessing } from './Preprocessing';
 import { parseSamplerConfig } from './SamplerConfig';
 import { parseSchedule } from './Schedule';
 import { verifyChecksums } from './verifyChecksums';
+import { checkLesionRules } from '../lesions/lesionKind';
 
 function readJson(dir: string, name: string): unknown {
   const p = join(dir, name);
@@ -34,6 +37,10 @@ export function loadBundle(dirIn: string): Bundle {
   const sampler = parseSamplerConfig(readJson(dir, 'sampler.json'), join(dir, 'sampler.json'));
   const preprocessing = parsePreprocessing(readJson(dir, 'preprocessing.json'), join(dir, 'preprocessing.json'));
   const labels = parseLabels(readJson(dir, 'labels.json'), join(dir, 'labels.json'));
+  checkLesionRules(labels.lesionTypes, join(dir, 'labels.json'));
+  const optional = <T>(name: string, parse: (v: unknown, p: string) => T): T | null => (existsSync(join(dir, name)) ? parse(readJson(dir, name), join(dir, name)) : null);
+  const postprocessing = optional('postprocessing.json', parsePostprocessing) ?? { plausibility: null };
+  const calibration = optional('calibration.json', parseCalibration);
   const netPath = join(dir, 'sdpm_net.onnx');
   if (!existsSync(netPath)) throw new SdpmError('BUNDLE_INVALID', `bundle has no sdpm_net.onnx (${dir})`, { path: netPath });
   const epsPath = join(dir, 'sdpm_eps.onnx');
@@ -41,5 +48,5 @@ export function loadBundle(dirIn: string): Bundle {
     const last = Math.max(p.ySal.window - 1, p.yInfer.startIndex);
     if (last >= schedule.T) throw new SdpmError('BUNDLE_INVALID', `sampler.json: presets.${name} uses timestep ${last} but schedule.json has T = ${schedule.T}`, { path: join(dir, 'sampler.json') });
   }
-  return { dir, name: metadata.name, version: metadata.version, sumsSha256, metadata, schedule, sampler, preprocessing, labels, netPath, epsPath: existsSync(epsPath) ? epsPath : null };
+  return { dir, name: metadata.name, version: metadata.version, sumsSha256, metadata, schedule, sampler, preprocessing, labels, postprocessing, calibration, netPath, epsPath: existsSync(epsPath) ? epsPath : null };
 }

@@ -120,8 +120,3 @@ export function lpsToIjk(g: VolumeGeometry, p: Vec3): [number, number, number] {
     (d[6] * x + d[7] * y + d[8] * z) / g.spacingMm[2],
   ];
 }
-
-/** Volume of one voxel in millilitres (1 mL = 1000 mm^3). */
-export function voxelVolumeMl(g: Pick<VolumeGeometry, 'spacingMm'>): number {
-  return (g.spacingMm[0] * g.spacingMm[1] * g.spacingMm[2]) / 1000;
-}

@@ -8,38 +8,78 @@ import type { SdpmMode } from '../sdpm/sampleSlices';
 import type { ProviderChoice, ProviderUsed } from './createSessions';
 import type { GateRule } from './intracranialGate';
 import type { IntracranialGateSettings } from '../bundle/Preprocessing';
+import type { PlausibilityRuleName, PlausibilityRules } from '../lesions/plausibility';
 
 export interface ReportLesion {
-  label: number;
+  /** stable lesion ID (electron/core/lesions/lesionIds.ts): the same lesion in the app, the study report and the SEG */
+  id: number;
+  voxelCount: number;
+  /** voxelCount × voxelVolumeMl */
   volumeMl: number;
-  /** 5th-95th percentile of the samples' volumes of this lesion's region, null without samples */
-  intervalMl: [number, number] | null;
+  /**
+   * calibrated interval (calibration.json, split conformal; lesions/calibratedInterval.ts): contains volumeMl;
+   * null when the bundle has no calibration
+   */
+  calibratedIntervalMl: [number, number] | null;
+  /** 5th-95th percentile of the SDPM samples' volumes of this lesion's region: a SAMPLE RANGE, not a confidence interval */
+  sampleRangeMl: [number, number] | null;
   sampleMeanMl: number | null;
   /** expected volume (mL) on which a random sample disagrees with the final mask, over the lesion's region */
   doubtMl: number | null;
   meanEntropyBits: number | null;
   /** 1 = review first */
   uncertaintyRank: number | null;
-  sharesIntervalWith: number[];
+  sharesSampleRangeWith: number[];
   meanHu: number | null;
+  minHu: number | null;
+  maxHu: number | null;
   /** lesion type from labels.json rules (e.g. meanHu >= 45 → haemorrhage), null when no rule matches */
   type: string | null;
   abc2Ml: number;
   sliceRange: readonly [number, number];
   centroidLps: readonly [number, number, number];
+  centroidIjk: readonly [number, number, number];
+}
+
+/** A candidate the plausibility rules dropped (engine post-processing, not SDPM); the reader can restore it. */
+export interface DroppedCandidate {
+  id: number;
+  voxelCount: number;
+  volumeMl: number;
+  meanHu: number | null;
+  boneContactFraction: number | null;
+  rule: PlausibilityRuleName;
+  value: number;
+  limit: string;
+  reason: string;
+  sliceRange: readonly [number, number];
+  centroidLps: readonly [number, number, number];
+  centroidIjk: readonly [number, number, number];
 }
 
 export interface InferenceReport {
   formatVersion: 1;
   study: { input: string; dimensions: readonly [number, number, number]; spacingMm: readonly [number, number, number]; seriesInstanceUid: string; studyInstanceUid: string; loaderNotes: readonly string[] };
   mode: SdpmMode;
+  /** totalVoxelCount × voxelVolumeMl (kept lesions only) */
   totalVolumeMl: number;
-  /** [p5, p95] of the samples' total volumes, null without samples */
-  intervalMl: [number, number] | null;
+  totalVoxelCount: number;
+  voxelVolumeMl: number;
+  /** calibrated interval of the total (contains totalVolumeMl); null without calibration.json */
+  calibratedIntervalMl: [number, number] | null;
+  /** what the calibrated interval means, or why there is none */
+  intervalNote: string;
+  calibration: { nominalCoverage: number; study: { measuredCoverage: number; nTest: number }; lesion: { measuredCoverage: number; nTest: number }; mode: string; profile: string; nSamples: number } | null;
+  /** [p5, p95] of the samples' total volumes (SAMPLE RANGE, not a confidence interval), null without samples */
+  sampleRangeMl: [number, number] | null;
   sampleMeanVolumeMl: number | null;
   nUncertaintySamples: number;
   uncertaintyNote: string | null;
   lesions: ReportLesion[];
+  /** candidates dropped by the bundle's plausibility rules, with rule and measured value (empty when rules are off) */
+  droppedCandidates: DroppedCandidate[];
+  /** the rules applied (postprocessing.json), null when off; engine post-processing, not part of SDPM */
+  plausibilityRules: PlausibilityRules | null;
   /** slices with the most doubt first (at most 10) */
   slicesToReview: { k: number; doubtMl: number }[];
   settings: {
@@ -68,7 +108,11 @@ export interface InferenceReport {
   };
   bundle: { name: string; version: string; sha256SumsSha256: string; dir: string };
   seed: number;
-  provider: { requested: ProviderChoice; used: ProviderUsed; reason: string; intraOpThreads: number };
+  /**
+   * the execution provider actually used (not just requested), why, its device (GPU name and memory for cuda,
+   * null on CPU), the CPU sessions sampling at once (networkLanes.ts) and the onnxruntime-node that ran
+   */
+  provider: { requested: ProviderChoice; used: ProviderUsed; reason: string; intraOpThreads: number; sessions: number; device: string | null; onnxruntime: { version: string; source: string } };
   skippedSlices: number[];
   networkImages: number;
   timingsMs: Record<string, number>;

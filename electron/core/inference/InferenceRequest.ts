@@ -29,6 +29,8 @@ export interface InferenceRequest {
   intracranialGate?: boolean;
   /** keep the onnxruntime sessions open for the next request with the same model (batch and queue workers; see sessionCache.ts). Default false. */
   keepSessions?: boolean;
+  /** false: do not apply the bundle's plausibility rules (engine post-processing, not SDPM; research only). Default true. */
+  plausibility?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 8;

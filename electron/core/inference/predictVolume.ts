@@ -24,8 +24,10 @@ import type { SdpmNetwork } from '../sdpm/SdpmNetwork';
 import type { SliceInput } from '../sdpm/SliceInput';
 import { UncertaintyAccumulator } from '../sdpm/uncertaintyAccumulator';
 import { summarizeUncertainty, type UncertaintySummary } from '../sdpm/uncertaintySummary';
-import { measureLesions, type Lesion } from '../volumetry/measureLesions';
-import { gridVoxelVolumeMm3 } from '../volumetry/maskVolume';
+import { measureLesions, type Lesion } from '../lesions/measureLesions';
+import { applyPlausibility, maskWithout, type DropReason, type PlausibilityRules } from '../lesions/plausibility';
+import { capOutside, publishProbability } from '../lesions/probabilityMask';
+import { volumeMl, voxelVolumeMl as gridVoxelVolumeMl } from '../lesions/voxelVolume';
 import { gateModeMaps, gateSliceModes, type GateRecord } from './gateSliceModes';
 import { intracranialGate } from './intracranialGate';
 import { preprocessSlice, ToStudySlice } from './sliceResampling';
@@ -66,17 +68,37 @@ export interface PredictOptions {
   onPartial?: (p: PartialPrediction) => void;
   /** false: do not apply the bundle's intracranial gate (research; --no-intracranial-gate). Default true. */
   intracranialGate?: boolean;
+  /** false: do not apply the bundle's plausibility rules (research; --no-plausibility). Default true. */
+  plausibility?: boolean;
 }
 
 export interface VolumePrediction {
   dimensions: readonly [number, number, number];
-  /** final probability on the study grid (mode p; y_all union: pixelwise max of the three modes) */
+  /**
+   * final probability on the study grid (mode p; y_all union: pixelwise max of the three modes), as published
+   * (lesions/probabilityMask.ts): voxels post-processing removed are capped at the threshold, so
+   * maskFromProbability(probability, threshold) === mask
+   */
   probability: Float32Array;
   mask: Uint8Array;
   uncertainty: { entropyBits: Float32Array; std: Float32Array; agreement: Float32Array; summary: UncertaintySummary } | null;
   /** why there is no uncertainty (y_avg only) */
   uncertaintyNote: string | null;
   lesions: Lesion[];
+  /** voxel -> lesion ID of the kept lesions (final mask) */
+  idMap: Int32Array;
+  /** voxel -> lesion ID of every candidate before the plausibility rules (kept and dropped share IDs) */
+  candidateIdMap: Int32Array;
+  /**
+   * flat voxel indices of the dropped candidates: mask | droppedVoxels is the candidate mask, whose labelling
+   * (measureLesions, no reference) gives exactly the candidate IDs, so a host can rebuild candidateIdMap cheaply
+   */
+  droppedVoxels: Int32Array;
+  /** candidates the plausibility rules dropped (engine post-processing, not SDPM), with the rule and value */
+  dropped: Array<{ lesion: Lesion; reason: DropReason; boneFraction: number | null }>;
+  plausibilityRules: PlausibilityRules | null;
+  /** per candidate ID: fraction of its surface touching bone (when the boneContact rule is on) */
+  boneFraction: Map<number, number>;
   totalVolumeMl: number;
   voxelVolumeMl: number;
   skippedSlices: number[];
@@ -156,7 +178,7 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
   const nearest = mapper.nearestModelIndex();
   const gateFor = (m: ModeMaps) => (settings.despeckle.enabled ? { modelMask: m.mask, S, nearest } : null);
   const pStudy = new Float32Array(sliceSize);
-  const voxelVolumeMl = gridVoxelVolumeMm3(volume) / 1000;
+  const voxelVolumeMl = gridVoxelVolumeMl(volume);
 
   // y_avg first (paper variant: one clean call per slice)
   const avgP = new Map<number, Float32Array>();
@@ -169,12 +191,13 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
       for (const s of slices) {
         const m = gateModeMaps(finishMode(avgP.get(s.sliceIndex) as Float32Array, S, settings), gates.get(s.sliceIndex) ?? null);
         mapper.map(m.p, pStudy);
-        probability.set(pStudy, s.sliceIndex * sliceSize);
-        mask.set(studyMask(pStudy, threshold, gateFor(m)), s.sliceIndex * sliceSize);
+        const sm = studyMask(pStudy, threshold, gateFor(m));
+        probability.set(publishProbability(pStudy, sm, threshold), s.sliceIndex * sliceSize);
+        mask.set(sm, s.sliceIndex * sliceSize);
       }
       let count = 0;
       for (let i = 0; i < nvox; i++) count += mask[i] ?? 0;
-      o.onPartial({ mode: 'avg', dimensions: [nx, ny, nz], probability, mask, totalVolumeMl: count * voxelVolumeMl });
+      o.onPartial({ mode: 'avg', dimensions: [nx, ny, nz], probability, mask, totalVolumeMl: volumeMl(count, voxelVolumeMl) });
     }
   }
   const tAvg = performance.now();
@@ -211,11 +234,11 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
             pMax[i] = Math.max(pMax[i] ?? 0, pStudy[i] ?? 0);
           }
         }
-        probability.set(pMax, off);
+        probability.set(publishProbability(pMax, m, threshold), off);
       } else {
         mapper.map(final.p, pStudy);
-        probability.set(pStudy, off);
         m = studyMask(pStudy, threshold, gateFor(final));
+        probability.set(publishProbability(pStudy, m, threshold), off);
       }
       mask.set(m, off);
       if (acc !== null) acc.addSlice(r.sliceIndex, [...(o.mode === 'infer' ? [] : r.salSamples), ...(o.mode === 'sal' ? [] : r.inferSamples)], mapper);
@@ -226,18 +249,34 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
   const tSample = performance.now();
 
   phase = 'finishing';
-  const lm = measureLesions(mask, volume, { hu: volume.voxels });
+  // plausibility rules (engine post-processing, not SDPM): dropped candidates leave the mask and are reported
+  const all = measureLesions(mask, volume, { hu: volume.voxels });
+  const rules = o.plausibility === false ? null : bundle.postprocessing.plausibility;
+  const plaus = applyPlausibility(all.lesions, all.idMap, volume.voxels, volume.dimensions, rules);
+  const droppedIds = plaus.dropped.map((d) => d.id);
+  const finalMask = droppedIds.length === 0 ? mask : maskWithout(mask, all.idMap, droppedIds);
+  if (droppedIds.length > 0) capOutside(probability, finalMask, threshold);
+  const lm = droppedIds.length === 0 ? all : measureLesions(finalMask, volume, { hu: volume.voxels, reference: all.idMap });
+  const droppedVoxels = droppedVoxelIndices(mask, finalMask);
+  const byId = new Map(all.lesions.map((l) => [l.id, l]));
+  const dropped = plaus.dropped.map((d) => ({ lesion: byId.get(d.id) as Lesion, reason: d.reason, boneFraction: plaus.boneFraction.get(d.id) ?? null }));
   let uncertainty: VolumePrediction['uncertainty'] = null;
   if (acc !== null) {
-    const summary = summarizeUncertainty(acc, mask, lm.labels, lm.lesions.length, volume.dimensions, voxelVolumeMl);
-    uncertainty = { entropyBits: acc.entropyBits, std: acc.std, agreement: acc.agreement(mask), summary };
+    const summary = summarizeUncertainty(acc, finalMask, lm.idMap, lm.lesions.map((l) => l.id), volume.dimensions, voxelVolumeMl);
+    uncertainty = { entropyBits: acc.entropyBits, std: acc.std, agreement: acc.agreement(finalMask), summary };
   }
   const tEnd = performance.now();
   report();
   return {
     dimensions: [nx, ny, nz],
     probability,
-    mask,
+    mask: finalMask,
+    candidateIdMap: all.idMap,
+    droppedVoxels,
+    idMap: lm.idMap,
+    dropped,
+    plausibilityRules: rules,
+    boneFraction: plaus.boneFraction,
     uncertainty,
     uncertaintyNote: acc === null ? 'y_avg is a single deterministic network call: it has no samples, so no sampling uncertainty' : null,
     lesions: lm.lesions,
@@ -248,4 +287,13 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
     networkImages: doneImages,
     timingsMs: { preprocess: tPre - t0, avg: tAvg - tPre, sampling: tSample - tAvg, finishing: tEnd - tSample, total: tEnd - t0 },
   };
+}
+
+function droppedVoxelIndices(before: Uint8Array, after: Uint8Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < before.length; i++) if (before[i] !== 0 && after[i] === 0) n++;
+  const out = new Int32Array(n);
+  n = 0;
+  for (let i = 0; i < before.length; i++) if (before[i] !== 0 && after[i] === 0) out[n++] = i;
+  return out;
 }

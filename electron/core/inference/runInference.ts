@@ -14,8 +14,8 @@ import { resolveSettings } from '../sdpm/resolveSettings';
 import { createSessions } from './createSessions';
 import { acquireCachedSessions } from './sessionCache';
 import { DEFAULT_BATCH_SIZE, DEFAULT_STACK_SIZE, type InferenceRequest } from './InferenceRequest';
-import type { InferenceReport, ReportLesion } from './InferenceReport';
-import { checkLesionRules, lesionType } from './lesionType';
+import type { InferenceReport } from './InferenceReport';
+import { reportLesions } from './reportLesions';
 import { loadStudyInput } from './loadStudyInput';
 import { OrtNetwork } from './OrtNetwork';
 import { predictVolume, type PartialPrediction, type PredictProgress, type VolumePrediction } from './predictVolume';
@@ -40,7 +40,6 @@ export function peakRssMb(): number {
 export async function runInference(req: InferenceRequest, cb: InferenceCallbacks): Promise<InferenceOutcome> {
   const t0 = performance.now();
   const bundle = loadBundle(req.bundleDir ?? resolveDefaultBundle());
-  checkLesionRules(bundle.labels.lesionTypes);
   cb.log.info('bundle loaded', { name: bundle.name, version: bundle.version, sha256SumsSha256: bundle.sumsSha256 });
   const tBundle = performance.now();
   const volume = req.input.kind === 'path' ? await loadStudyInput(req.input.path) : req.input.volume;
@@ -72,40 +71,18 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
       ...(cb.onProgress !== undefined ? { onProgress: cb.onProgress } : {}),
       ...(cb.onPartial !== undefined ? { onPartial: cb.onPartial } : {}),
       ...(req.intracranialGate === false ? { intracranialGate: false } : {}),
+      ...(req.plausibility === false ? { plausibility: false } : {}),
     });
     const gate = prediction.intracranialGate;
     const slicesByRule = { enclosed: 0, 'skull-hull': 0, 'no-cavity': 0, 'tissue-outside-ring': 0 };
     for (const rule of gate.rules) if (rule !== null) slicesByRule[rule]++;
     const u = prediction.uncertainty;
-    const byLabel = new Map(u?.summary.lesions.map((l) => [l.label, l]) ?? []);
-    const lesions: ReportLesion[] = prediction.lesions.map((l) => {
-      const lu = byLabel.get(l.label);
-      return {
-        label: l.label,
-        volumeMl: l.volumeMl,
-        intervalMl: lu === undefined ? null : [lu.interval.p5Ml, lu.interval.p95Ml],
-        sampleMeanMl: lu?.interval.meanMl ?? null,
-        doubtMl: lu?.doubtMl ?? null,
-        meanEntropyBits: lu?.meanEntropyBits ?? null,
-        uncertaintyRank: lu?.rank ?? null,
-        sharesIntervalWith: lu?.sharesRegionWith ?? [],
-        meanHu: l.meanHu,
-        type: lesionType(l.meanHu, bundle.labels.lesionTypes),
-        abc2Ml: l.abc2.volumeMl,
-        sliceRange: l.sliceRange,
-        centroidLps: l.centroidLps,
-      };
-    });
     const report: InferenceReport = {
       formatVersion: 1,
       study: { input: inputLabel, dimensions: volume.dimensions, spacingMm: volume.spacingMm, seriesInstanceUid: volume.identity.seriesInstanceUid, studyInstanceUid: volume.identity.studyInstanceUid, loaderNotes: volume.corrections.notes },
       mode: req.mode,
-      totalVolumeMl: prediction.totalVolumeMl,
-      intervalMl: u === null ? null : [u.summary.total.p5Ml, u.summary.total.p95Ml],
-      sampleMeanVolumeMl: u?.summary.total.meanMl ?? null,
-      nUncertaintySamples: u?.summary.nSamples ?? 0,
+      ...reportLesions(prediction, bundle),
       uncertaintyNote: prediction.uncertaintyNote,
-      lesions,
       slicesToReview: (u?.summary.slices ?? []).slice(0, 10).map((s) => ({ k: s.k, doubtMl: s.doubtMl })),
       settings: { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed, parameters: resolved.settings, batchSize, stackSize,
         intracranialGate: { enabled: gate.enabled, turnedOffByRequest: gate.turnedOffByRequest, parameters: gate.settings, slicesByRule, rules: gate.rules, removedModelPixels: gate.removedModelPixels } },

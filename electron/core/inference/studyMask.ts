@@ -4,8 +4,10 @@
  * model pixels, as in the reference), so when despeckle is on, a study voxel is kept only if its nearest
  * model pixel lies within one model pixel of a kept model-grid foreground pixel: isolated specks the model-grid
  * despeckle removed (no other foreground within 3 model pixels) cannot reappear through interpolation, and kept
- * lesions keep their interpolated border.
+ * lesions keep their interpolated border. The threshold comparison is the one rule (lesions/probabilityMask.ts).
  */
+import { maskFromProbability } from '../lesions/probabilityMask';
+
 export function dilate3x3(mask: Uint8Array, S: number): Uint8Array {
   const out = new Uint8Array(S * S);
   for (let j = 0; j < S; j++) {
@@ -25,12 +27,9 @@ export function dilate3x3(mask: Uint8Array, S: number): Uint8Array {
 }
 
 export function studyMask(pStudy: Float32Array, threshold: number, gate: { modelMask: Uint8Array; S: number; nearest: Int32Array } | null): Uint8Array {
-  const out = new Uint8Array(pStudy.length);
-  if (gate === null) {
-    for (let i = 0; i < pStudy.length; i++) out[i] = (pStudy[i] ?? 0) > threshold ? 1 : 0;
-    return out;
-  }
+  const out = maskFromProbability(pStudy, threshold);
+  if (gate === null) return out;
   const g = dilate3x3(gate.modelMask, gate.S);
-  for (let i = 0; i < pStudy.length; i++) out[i] = (pStudy[i] ?? 0) > threshold && g[gate.nearest[i] ?? 0] === 1 ? 1 : 0;
+  for (let i = 0; i < pStudy.length; i++) if (out[i] === 1 && g[gate.nearest[i] ?? 0] !== 1) out[i] = 0;
   return out;
 }

@@ -1,16 +1,19 @@
 /**
  * The study report: what was measured on one study, how, by whom and when. Plain JSON-serialisable
- * data (schema version 1), built once and rendered to JSON, CSV (studyReportCsv.ts) and a
- * self-contained HTML page (studyReportHtml.ts).
+ * data (schema version 2), built once and rendered to JSON, CSV (studyReportCsv.ts) and a
+ * self-contained HTML page (studyReportHtml.ts). Lesions carry their stable IDs; volumes are voxel count ×
+ * voxel volume (lesions/voxelVolume.ts); each lesion's type comes from labels.json (lesions/lesionKind.ts).
  *
- * Sample intervals are optional: the inference engine provides them (electron/core/sdpm
- * uncertaintySummary: per-sample volumes and the 5th-95th percentile interval, total and per lesion);
- * `ReportUncertainty` is the structural subset the report needs, so that summary can be passed as is.
+ * Two kinds of range, never confused: the CALIBRATED interval (calibration.json, lesions/calibratedInterval.ts:
+ * measured coverage of the true volume on held-out cases) and the SAMPLE RANGE (5th-95th percentile of the SDPM
+ * samples' volumes; says how much the samples disagree, not where the truth is).
  */
+import type { LesionType } from '../bundle/Labels';
 import type { StudyIdentity, VolumeCorrections } from '../dicom/Volume';
+import { calibratedInterval, calibratedIntervalMeaning, NO_CALIBRATION_NOTE, type Calibration } from '../lesions/calibratedInterval';
+import { lesionTypeFor } from '../lesions/lesionKind';
+import type { LesionMeasurements } from '../lesions/measureLesions';
 import type { VolumeComparison } from '../volumetry/compareVolumes';
-import type { LesionMeasurements } from '../volumetry/measureLesions';
-import type { LesionKind } from '../seg/codes';
 
 export interface ReportInterval {
   meanMl: number;
@@ -19,10 +22,11 @@ export interface ReportInterval {
   samplesMl: readonly number[];
 }
 
+/** The engine's sample spread, per stable lesion ID (not a confidence interval). */
 export interface ReportUncertainty {
   nSamples: number;
   total: ReportInterval;
-  lesions: ReadonlyArray<{ label: number; interval: ReportInterval; doubtMl?: number; rank?: number }>;
+  lesions: ReadonlyArray<{ id: number; interval: ReportInterval; doubtMl?: number; rank?: number }>;
 }
 
 export interface ReportProvenance {
@@ -37,21 +41,41 @@ export interface ReportProvenance {
   timestamps: { loadedAt?: string; inferenceStartedAt?: string; inferenceFinishedAt?: string; reviewedAt?: string; reportedAt: string };
 }
 
+/** A candidate the engine's plausibility rules dropped and the reader did not restore. */
+export interface ReportDroppedCandidate {
+  id: number;
+  volumeMl: number;
+  meanHu: number | null;
+  rule: string;
+  value: number;
+  reason: string;
+}
+
 export interface StudyReportInput {
   identity: StudyIdentity;
   corrections: VolumeCorrections;
-  lesionKind: LesionKind;
+  /** labels.json lesion types: each lesion's kind is decided from its own mean HU (lesions/lesionKind.ts) */
+  lesionTypes: readonly LesionType[];
   measurements: LesionMeasurements;
+  /** calibration.json of the bundle; null = no calibrated interval (said so in the report) */
+  calibration?: Calibration | null;
   uncertainty?: ReportUncertainty;
+  droppedCandidates?: readonly ReportDroppedCandidate[];
   comparison?: VolumeComparison;
   seg?: { sopInstanceUid: string; seriesInstanceUid: string; file?: string };
   provenance: ReportProvenance;
 }
 
 export interface ReportLesion {
-  label: number;
+  /** stable lesion ID: the same lesion in the app, report.json of the run and the SEG (segment Tracking ID) */
+  id: number;
+  type: string | null;
   volumeMl: number;
   voxelCount: number;
+  /** calibrated interval (contains volumeMl), null without calibration */
+  calibratedIntervalMl: { low: number; high: number } | null;
+  /** spread of the SDPM samples for this lesion (NOT a confidence interval) */
+  sampleRangeMl: { p5: number; p95: number; mean: number } | null;
   abc2Ml: number;
   abc2ExtentMl: number;
   aMm: number;
@@ -60,20 +84,23 @@ export interface ReportLesion {
   centroidLps: [number, number, number];
   sliceRange: [number, number];
   meanHu: number | null;
-  intervalMl: { p5: number; p95: number; mean: number } | null;
   doubtMl: number | null;
 }
 
 export interface StudyReport {
-  schemaVersion: 1;
+  schemaVersion: 2;
   study: Pick<StudyIdentity, 'patientId' | 'patientName' | 'studyInstanceUid' | 'studyDate' | 'studyDescription' | 'accessionNumber' | 'seriesInstanceUid' | 'seriesDescription' | 'manufacturer'>;
-  geometry: { gantryTiltDeg: number; tiltCorrected: boolean; resampledToEquidistant: boolean; notes: string[]; voxelVolumeMm3: number };
-  lesionKind: LesionKind;
+  geometry: { gantryTiltDeg: number; tiltCorrected: boolean; resampledToEquidistant: boolean; notes: string[]; voxelVolumeMm3: number; voxelVolumeMl: number };
+  /** totalVoxelCount × voxelVolumeMl */
   totalVolumeMl: number;
-  totalIntervalMl: { p5: number; p95: number; mean: number; nSamples: number } | null;
+  totalVoxelCount: number;
+  totalCalibratedIntervalMl: { low: number; high: number } | null;
+  /** plain-words meaning of the calibrated interval, or why there is none */
+  intervalNote: string;
+  totalSampleRangeMl: { p5: number; p95: number; mean: number; nSamples: number } | null;
   lesionCount: number;
   lesions: ReportLesion[];
-  removedSmallComponents: number;
+  droppedCandidates: ReportDroppedCandidate[];
   comparison: VolumeComparison | null;
   seg: NonNullable<StudyReportInput['seg']> | null;
   provenance: ReportProvenance;
@@ -81,9 +108,11 @@ export interface StudyReport {
 
 export function buildStudyReport(input: StudyReportInput): StudyReport {
   const { identity: id, corrections: c, measurements: m, uncertainty: u } = input;
-  const byLabel = new Map((u?.lesions ?? []).map((l) => [l.label, l]));
+  const cal = input.calibration ?? null;
+  const byId = new Map((u?.lesions ?? []).map((l) => [l.id, l]));
+  const total = cal === null ? null : calibratedInterval(m.totalVolumeMl, cal, cal.study);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     study: {
       patientId: id.patientId,
       patientName: id.patientName,
@@ -95,17 +124,23 @@ export function buildStudyReport(input: StudyReportInput): StudyReport {
       seriesDescription: id.seriesDescription,
       manufacturer: id.manufacturer,
     },
-    geometry: { gantryTiltDeg: c.gantryTiltDeg, tiltCorrected: c.tiltCorrected, resampledToEquidistant: c.resampledToEquidistant, notes: [...c.notes], voxelVolumeMm3: m.voxelVolumeMm3 },
-    lesionKind: input.lesionKind,
+    geometry: { gantryTiltDeg: c.gantryTiltDeg, tiltCorrected: c.tiltCorrected, resampledToEquidistant: c.resampledToEquidistant, notes: [...c.notes], voxelVolumeMm3: m.voxelVolumeMm3, voxelVolumeMl: m.voxelVolumeMl },
     totalVolumeMl: m.totalVolumeMl,
-    totalIntervalMl: u === undefined ? null : { p5: u.total.p5Ml, p95: u.total.p95Ml, mean: u.total.meanMl, nSamples: u.nSamples },
+    totalVoxelCount: m.totalVoxelCount,
+    totalCalibratedIntervalMl: total === null ? null : { low: total.lowMl, high: total.highMl },
+    intervalNote: total === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning(total),
+    totalSampleRangeMl: u === undefined ? null : { p5: u.total.p5Ml, p95: u.total.p95Ml, mean: u.total.meanMl, nSamples: u.nSamples },
     lesionCount: m.lesions.length,
     lesions: m.lesions.map((l) => {
-      const lu = byLabel.get(l.label);
+      const lu = byId.get(l.id);
+      const ci = cal === null ? null : calibratedInterval(l.volumeMl, cal, cal.lesion);
       return {
-        label: l.label,
+        id: l.id,
+        type: lesionTypeFor(l.meanHu, input.lesionTypes)?.name ?? null,
         volumeMl: l.volumeMl,
         voxelCount: l.voxelCount,
+        calibratedIntervalMl: ci === null ? null : { low: ci.lowMl, high: ci.highMl },
+        sampleRangeMl: lu === undefined ? null : { p5: lu.interval.p5Ml, p95: lu.interval.p95Ml, mean: lu.interval.meanMl },
         abc2Ml: l.abc2.volumeMl,
         abc2ExtentMl: l.abc2.volumeMlExtent,
         aMm: l.abc2.aMm,
@@ -114,11 +149,10 @@ export function buildStudyReport(input: StudyReportInput): StudyReport {
         centroidLps: [l.centroidLps[0], l.centroidLps[1], l.centroidLps[2]],
         sliceRange: [l.sliceRange[0], l.sliceRange[1]],
         meanHu: l.meanHu,
-        intervalMl: lu === undefined ? null : { p5: lu.interval.p5Ml, p95: lu.interval.p95Ml, mean: lu.interval.meanMl },
         doubtMl: lu?.doubtMl ?? null,
       };
     }),
-    removedSmallComponents: m.removedCount,
+    droppedCandidates: [...(input.droppedCandidates ?? [])],
     comparison: input.comparison ?? null,
     seg: input.seg ?? null,
     provenance: input.provenance,

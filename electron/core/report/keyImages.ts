@@ -4,7 +4,8 @@
  * Each chosen slice gives a contour image and, when an uncertainty map is given, a heat-map image.
  */
 import type { Volume } from '../dicom/Volume';
-import type { LesionMeasurements } from '../volumetry/measureLesions';
+import type { LesionMeasurements } from '../lesions/measureLesions';
+import { formatVolumeMl } from '../lesions/voxelVolume';
 import { renderContourPng, renderHeatPng } from './renderKeyImage';
 
 export interface KeyImage {
@@ -16,7 +17,7 @@ export interface KeyImage {
 export function keyImages(volume: Pick<Volume, 'dimensions' | 'spacingMm' | 'originLps' | 'directionLps' | 'voxels'>, mask: ArrayLike<number>, measurements: LesionMeasurements, options: { uncertainty?: ArrayLike<number>; uncertaintyLabel?: string; maxLesions?: number } = {}): KeyImage[] {
   const slices: Array<{ k: number; why: string }> = [];
   for (const l of measurements.lesions.slice(0, options.maxLesions ?? 3)) {
-    if (!slices.some((s) => s.k === l.abc2.referenceSlice)) slices.push({ k: l.abc2.referenceSlice, why: `lesion ${l.label} (${l.volumeMl.toFixed(2)} mL), its largest axial extent` });
+    if (!slices.some((s) => s.k === l.abc2.referenceSlice)) slices.push({ k: l.abc2.referenceSlice, why: `lesion ${l.id} (${formatVolumeMl(l.volumeMl)} mL), its largest axial extent` });
   }
   if (slices.length === 0) slices.push({ k: Math.floor(volume.dimensions[2] / 2), why: 'no lesion: middle slice' });
   const [sx, sy] = volume.spacingMm;

@@ -3,12 +3,15 @@
  * PNG data URIs). Every text from DICOM or the user is HTML-escaped: study descriptions are untrusted.
  */
 import type { KeyImage } from './keyImages';
+import { formatVolumeMl } from '../lesions/voxelVolume';
 import type { StudyReport } from './StudyReport';
 
 export function escapeHtml(s: unknown): string {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
+/** Volumes print through the one formatter (lesions/voxelVolume.ts), as in the app and the CLI. */
+const ml = (x: number): string => formatVolumeMl(x);
 const n = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
 
 function row(cells: unknown[], tag = 'td'): string {
@@ -17,10 +20,16 @@ function row(cells: unknown[], tag = 'td'): string {
 
 export function studyReportHtml(r: StudyReport, images: readonly KeyImage[] = []): string {
   const p = r.provenance;
-  const interval = r.totalIntervalMl === null ? '' : ` (5th–95th percentile over ${r.totalIntervalMl.nSamples} samples: ${n(r.totalIntervalMl.p5)}–${n(r.totalIntervalMl.p95)} mL)`;
+  const ci = r.totalCalibratedIntervalMl === null ? '' : ` (calibrated interval ${ml(r.totalCalibratedIntervalMl.low)}–${ml(r.totalCalibratedIntervalMl.high)} mL)`;
+  const sampleRange = r.totalSampleRangeMl === null ? '' : `Sample range (5th–95th percentile of ${r.totalSampleRangeMl.nSamples} SDPM samples, how much the samples disagree; not a confidence interval): ${ml(r.totalSampleRangeMl.p5)}–${ml(r.totalSampleRangeMl.p95)} mL.`;
   const lesionRows = r.lesions.map((l) =>
-    row([l.label, n(l.volumeMl), l.intervalMl === null ? '–' : `${n(l.intervalMl.p5)}–${n(l.intervalMl.p95)}`, n(l.abc2Ml), `${n(l.aMm, 1)} × ${n(l.bMm, 1)} × ${n(l.cMm, 1)}`, l.centroidLps.map((x) => x.toFixed(1)).join(', '), `${l.sliceRange[0] + 1}–${l.sliceRange[1] + 1}`, n(l.meanHu, 1)]),
+    row([l.id, l.type ?? '–', ml(l.volumeMl), l.calibratedIntervalMl === null ? '–' : `${ml(l.calibratedIntervalMl.low)}–${ml(l.calibratedIntervalMl.high)}`, l.sampleRangeMl === null ? '–' : `${ml(l.sampleRangeMl.p5)}–${ml(l.sampleRangeMl.p95)}`, n(l.abc2Ml), `${n(l.aMm, 1)} × ${n(l.bMm, 1)} × ${n(l.cMm, 1)}`, l.centroidLps.map((x) => x.toFixed(1)).join(', '), `${l.sliceRange[0] + 1}–${l.sliceRange[1] + 1}`, n(l.meanHu, 1)]),
   );
+  const droppedRows = r.droppedCandidates.map((d) => row([d.id, ml(d.volumeMl), n(d.meanHu, 1), d.rule, d.reason]));
+  const dropped =
+    r.droppedCandidates.length === 0
+      ? ''
+      : `<h2>Dropped candidates</h2><p class="note">Found by SDPM but dropped by the bundle's plausibility rules (engine post-processing, not part of SDPM). Not counted in the total; the reader can restore any of them.</p><table><thead>${row(['Candidate', 'Volume mL', 'Mean HU', 'Rule', 'Why'], 'th')}</thead><tbody>${droppedRows.join('')}</tbody></table>`;
   const comparison =
     r.comparison === null
       ? ''
@@ -40,11 +49,13 @@ th{background:#eee}td:first-child,th:first-child{text-align:left}
 figure{display:inline-block;margin:.5em;vertical-align:top;max-width:520px}img{max-width:512px;image-rendering:pixelated;border:1px solid #444}
 .big{font-size:1.6em;font-weight:600}.note{color:#555;font-size:.9em}
 </style></head><body>
-<h1>${escapeHtml(r.lesionKind === 'hemorrhage' ? 'Intracranial hemorrhage' : 'Infarct')} volumetry</h1>
+<h1>Lesion volumetry</h1>
 <p>Patient ${escapeHtml(r.study.patientName)} (${escapeHtml(r.study.patientId)}) · study ${escapeHtml(r.study.studyDate)} ${escapeHtml(r.study.studyDescription)} · series ${escapeHtml(r.study.seriesDescription)} · accession ${escapeHtml(r.study.accessionNumber)}</p>
-<p class="big">Total ${n(r.totalVolumeMl)} mL in ${r.lesionCount} lesion${r.lesionCount === 1 ? '' : 's'}${escapeHtml(interval)}</p>
-<table><thead>${row(['Lesion', 'Volume mL', '5–95 % mL', 'ABC/2 mL', 'A × B × C mm', 'Centroid LPS mm', 'Slices', 'Mean HU'], 'th')}</thead><tbody>${lesionRows.join('')}</tbody></table>
-<p class="note">Volume = voxel count × true voxel volume (${n(r.geometry.voxelVolumeMm3, 4)} mm³). ABC/2 per Kothari (largest slice; C weighted 1 / 0.5 / 0 by slice area ≥75 % / 25–75 % / &lt;25 %). ${r.removedSmallComponents > 0 ? `${r.removedSmallComponents} components below the minimum size were not counted.` : ''}</p>
+<p class="big">Total <span data-total-ml>${ml(r.totalVolumeMl)}</span> mL in ${r.lesionCount} lesion${r.lesionCount === 1 ? '' : 's'}${escapeHtml(ci)}</p>
+<p class="note">${escapeHtml(r.intervalNote)} ${escapeHtml(sampleRange)}</p>
+<table><thead>${row(['Lesion', 'Type', 'Volume mL', 'Calibrated interval mL', 'Sample range mL', 'ABC/2 mL', 'A × B × C mm', 'Centroid LPS mm', 'Slices', 'Mean HU'], 'th')}</thead><tbody>${lesionRows.join('')}</tbody></table>
+${dropped}
+<p class="note">Volume = voxel count × true voxel volume (${n(r.geometry.voxelVolumeMm3, 4)} mm³). ABC/2 per Kothari (largest slice; C weighted 1 / 0.5 / 0 by slice area ≥75 % / 25–75 % / &lt;25 %). </p>
 ${comparison}
 <h2>Key images</h2>
 ${imgs || '<p>No images.</p>'}

@@ -4,6 +4,8 @@
  * window centred on it (itself included); keep it if count > minCount. Background stays background.
  * Computed with a summed-area table, O(S²) for any kernel.
  */
+import { maskFromProbability } from '../lesions/probabilityMask';
+
 export function despeckle(mask: Uint8Array, width: number, height: number, kernel: number, minCount: number): Uint8Array {
   const r = (kernel - 1) >> 1;
   const W1 = width + 1;
@@ -30,9 +32,7 @@ export function despeckle(mask: Uint8Array, width: number, height: number, kerne
   return out;
 }
 
-/** `p > threshold` as 0/1. */
+/** `p > threshold` as 0/1: the one probability -> mask rule (lesions/probabilityMask.ts), on the model grid. */
 export function binarise(p: Float32Array, threshold: number): Uint8Array {
-  const out = new Uint8Array(p.length);
-  for (let i = 0; i < p.length; i++) out[i] = (p[i] ?? 0) > threshold ? 1 : 0;
-  return out;
+  return maskFromProbability(p, threshold);
 }

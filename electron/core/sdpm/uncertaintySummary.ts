@@ -5,7 +5,7 @@
  * - Sample volume: each sample map is thresholded at `threshold` on the study grid; its voxel count times the
  *   voxel volume is that sample's lesion volume. Total: mean and the 5th-95th percentile (linear interpolation,
  *   as numpy's default) over the samples.
- * - Per lesion (3-D 26-connected component of the final mask): the lesion's "region" is the 26-connected
+ * - Per lesion (connected component of the final mask, LESION_CONNECTIVITY): the lesion's "region" is the connected
  *   component of (final mask OR any sample positive) that contains it, so a sample that draws the lesion a
  *   little larger or shifted still counts toward it. Sample volumes of the lesion = sample positives in that
  *   region. When several lesions fall in one region, they share its interval (listed in `sharesRegionWith`).
@@ -14,7 +14,7 @@
  *   mask: large for big, uncertain borders, 0 when every sample agrees. Per lesion it is summed over the lesion's
  *   region; per slice over the slice. Lesions and slices are ranked by it.
  */
-import { connectedComponents } from '../volumetry/connectedComponents';
+import { connectedComponents } from '../lesions/connectedComponents';
 import type { Vec3 } from '../dicom/Volume';
 import type { UncertaintyAccumulator } from './uncertaintyAccumulator';
 
@@ -27,8 +27,8 @@ export interface VolumeInterval {
 }
 
 export interface LesionUncertainty {
-  /** lesion label (1-based, largest first, as the volumetry lesions) */
-  label: number;
+  /** stable lesion ID (lesions/lesionIds.ts) */
+  id: number;
   interval: VolumeInterval;
   doubtMl: number;
   meanEntropyBits: number;
@@ -64,17 +64,17 @@ export function interval(samplesMl: number[]): VolumeInterval {
   return { meanMl: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), p5Ml: percentile(s, 0.05), p95Ml: percentile(s, 0.95), samplesMl };
 }
 
-export function summarizeUncertainty(acc: UncertaintyAccumulator, finalMask: Uint8Array, lesionLabels: Int32Array, lesionCount: number, dimensions: Vec3, voxelMl: number): UncertaintySummary {
+export function summarizeUncertainty(acc: UncertaintyAccumulator, finalMask: Uint8Array, idMap: Int32Array, lesionIds: readonly number[], dimensions: Vec3, voxelMl: number): UncertaintySummary {
   const N = acc.nSamples;
   const nvox = finalMask.length;
   const support = new Uint8Array(nvox);
   for (let i = 0; i < nvox; i++) support[i] = finalMask[i] !== 0 || (acc.positives[i] ?? 0) > 0 ? 1 : 0;
-  const regions = connectedComponents(support, dimensions, { connectivity: 26 });
+  const regions = connectedComponents(support, dimensions);
   const R = regions.count;
-  const lesionRegion = new Int32Array(lesionCount + 1);
+  const lesionRegion = new Map<number, number>();
   for (let i = 0; i < nvox; i++) {
-    const l = lesionLabels[i] ?? 0;
-    if (l > 0) lesionRegion[l] = regions.labels[i] ?? 0;
+    const l = idMap[i] ?? 0;
+    if (l > 0) lesionRegion.set(l, regions.labels[i] ?? 0);
   }
   const regionSampleVox: number[][] = Array.from({ length: R + 1 }, () => new Array<number>(N).fill(0));
   const totalSampleMl: number[] = [];
@@ -104,12 +104,12 @@ export function summarizeUncertainty(acc: UncertaintyAccumulator, finalMask: Uin
     sliceDoubt[k] = (sliceDoubt[k] ?? 0) + doubt;
   }
   const lesions: LesionUncertainty[] = [];
-  for (let l = 1; l <= lesionCount; l++) {
-    const r = lesionRegion[l] ?? 0;
+  for (const l of lesionIds) {
+    const r = lesionRegion.get(l) ?? 0;
     const shares: number[] = [];
-    for (let o = 1; o <= lesionCount; o++) if (o !== l && lesionRegion[o] === r) shares.push(o);
+    for (const o of lesionIds) if (o !== l && lesionRegion.get(o) === r) shares.push(o);
     lesions.push({
-      label: l,
+      id: l,
       interval: interval((regionSampleVox[r] ?? []).map((v) => v * voxelMl)),
       doubtMl: regionDoubt[r] ?? 0,
       meanEntropyBits: (regionEntropy[r] ?? 0) / Math.max(1, regionSize[r] ?? 0),
@@ -117,7 +117,7 @@ export function summarizeUncertainty(acc: UncertaintyAccumulator, finalMask: Uin
       rank: 0,
     });
   }
-  [...lesions].sort((a, b) => b.doubtMl - a.doubtMl || a.label - b.label).forEach((x, i) => (x.rank = i + 1));
+  [...lesions].sort((a, b) => b.doubtMl - a.doubtMl || a.id - b.id).forEach((x, i) => (x.rank = i + 1));
   const slices: SliceUncertainty[] = [];
   sliceDoubt.forEach((d, k) => {
     if (d > 0) slices.push({ k, doubtMl: d, rank: 0 });

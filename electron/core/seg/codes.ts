@@ -28,8 +28,17 @@
  */
 export interface CodedConcept {
   CodeValue: string;
-  CodingSchemeDesignator: 'SCT' | 'DCM';
+  CodingSchemeDesignator: string;
   CodeMeaning: string;
+}
+
+/**
+ * A coded term of the bundle's labels.json as a DICOM code item. labels.json is the ONE source of a model's lesion
+ * coded terms; the shipped bundles use exactly the concepts above (a test checks it), so a SEG written from a
+ * model result and one written from a manual mask say the same thing.
+ */
+export function conceptFromLabels(t: { codeValue: string; codingSchemeDesignator: string; codeMeaning: string }): CodedConcept {
+  return { CodeValue: t.codeValue, CodingSchemeDesignator: t.codingSchemeDesignator, CodeMeaning: t.codeMeaning };
 }
 
 export type LesionKind = 'hemorrhage' | 'infarct';

@@ -32,6 +32,7 @@ import {
   PURPOSE_SOURCE_IMAGE,
   REGION_BRAIN,
   propertyTypeFor,
+  type CodedConcept,
   type LesionKind,
 } from './codes';
 import { newUid } from './newUid';
@@ -51,6 +52,13 @@ export interface SegSegmentInput {
   description?: string;
   /** AUTOMATIC for model output, SEMIAUTOMATIC after a reader's edits. Default AUTOMATIC. */
   algorithmType?: SegAlgorithmType;
+  /** Tracking ID (0062,0020): the stable lesion ID, so the segment is the same lesion as in the report and the app. */
+  trackingId?: string;
+  /**
+   * Coded terms of the segment, from the bundle's labels.json lesion type (the one source for a model's result);
+   * default: codes.ts terms for `kind` (manual masks without a bundle).
+   */
+  codes?: { category: CodedConcept; type: CodedConcept; anatomicRegion: CodedConcept | null };
   /** CIELab display colour (DICOM scaled 0..65535); default red-ish for hemorrhage, blue for infarct. */
   recommendedDisplayCIELab?: readonly [number, number, number];
 }
@@ -240,13 +248,17 @@ export function writeSeg(input: WriteSegInput): WrittenSeg {
       SegmentNumber: idx + 1,
       SegmentLabel: lo(s.label),
       SegmentAlgorithmType: algorithmType,
-      SegmentedPropertyCategoryCodeSequence: [codeItem(CATEGORY_MORPHOLOGICALLY_ABNORMAL)],
-      SegmentedPropertyTypeCodeSequence: [codeItem(propertyTypeFor(s.kind))],
-      AnatomicRegionSequence: [codeItem(REGION_BRAIN)],
+      SegmentedPropertyCategoryCodeSequence: [codeItem(s.codes?.category ?? CATEGORY_MORPHOLOGICALLY_ABNORMAL)],
+      SegmentedPropertyTypeCodeSequence: [codeItem(s.codes?.type ?? propertyTypeFor(s.kind))],
+      AnatomicRegionSequence: [codeItem(s.codes === undefined ? REGION_BRAIN : (s.codes.anatomicRegion ?? REGION_BRAIN))],
       RecommendedDisplayCIELabValue: [...(s.recommendedDisplayCIELab ?? DEFAULT_LAB[s.kind])],
     };
     if (algorithmType !== 'MANUAL') item.SegmentAlgorithmName = algorithmName;
     if (s.description !== undefined) item.SegmentDescription = lo(s.description);
+    if (s.trackingId !== undefined) {
+      item.TrackingID = lo(s.trackingId);
+      item.TrackingUID = newUid();
+    }
     return item;
   });
 

@@ -20,6 +20,7 @@
  */
 import { SdpmError } from '../errors';
 import type { SourceGeometry, VolumeGeometry } from '../dicom/Volume';
+import { volumeMl, voxelVolumeMl } from '../lesions/voxelVolume';
 
 /** Number of non-zero voxels. */
 export function countForeground(mask: ArrayLike<number>): number {
@@ -28,21 +29,13 @@ export function countForeground(mask: ArrayLike<number>): number {
   return n;
 }
 
-/** |det(D·diag(s))| in mm³: the volume of one voxel of a (possibly sheared) regular grid. */
-export function gridVoxelVolumeMm3(g: Pick<VolumeGeometry, 'spacingMm' | 'directionLps'>): number {
-  const d = g.directionLps;
-  const det =
-    d[0] * (d[4] * d[8] - d[5] * d[7]) - d[3] * (d[1] * d[8] - d[2] * d[7]) + d[6] * (d[1] * d[5] - d[2] * d[4]);
-  return Math.abs(det) * g.spacingMm[0] * g.spacingMm[1] * g.spacingMm[2];
-}
-
 /** Volume in mL of the non-zero voxels of `mask` on a regular grid. */
 export function maskVolumeMl(mask: ArrayLike<number>, g: Pick<VolumeGeometry, 'dimensions' | 'spacingMm' | 'directionLps'>): number {
   const n = g.dimensions[0] * g.dimensions[1] * g.dimensions[2];
   if (mask.length !== n) {
     throw new SdpmError('GEOMETRY_MISMATCH', `mask has ${mask.length} voxels, grid ${g.dimensions.join('x')} has ${n}`);
   }
-  return (countForeground(mask) * gridVoxelVolumeMm3(g)) / 1000;
+  return volumeMl(countForeground(mask), voxelVolumeMl(g));
 }
 
 /** Unit normal of the source slices, r × c (LPS). */

@@ -1,4 +1,5 @@
 import type { Response } from '../../../electron/ipc/contract';
+import { formatVolumeMl } from '../../../electron/core/lesions/index';
 
 type Lesion = Response<'volumetry:measure'>['lesions'][number];
 
@@ -19,14 +20,14 @@ export function LesionPanel(p: Props) {
     <section className="panel">
       <h2>Lesions</h2>
       <div className="total" data-testid="total-volume" data-ml={p.totalMl ?? ''} data-voxels={p.voxels} data-voxel-ml={p.voxelMl} data-hash={p.hash}>
-        Total {p.totalMl === null ? '—' : `${p.totalMl.toFixed(2)} mL`}
+        Total {p.totalMl === null ? '—' : `${formatVolumeMl(p.totalMl)} mL`}
       </div>
       <table className="lesions">
         <thead>
           <tr>
             <th>#</th>
             <th>mL</th>
-            <th title="Range of this lesion's volume over the SDPM samples">samples</th>
+            <th title="Sample range: 5th-95th percentile of this lesion's volume over the SDPM samples (how much the samples disagree; not a confidence interval)">sample range</th>
             <th title="A×B×C/2 estimate">ABC/2</th>
             <th />
           </tr>
@@ -39,8 +40,8 @@ export function LesionPanel(p: Props) {
                   {l.lesionId}
                 </button>
               </td>
-              <td>{l.volumeMl.toFixed(2)}</td>
-              <td>{l.sampleIntervalMl === null ? '—' : `${(l.sampleIntervalMl[0] ?? 0).toFixed(1)}–${(l.sampleIntervalMl[1] ?? 0).toFixed(1)}`}</td>
+              <td data-testid="lesion-volume" data-lesion-id={l.lesionId}>{formatVolumeMl(l.volumeMl)}</td>
+              <td>{l.sampleIntervalMl === null ? '—' : `${formatVolumeMl(l.sampleIntervalMl[0] ?? 0)}–${formatVolumeMl(l.sampleIntervalMl[1] ?? 0)}`}</td>
               <td>{l.abc2Ml.toFixed(1)}</td>
               <td>
                 <button type="button" onClick={() => p.onDecide(l.lesionId, 'accepted')} title="Accept">

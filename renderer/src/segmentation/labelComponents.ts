@@ -1,39 +1,13 @@
-/** 6-connected component labels (1..n, 0 = background) of a labelmap, with each component's voxel count. */
+import { connectedComponents } from '../../../electron/core/lesions/index';
+
+/**
+ * Lesion component labels (1..n by decreasing size, 0 = background) of a labelmap with each component's voxel
+ * count (`sizes[label]`, sizes[0] unused): the core's labelling and connectivity (LESION_CONNECTIVITY), the same
+ * lesions as the engine, the report and the SEG.
+ */
 export function labelComponents(labelmap: Uint8Array, dims: readonly [number, number, number]): { labels: Int32Array; sizes: number[] } {
-  const [nx, ny, nz] = dims;
-  const labels = new Int32Array(labelmap.length);
-  const stack = new Int32Array(labelmap.length);
-  const sizes: number[] = [0];
-  let next = 0;
-  for (let s = 0; s < labelmap.length; s++) {
-    if (labelmap[s] === 0 || labels[s] !== 0) continue;
-    next++;
-    let size = 0;
-    let top = 0;
-    stack[top++] = s;
-    labels[s] = next;
-    while (top > 0) {
-      const v = stack[--top]!;
-      size++;
-      const i = v % nx;
-      const j = Math.floor(v / nx) % ny;
-      const k = Math.floor(v / (nx * ny));
-      const visit = (w: number) => {
-        if (labelmap[w] !== 0 && labels[w] === 0) {
-          labels[w] = next;
-          stack[top++] = w;
-        }
-      };
-      if (i > 0) visit(v - 1);
-      if (i < nx - 1) visit(v + 1);
-      if (j > 0) visit(v - nx);
-      if (j < ny - 1) visit(v + nx);
-      if (k > 0) visit(v - nx * ny);
-      if (k < nz - 1) visit(v + nx * ny);
-    }
-    sizes.push(size);
-  }
-  return { labels, sizes };
+  const cc = connectedComponents(labelmap, dims);
+  return { labels: cc.labels, sizes: [0, ...cc.sizesVoxels] };
 }
 
 /** The component label whose voxel is nearest to a point (ijk), or 0 when the labelmap is empty. */

@@ -1,5 +1,9 @@
-/** The lesion mask at a probability threshold: 1 where the mean probability over samples is >= threshold. */
+import { maskFromProbability } from '../../../electron/core/lesions/index';
+
+/**
+ * The lesion mask at a probability threshold: the core's one rule (float32 `p > threshold`,
+ * electron/core/lesions/probabilityMask.ts), so the app's mask equals the engine's for the same published map.
+ */
 export function thresholdMask(probability: Float32Array, threshold: number, out = new Uint8Array(probability.length)): Uint8Array {
-  for (let i = 0; i < probability.length; i++) out[i] = probability[i]! >= threshold ? 1 : 0;
-  return out;
+  return maskFromProbability(probability, threshold, out);
 }

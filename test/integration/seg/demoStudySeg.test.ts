@@ -21,7 +21,7 @@ import { readSeg } from '../../../electron/core/seg/readSeg';
 import { findReferencedSeries } from '../../../electron/core/seg/referencedSeries';
 import { maskToSourceSlices, sourceSlicesToGrid } from '../../../electron/core/seg/sourceSliceMask';
 import { countForeground, maskVolumeMl, sourceMaskVolumeMl } from '../../../electron/core/volumetry/maskVolume';
-import { measureLesions } from '../../../electron/core/volumetry/measureLesions';
+import { measureLesions } from '../../../electron/core/lesions/measureLesions';
 import { dice } from '../../../electron/core/volumetry/metrics/dice';
 
 const DEMO = join(import.meta.dirname, '../../../models/demo/ge-head-ich');

@@ -13,22 +13,24 @@ function probabilities(n: number): Float32Array {
   return p;
 }
 
-test('the mask holds exactly the voxels whose mean probability is >= the threshold', () => {
+test('the mask holds exactly the voxels whose probability is > the threshold (float32), the core rule', () => {
   const p = probabilities(10_000);
   for (const t of [0, 0.05, 0.3, 0.5, 0.75, 0.95, 1]) {
     const m = thresholdMask(p, t);
     let direct = 0;
     for (let i = 0; i < p.length; i++) {
-      const want = p[i]! >= t ? 1 : 0;
+      const want = p[i]! > Math.fround(t) ? 1 : 0;
       assert.equal(m[i], want, `voxel ${i} at t=${t}`);
       direct += want;
     }
     assert.equal(m.reduce((a, b) => a + b, 0), direct);
   }
-  // Ties: p = 0.5 exactly is in the mask at t = 0.5 (>=), out just above it.
+  // Ties: p = t exactly is NOT lesion (p > t, as the engine and the paper's code); just below t it is.
   const tie = Float32Array.from([0.5]);
-  assert.equal(thresholdMask(tie, 0.5)[0], 1);
-  assert.equal(thresholdMask(tie, 0.5000001)[0], 0);
+  assert.equal(thresholdMask(tie, 0.5)[0], 0);
+  assert.equal(thresholdMask(tie, 0.4999999)[0], 1);
+  // float32 comparison: a voxel stored as fround(0.35) is not above a 0.35 threshold (it would be vs the double)
+  assert.equal(thresholdMask(Float32Array.from([0.35]), 0.35)[0], 0);
 });
 
 test('raising the threshold never adds voxels; counts fall monotonically from all to none', () => {
@@ -41,7 +43,7 @@ test('raising the threshold never adds voxels; counts fall monotonically from al
     previous = n;
     counts.push(n);
   }
-  assert.equal(counts[0], p.length);
+  assert.equal(counts[0], p.length - p.filter((v) => v === 0).length);
   assert.ok(counts[counts.length - 1]! < 10, 'almost nothing is certain');
   assert.ok(new Set(counts).size > 10, 'counts really change with the threshold');
 });

@@ -9,7 +9,7 @@ import { studyReportHtml } from '../../../../../electron/core/report/studyReport
 import { keyImages } from '../../../../../electron/core/report/keyImages';
 import { writeFloatMap } from '../../../../../electron/core/report/writeFloatMap';
 import { readNifti } from '../../../../../electron/core/dicom/niftiRead';
-import { measureLesions } from '../../../../../electron/core/volumetry/measureLesions';
+import { measureLesions } from '../../../../../electron/core/lesions/measureLesions';
 import { compareVolumes } from '../../../../../electron/core/volumetry/compareVolumes';
 import { syntheticVolume } from '../seg/syntheticVolume';
 
@@ -22,9 +22,11 @@ const m = measureLesions(mask, vol, { hu: vol.voxels });
 const input = {
   identity: vol.identity,
   corrections: vol.corrections,
-  lesionKind: 'hemorrhage' as const,
+  lesionTypes: [{ name: 'Intracranial hemorrhage', rule: 'meanHu >= 45', category: null, type: null, anatomicRegion: null, recommendedDisplayRgb: null }, { name: 'Cerebral infarction', rule: 'meanHu < 45', category: null, type: null, anatomicRegion: null, recommendedDisplayRgb: null }],
   measurements: m,
-  uncertainty: { nSamples: 4, total: { meanMl: 0.046, p5Ml: 0.04, p95Ml: 0.05, samplesMl: [0.04, 0.045, 0.047, 0.05] }, lesions: [{ label: 1, interval: { meanMl: 0.045, p5Ml: 0.039, p95Ml: 0.049, samplesMl: [] }, doubtMl: 0.003, rank: 1 }] },
+  calibration: { schema: 1 as const, method: 'split-conformal-relative' as const, nominalCoverage: 0.9, cMl: 0.5, mode: 'all', profile: 'cpu-fast', nSamples: 4, study: { q: 0.2, nCalibration: 40, measuredCoverage: 0.9, nTest: 40 }, lesion: { q: 0.5, nCalibration: 60, measuredCoverage: 0.88, nTest: 50 }, calibrationSet: 'synth seed 1', testSet: 'synth seed 2' },
+  droppedCandidates: [{ id: 3, volumeMl: 0.002, meanHu: 400, rule: 'meanHu', value: 400, reason: 'mean 400 HU is above the range of acute lesions (10-100 HU): bone or calcification' }],
+  uncertainty: { nSamples: 4, total: { meanMl: 0.046, p5Ml: 0.04, p95Ml: 0.05, samplesMl: [0.04, 0.045, 0.047, 0.05] }, lesions: [{ id: 1, interval: { meanMl: 0.045, p5Ml: 0.039, p95Ml: 0.049, samplesMl: [] }, doubtMl: 0.003, rank: 1 }] },
   comparison: compareVolumes(0.03, 0.046),
   seg: { sopInstanceUid: '2.25.1', seriesInstanceUid: '2.25.2' },
   provenance: { bundle: { name: 'sdpm-ich', version: '1.0.0' }, seed: 42, settings: { mode: 'y_sal', nSamples: 4 }, reader: 'Doe^Jane', softwareVersion: '0.1.0', timestamps: { reportedAt: '2026-01-01T00:00:00Z' } },
@@ -36,23 +38,30 @@ test('report JSON carries volumes, the per-lesion table with ABC/2 and intervals
   assert.equal(r.lesionCount, 2);
   assert.ok(Math.abs(r.totalVolumeMl - 61 * voxMl) < 1e-12);
   assert.ok(Math.abs((r.lesions[0]?.volumeMl ?? 0) - 60 * voxMl) < 1e-12);
-  assert.deepEqual(r.lesions[0]?.intervalMl, { p5: 0.039, p95: 0.049, mean: 0.045 });
-  assert.equal(r.lesions[1]?.intervalMl, null);
+  assert.deepEqual(r.lesions[0]?.sampleRangeMl, { p5: 0.039, p95: 0.049, mean: 0.045 });
+  assert.equal(r.lesions[1]?.sampleRangeMl, null);
+  // calibrated interval: V ± q (V + cMl), low clipped at 0; it contains the volume
+  const v0 = r.lesions[0]?.volumeMl ?? NaN;
+  assert.deepEqual(r.lesions[0]?.calibratedIntervalMl, { low: Math.max(0, v0 - 0.5 * (v0 + 0.5)), high: v0 + 0.5 * (v0 + 0.5) });
+  assert.deepEqual(r.totalCalibratedIntervalMl, { low: Math.max(0, r.totalVolumeMl - 0.2 * (r.totalVolumeMl + 0.5)), high: r.totalVolumeMl + 0.2 * (r.totalVolumeMl + 0.5) });
+  assert.match(r.intervalNote, /40 held-out .* 90% of cases \(nominal 90%\)/);
+  assert.equal(r.lesions[0]?.type, 'Cerebral infarction', 'mean 0 HU: the labels.json rule meanHu < 45');
   assert.equal(r.lesions[0]?.sliceRange[0], 1);
   assert.ok((r.lesions[0]?.abc2Ml ?? 0) > 0);
   assert.equal(r.comparison?.expansion, true);
   assert.equal(r.provenance.seed, 42);
-  const back = JSON.parse(studyReportJson(r)) as { schemaVersion: number; totalIntervalMl: { nSamples: number } };
-  assert.equal(back.schemaVersion, 1);
-  assert.equal(back.totalIntervalMl.nSamples, 4);
+  const back = JSON.parse(studyReportJson(r)) as { schemaVersion: number; totalSampleRangeMl: { nSamples: number } };
+  assert.equal(back.schemaVersion, 2);
+  assert.equal(back.totalSampleRangeMl.nSamples, 4);
 });
 
-test('report CSV: one row per lesion plus TOTAL, header fixed, quoting per RFC 4180', () => {
+test('report CSV: one row per lesion, per dropped candidate, plus TOTAL, header fixed, quoting per RFC 4180', () => {
   const csv = studyReportCsv(buildStudyReport({ ...input, provenance: { ...input.provenance, reader: 'Doe, "JJ"' } }));
   const lines = csv.trim().split('\n');
   assert.equal(lines[0], STUDY_REPORT_CSV_HEADER.join(','));
-  assert.equal(lines.length, 4);
-  assert.match(lines[3] ?? '', /,TOTAL,/);
+  assert.equal(lines.length, 5);
+  assert.match(lines[3] ?? '', /,dropped,3,.*,meanHu,/);
+  assert.match(lines[4] ?? '', /,total,TOTAL,/);
   assert.match(lines[1] ?? '', /"Doe, ""JJ"""/);
 });
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UncertaintyAccumulator } from '../../../../../electron/core/sdpm/uncertaintyAccumulator';
 import { interval, percentile, summarizeUncertainty } from '../../../../../electron/core/sdpm/uncertaintySummary';
-import { connectedComponents } from '../../../../../electron/core/volumetry/connectedComponents';
+import { connectedComponents } from '../../../../../electron/core/lesions/connectedComponents';
 
 const identity = { map: (src: Float32Array, out: Float32Array) => out.set(src) };
 
@@ -43,10 +43,10 @@ test('per-voxel std, entropy and agreement; sample volumes, per-lesion intervals
   assert.equal(agree[2 * nx + 6], 0.75);
   const cc = connectedComponents(final, [nx, ny, 1]);
   const voxelMl = 0.001;
-  const s = summarizeUncertainty(acc, final, cc.labels, cc.count, [nx, ny, 1], voxelMl);
+  const s = summarizeUncertainty(acc, final, cc.labels, Array.from({ length: cc.count }, (_, i) => i + 1), [nx, ny, 1], voxelMl);
   assert.deepEqual(s.total.samplesMl.map((v) => Math.round(v * 1000)), [6, 5, 4, 4]);
-  const a = s.lesions.find((l) => l.label === 1);
-  const b = s.lesions.find((l) => l.label === 2);
+  const a = s.lesions.find((l) => l.id === 1);
+  const b = s.lesions.find((l) => l.id === 2);
   assert.ok(a !== undefined && b !== undefined);
   assert.deepEqual(a.interval.samplesMl.map((v) => Math.round(v * 1000)), [4, 4, 4, 4]);
   assert.deepEqual(b.interval.samplesMl.map((v) => Math.round(v * 1000)), [2, 1, 0, 0]);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridVoxelVolumeMm3, maskVolumeMl, sourceMaskVolumeMl, sourceVoxelVolumesMm3 } from '../../../../../electron/core/volumetry/maskVolume';
+import { voxelVolumeMm3 as gridVoxelVolumeMm3 } from '../../../../../electron/core/lesions/voxelVolume';
+import { maskVolumeMl, sourceMaskVolumeMl, sourceVoxelVolumesMm3 } from '../../../../../electron/core/volumetry/maskVolume';
 import type { Mat3, SourceGeometry, Vec3 } from '../../../../../electron/core/dicom/Volume';
 
 const I3: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];

@@ -4,15 +4,16 @@
  * Contract:
  * - `mask` is any voxel array on the Volume index convention (flat index = i + nx*(j + ny*k)); a voxel is
  *   foreground when its value is non-zero.
- * - Connectivity 26 (default: face, edge and corner neighbours), 18 (face + edge) or 6 (faces only).
+ * - Connectivity LESION_CONNECTIVITY by default (connectivity.ts); 18 (face + edge) or 6 (faces only) on request.
  * - Components smaller than `minSizeVoxels` are dropped (label 0 in the result).
  * - Labels are 1..count, ordered by size (largest first), ties broken by the raster index of the
  *   component's first voxel, so the numbering is deterministic for a given mask.
  */
 import { SdpmError } from '../errors';
 import type { Vec3 } from '../dicom/Volume';
+import { LESION_CONNECTIVITY, type Connectivity } from './connectivity';
 
-export type Connectivity = 6 | 18 | 26;
+export type { Connectivity };
 
 export interface ConnectedComponentsOptions {
   connectivity?: Connectivity;
@@ -70,7 +71,7 @@ export function connectedComponents(
   if (mask.length !== n) {
     throw new SdpmError('GEOMETRY_MISMATCH', `mask has ${mask.length} voxels but dimensions ${nx}x${ny}x${nz} need ${n}`);
   }
-  const connectivity = options.connectivity ?? 26;
+  const connectivity = options.connectivity ?? LESION_CONNECTIVITY;
   const minSize = Math.max(1, Math.floor(options.minSizeVoxels ?? 1));
   const offsets = backwardOffsets(connectivity);
   const labels = new Int32Array(n);

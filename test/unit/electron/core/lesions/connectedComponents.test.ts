@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectedComponents, type Connectivity } from '../../../../../electron/core/volumetry/connectedComponents';
+import { connectedComponents, type Connectivity } from '../../../../../electron/core/lesions/connectedComponents';
 import type { Vec3 } from '../../../../../electron/core/dicom/Volume';
 
 function maskOf(dims: Vec3, points: Array<[number, number, number]>): Uint8Array {

@@ -1,0 +1,73 @@
+/**
+ * The lesion part of report.json from a volume prediction: per-lesion rows with stable IDs, lesion type
+ * (labels.json), sample range and calibrated interval; dropped candidates with their rule; the total's intervals.
+ */
+import type { Bundle } from '../bundle/Bundle';
+import { calibratedInterval, calibratedIntervalMeaning, NO_CALIBRATION_NOTE } from '../lesions/calibratedInterval';
+import { lesionType } from '../lesions/lesionKind';
+import type { DroppedCandidate, InferenceReport, ReportLesion } from './InferenceReport';
+import type { VolumePrediction } from './predictVolume';
+
+type LesionPart = Pick<InferenceReport, 'totalVolumeMl' | 'totalVoxelCount' | 'voxelVolumeMl' | 'calibratedIntervalMl' | 'intervalNote' | 'calibration' | 'sampleRangeMl' | 'sampleMeanVolumeMl' | 'nUncertaintySamples' | 'lesions' | 'droppedCandidates' | 'plausibilityRules'>;
+
+const v3 = (v: readonly number[]): [number, number, number] => [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0];
+
+export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle, 'labels' | 'calibration'>): LesionPart {
+  const u = prediction.uncertainty;
+  const cal = bundle.calibration;
+  const byId = new Map(u?.summary.lesions.map((l) => [l.id, l]) ?? []);
+  const lesions: ReportLesion[] = prediction.lesions.map((l) => {
+    const lu = byId.get(l.id);
+    const ci = cal === null ? null : calibratedInterval(l.volumeMl, cal, cal.lesion);
+    return {
+      id: l.id,
+      voxelCount: l.voxelCount,
+      volumeMl: l.volumeMl,
+      calibratedIntervalMl: ci === null ? null : [ci.lowMl, ci.highMl],
+      sampleRangeMl: lu === undefined ? null : [lu.interval.p5Ml, lu.interval.p95Ml],
+      sampleMeanMl: lu?.interval.meanMl ?? null,
+      doubtMl: lu?.doubtMl ?? null,
+      meanEntropyBits: lu?.meanEntropyBits ?? null,
+      uncertaintyRank: lu?.rank ?? null,
+      sharesSampleRangeWith: lu?.sharesRegionWith ?? [],
+      meanHu: l.meanHu,
+      minHu: l.minHu,
+      maxHu: l.maxHu,
+      type: lesionType(l.meanHu, bundle.labels.lesionTypes),
+      abc2Ml: l.abc2.volumeMl,
+      sliceRange: l.sliceRange,
+      centroidLps: v3(l.centroidLps),
+      centroidIjk: v3(l.centroidIjk),
+    };
+  });
+  const droppedCandidates: DroppedCandidate[] = prediction.dropped.map((d) => ({
+    id: d.lesion.id,
+    voxelCount: d.lesion.voxelCount,
+    volumeMl: d.lesion.volumeMl,
+    meanHu: d.lesion.meanHu,
+    boneContactFraction: d.boneFraction,
+    rule: d.reason.rule,
+    value: d.reason.value,
+    limit: d.reason.limit,
+    reason: d.reason.text,
+    sliceRange: d.lesion.sliceRange,
+    centroidLps: v3(d.lesion.centroidLps),
+    centroidIjk: v3(d.lesion.centroidIjk),
+  }));
+  const total = cal === null ? null : calibratedInterval(prediction.totalVolumeMl, cal, cal.study);
+  const totalVoxelCount = prediction.lesions.reduce((s, l) => s + l.voxelCount, 0);
+  return {
+    totalVolumeMl: prediction.totalVolumeMl,
+    totalVoxelCount,
+    voxelVolumeMl: prediction.voxelVolumeMl,
+    calibratedIntervalMl: total === null ? null : [total.lowMl, total.highMl],
+    intervalNote: total === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning(total),
+    calibration: cal === null ? null : { nominalCoverage: cal.nominalCoverage, study: { measuredCoverage: cal.study.measuredCoverage, nTest: cal.study.nTest }, lesion: { measuredCoverage: cal.lesion.measuredCoverage, nTest: cal.lesion.nTest }, mode: cal.mode, profile: cal.profile, nSamples: cal.nSamples },
+    sampleRangeMl: u === null ? null : [u.summary.total.p5Ml, u.summary.total.p95Ml],
+    sampleMeanVolumeMl: u?.summary.total.meanMl ?? null,
+    nUncertaintySamples: u?.summary.nSamples ?? 0,
+    lesions,
+    droppedCandidates,
+    plausibilityRules: prediction.plausibilityRules,
+  };
+}

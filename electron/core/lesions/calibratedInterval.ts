@@ -1,0 +1,53 @@
+/**
+ * The calibrated volume interval (split conformal, relative score; /work contract "calibration.json",
+ * models/BUNDLE-FORMAT.md). For a reported volume V (study total or one lesion) and the bundle's calibration
+ * quantile q and stabiliser cMl: [max(0, V - q·(V + cMl)), V + q·(V + cMl)]. It always contains V.
+ *
+ * Plain words: on held-out synthetic cases that the model was not trained or calibrated on, the true volume
+ * fell inside this range for `measuredCoverage` of the cases (nominal `nominalCoverage`, e.g. 90%).
+ * Without calibration.json there is no calibrated interval; the spread of the SDPM samples is then shown only
+ * as a "sample range", never as a confidence interval.
+ */
+
+export interface CalibrationLevel {
+  q: number;
+  nCalibration: number;
+  measuredCoverage: number;
+  nTest: number;
+}
+
+export interface Calibration {
+  schema: 1;
+  method: 'split-conformal-relative';
+  nominalCoverage: number;
+  cMl: number;
+  mode: string;
+  profile: string;
+  nSamples: number;
+  study: CalibrationLevel;
+  lesion: CalibrationLevel;
+  calibrationSet: string;
+  testSet: string;
+}
+
+export interface CalibratedInterval {
+  lowMl: number;
+  highMl: number;
+  nominalCoverage: number;
+  measuredCoverage: number;
+  nTest: number;
+}
+
+/** The interval for volume `vMl` at one level (study total or lesion). */
+export function calibratedInterval(vMl: number, cal: Pick<Calibration, 'cMl' | 'nominalCoverage'>, level: CalibrationLevel): CalibratedInterval {
+  if (!(vMl >= 0) || !Number.isFinite(vMl)) throw new RangeError(`calibratedInterval: volume must be a finite number >= 0 (got ${vMl})`);
+  const half = level.q * (vMl + cal.cMl);
+  return { lowMl: Math.max(0, vMl - half), highMl: vMl + half, nominalCoverage: cal.nominalCoverage, measuredCoverage: level.measuredCoverage, nTest: level.nTest };
+}
+
+/** One sentence saying what the interval means, for reports and the app. */
+export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'nominalCoverage' | 'measuredCoverage' | 'nTest'>): string {
+  return `On ${iv.nTest} held-out synthetic cases not used for training or calibration, the true volume fell inside this range for ${(iv.measuredCoverage * 100).toFixed(0)}% of cases (nominal ${(iv.nominalCoverage * 100).toFixed(0)}%).`;
+}
+
+export const NO_CALIBRATION_NOTE = 'This model bundle has no calibration.json: no calibrated interval. The sample range is the spread of the SDPM samples, not a confidence interval.';
