@@ -51,7 +51,7 @@ export function parseMultipart(body: Uint8Array, contentType: string | null): Mu
     // transport padding then CRLF (RFC 2046 5.1.1)
     while (buf[after] === 0x20 || buf[after] === 0x09) after += 1;
     if (buf[after] !== 0x0d || buf[after + 1] !== 0x0a) {
-      if (after >= buf.length) throw new MultipartError('truncated: the answer ends right after a boundary');
+      if (after + 2 > buf.length) throw new MultipartError('truncated: the answer ends right after a boundary');
       throw new MultipartError(`malformed: no line break after boundary at byte ${pos}`);
     }
     const headStart = after + 2;

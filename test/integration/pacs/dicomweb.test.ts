@@ -72,10 +72,11 @@ describe('DICOMweb against a real Orthanc', { skip }, () => {
     assert.equal(again.fetched, 0);
   });
 
-  test('a SEG stored with STOW-RS is read back over WADO-RS and compared before "stored and verified"', async () => {
+  test('a SEG stored with STOW-RS is read back over WADO-RS and compared before "stored and verified"', async (t) => {
     const seg = await smallGeHeadSeg();
     const r = await sendAndVerify(await transport(), seg, 'seg.dcm');
     assert.match(r.message, /stored and verified/);
+    t.diagnostic(`user sees: ${r.message}`);
     assert.ok(r.comparison.level === 'identical' || r.comparison.level === 'dataset-bytes', r.comparison.level);
     assert.equal(r.ref.studyInstanceUid, GE_HEAD_STUDY_UID);
     const series = await (await transport()).findSeries(GE_HEAD_STUDY_UID);

@@ -56,9 +56,10 @@ describe('DIMSE against a real Orthanc', { skip }, () => {
     await assertSameVolume(await loadVolumeFromFolder(await cache.completeSeriesFolder(GE_HEAD_STUDY_UID, GE_HEAD_SERIES_UID)));
   });
 
-  test('a SEG stored with C-STORE is read back with C-GET and compared tag for tag', async () => {
+  test('a SEG stored with C-STORE is read back with C-GET and compared tag for tag', async (t) => {
     const r = await sendAndVerify(new DimseTransport(peer), await smallGeHeadSeg(), 'seg.dcm');
     assert.match(r.message, /stored and verified/);
+    t.diagnostic(`user sees: ${r.message}`);
     assert.notEqual(r.comparison.level, 'different');
   });
 
