@@ -1,7 +1,11 @@
+/**
+ * The review app's layout. State lives in hooks of one concern each: the open study (useStudy), the
+ * editing tools (useEditTools), the edit journal (useJournal), live volumes and lesions (useLiveVolumes),
+ * the SDPM run (useRun) and the keyboard (useShortcuts). This file wires them to the panels.
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventPayload, Request, Response } from '../../electron/ipc/contract';
-import { ApiError, call, isElectron, onEvent } from './api/api';
-import { useEditing } from './useEditing';
+import type { Response } from '../../electron/ipc/contract';
+import { ApiError, call, isElectron } from './api/api';
 import { ViewportGrid } from './viewer/ViewportGrid';
 import type { SliceInfo, ViewerController, ViewportName } from './viewer/ViewerController';
 import { VIEWPORTS } from './viewer/ViewerController';
@@ -16,66 +20,76 @@ import { ToolsPanel } from './panels/ToolsPanel';
 import { ReviewPanel } from './panels/ReviewPanel';
 import { LesionPanel } from './panels/LesionPanel';
 import { ExportPanel } from './panels/ExportPanel';
-import { thresholdMask } from './segmentation/thresholdMask';
+import { RunDialog } from './panels/RunDialog';
+import { LayerPanel } from './panels/LayerPanel';
+import { removeIslands as removeIslandsInPlace } from './segmentation/removeIslands';
+import { interpolateSlices } from './segmentation/interpolateSlices';
+import { fillHoles as fillHolesInPlace } from './segmentation/fillHoles';
+import { fillRegionAt } from './segmentation/fillRegionAt';
+import { useEditTools } from './hooks/useEditTools';
+import { useJournal } from './hooks/useJournal';
+import { useLiveVolumes } from './hooks/useLiveVolumes';
+import { useRun } from './hooks/useRun';
+import { useStudy } from './hooks/useStudy';
+import { useShortcuts } from './hooks/useShortcuts';
 
-type VolumeInfo = Response<'study:load'>;
-type Series = Response<'study:discover'>['series'][number];
+const MIN_ISLAND_VOXELS = 10;
 
 function message(err: unknown): string {
   if (err instanceof ApiError) return `${err.message} (${err.code})`;
   return err instanceof Error ? err.message : String(err);
 }
 
-function asFloat32(bytes: Uint8Array): Float32Array {
-  return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float32Array(bytes.slice().buffer);
-}
-
 export function App({ initialError }: { initialError?: string }) {
   const [fatal] = useState<string | null>(() => initialError ?? webGl2Problem());
-  const [error, setError] = useState<string | null>(null);
+  const [error, setErrorState] = useState<string | null>(null);
+  const setError = useCallback((m: string) => setErrorState(m), []);
   const [busy, setBusy] = useState(false);
   const [appInfo, setAppInfo] = useState<Response<'app:info'> | null>(null);
-  const [discovered, setDiscovered] = useState<Response<'study:discover'> | null>(null);
-  const [volume, setVolume] = useState<VolumeInfo | null>(null);
   const [controller, setController] = useState<ViewerController | null>(null);
   const [sliceInfo, setSliceInfo] = useState<Partial<Record<ViewportName, SliceInfo>>>({});
-  // inference
-  const [options, setOptions] = useState<Response<'inference:options'> | null>(null);
-  const [unavailable, setUnavailable] = useState<string | null>(null);
-  const [runId, setRunId] = useState<string | null>(null);
-  const [running, setRunning] = useState(false);
-  const [progress, setProgress] = useState<EventPayload<'inference:progress'> | null>(null);
-  const [finished, setFinished] = useState<EventPayload<'inference:finished'> | null>(null);
-  const probability = useRef<Float32Array | null>(null);
-  const [hasProbability, setHasProbability] = useState(false);
-  const [threshold, setThreshold] = useState(0.5);
-  const [hasUncertainty, setHasUncertainty] = useState(false);
-  const uncertainty = useRef<Float32Array | null>(null);
-  const [showUncertainty, setShowUncertainty] = useState(true);
-  const [uncertaintyOpacity, setUncertaintyOpacity] = useState(0.5);
-  const [regions, setRegions] = useState<Response<'inference:regions'>['regions']>([]);
+  const [exported, setExported] = useState<Response<'export:seg'> | null>(null);
   const [reviewIndex, setReviewIndex] = useState(0);
-  /** performance.now() when the first overlay (y_avg) was shown; exposed for the latency benchmark. */
-  const [firstOverlayAtMs, setFirstOverlayAtMs] = useState<number | null>(null);
 
-  const editing = useEditing(controller, volume, runId, setError);
+  const tools = useEditTools(controller);
+  const toolRef = useRef<string>(tools.mode);
+  toolRef.current = tools.mode;
+  const toolName = useCallback(() => toolRef.current, []);
+  const journal = useJournal(setError);
+  const [volumeForLive, setVolumeForLive] = useState<Response<'study:load'> | null>(null);
+  const live = useLiveVolumes(controller, volumeForLive, journal, toolName, setError);
+  const run = useRun(controller, volumeForLive, live, setError);
+
+  const onLoaded = useCallback(
+    async (info: Response<'study:load'>) => {
+      setVolumeForLive(info);
+      live.startStudy(info);
+      run.resetForStudy();
+      setExported(null);
+      setReviewIndex(0);
+      await journal.startStudy(info);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [live.startStudy, run.resetForStudy, journal.startStudy],
+  );
+  const study = useStudy(controller, onLoaded, setError);
+  const volume = study.volume;
 
   const guard = useCallback(async (fn: () => Promise<void>) => {
     setBusy(true);
-    setError(null);
+    setErrorState(null);
     try {
       await fn();
     } catch (err) {
       console.error(err);
-      setError(message(err));
+      setErrorState(message(err));
     } finally {
       setBusy(false);
     }
   }, []);
 
   useEffect(() => {
-    call('app:info', {}).then(setAppInfo, (err: unknown) => setError(message(err)));
-    call('inference:options', {}).then(setOptions, (err: unknown) => setUnavailable(`SDPM is not available: ${message(err)}`));
+    call('app:info', {}).then(setAppInfo, (err: unknown) => setErrorState(message(err)));
   }, []);
 
   useEffect(() => {
@@ -88,117 +102,61 @@ export function App({ initialError }: { initialError?: string }) {
       }
       setSliceInfo(next);
     };
-    return controller.subscribe(update, editing.onLabelmapModified);
-  }, [controller, editing.onLabelmapModified]);
+    return controller.subscribe(update, live.onLabelmapModified);
+  }, [controller, live.onLabelmapModified]);
 
-  const openFolder = (folder: string) =>
-    guard(async () => {
-      const d = await call('study:discover', { folder });
-      setDiscovered(d);
-      const loadable = d.series.filter((s) => s.refusedReason === null);
-      if (loadable.length === 1) await loadSeries(d.folder, loadable[0]!);
-    });
-
-  const loadSeries = async (folder: string, s: Series) => {
-    if (controller === null) throw new Error('viewer not ready');
-    const info = await call('study:load', { folder, seriesId: s.seriesId });
-    const vox = await call('study:voxels', { volumeId: info.volumeId });
-    const bytes = vox.data.byteOffset % 2 === 0 ? vox.data : vox.data.slice();
-    const voxels = vox.dtype === 'int16' ? new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2) : asFloat32(bytes);
-    probability.current = null;
-    uncertainty.current = null;
-    setHasProbability(false);
-    setHasUncertainty(false);
-    setRegions([]);
-    setRunId(null);
-    setFinished(null);
-    await controller.loadVolume(info, voxels);
-    setVolume(info);
-    await editing.startStudy(info);
-  };
-
-  // Streaming results: y_avg after the first sample, the final maps and ranked regions when done.
+  const editingAllowed = volume !== null && !run.running;
+  const fillAt = useCallback(
+    (ijk: [number, number, number], axis: 0 | 1 | 2) => {
+      let reason = '';
+      live.bulkEdit('fill', (lm, dims) => {
+        const r = fillRegionAt(lm, dims, ijk, axis);
+        reason = r.reason;
+        return r.filled;
+      });
+      if (reason === 'open') setError('Fill: the clicked region is not enclosed by lesion (it reaches the edge of the slice). Close the outline first.');
+    },
+    [live, setError],
+  );
   useEffect(() => {
-    if (runId === null || volume === null || controller === null) return undefined;
-    const applyProbability = (p: Float32Array, t: number) => {
-      probability.current = p;
-      setHasProbability(true);
-      editing.replaceFromModel(thresholdMask(p, t), runId, t);
-    };
-    const offProgress = onEvent('inference:progress', (e) => {
-      if (e.runId === runId) setProgress(e);
-    });
-    const offPartial = onEvent('inference:partial', (e) => {
-      if (e.runId !== runId || editing.editedSinceRun()) return;
-      call('inference:map', { runId, map: 'yAvg' }).then(
-        (m) => {
-          applyProbability(asFloat32(m.data), threshold);
-          setFirstOverlayAtMs(performance.now());
-        },
-        (err: unknown) => setError(message(err)),
-      );
-    });
-    const offFinished = onEvent('inference:finished', (e) => {
-      if (e.runId !== runId) return;
-      setRunning(false);
-      setFinished(e);
-      if (e.status !== 'done') return;
-      (async () => {
-        const p = await call('inference:map', { runId, map: 'probability' });
-        if (!editing.editedSinceRun()) applyProbability(asFloat32(p.data), threshold);
-        else probability.current = asFloat32(p.data);
-        setHasProbability(true);
-        setFirstOverlayAtMs((t) => t ?? performance.now());
-        const u = await call('inference:map', { runId, map: 'uncertainty' }).catch(() => null);
-        uncertainty.current = u === null ? null : asFloat32(u.data);
-        setHasUncertainty(u !== null);
-        if (showUncertainty && uncertainty.current !== null) await controller.setUncertainty(volume, uncertainty.current);
-        setRegions((await call('inference:regions', { runId })).regions);
-        setReviewIndex(0);
-      })().catch((err: unknown) => setError(message(err)));
-    });
-    return () => {
-      offProgress();
-      offPartial();
-      offFinished();
-    };
-    // threshold/showUncertainty are read at event time on purpose; re-subscribing would drop events.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runId, volume, controller]);
-
-  const run = (settings: Request<'inference:start'>['settings']) =>
-    guard(async () => {
-      if (volume === null) return;
-      setFirstOverlayAtMs(null);
-      setProgress(null);
-      setFinished(null);
-      editing.markRunStart();
-      const r = await call('inference:start', { volumeId: volume.volumeId, settings });
-      setRunning(true);
-      setRunId(r.runId);
-    });
+    controller?.onFillClick(fillAt);
+    return () => controller?.onFillClick(null);
+  }, [controller, fillAt]);
 
   const goRegion = (i: number) => {
-    const r = regions[i];
+    const r = run.regions[i];
     if (r === undefined || volume === null || controller === null) return;
     setReviewIndex(i);
     controller.jumpToWorld(ijkToWorld(volume, r.centroidIjk));
   };
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      // Keys typed into a text or number field are the field's; checkboxes, sliders and buttons keep the shortcuts.
-      const typing = t !== null && (t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || (t.tagName === 'INPUT' && !['checkbox', 'range', 'button', 'radio'].includes((t as HTMLInputElement).type)));
-      if (typing) return;
-      if (e.key === ']') goRegion(Math.min(regions.length - 1, reviewIndex + 1));
-      else if (e.key === '[') goRegion(Math.max(0, reviewIndex - 1));
-      else if (e.key === 'r' && !e.ctrlKey && regions[reviewIndex] !== undefined) editing.markReviewed(regions[reviewIndex]!.regionId);
-      else editing.onKey(e);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  const markReviewed = (regionId: number) => {
+    journal.review('region', regionId, 'reviewed');
+    run.markReviewed(regionId);
+  };
+  const bulk = {
+    fillHoles: () => void live.bulkEdit('fill-holes', (lm, dims) => fillHolesInPlace(lm, dims)),
+    removeIslands: () => void live.bulkEdit('remove-islands', (lm, dims) => removeIslandsInPlace(lm, dims, MIN_ISLAND_VOXELS)),
+    interpolate: () => void live.bulkEdit('interpolate', (lm, dims) => interpolateSlices(lm, dims)),
+  };
+  useShortcuts(controller, editingAllowed, tools, {
+    ...bulk,
+    nextRegion: () => goRegion(Math.min(run.regions.length - 1, reviewIndex + 1)),
+    previousRegion: () => goRegion(Math.max(0, reviewIndex - 1)),
+    markReviewed: () => {
+      const r = run.regions[reviewIndex];
+      if (r !== undefined) markReviewed(r.regionId);
+    },
   });
+
+  const restore = () => {
+    const offer = journal.restoreOffer;
+    if (offer === null) return;
+    journal.clearRestoreOffer();
+    const r = live.applyEntries(offer.entries);
+    if (r === null) return;
+    journal.setStatus(`Restored ${r.nEdits} edit(s) from the journal.`);
+    void run.restoreRun(r.runId, r.threshold, r.reviewed);
+  };
 
   if (fatal !== null) {
     return (
@@ -216,111 +174,134 @@ export function App({ initialError }: { initialError?: string }) {
           electron={isElectron()}
           demoFolder={appInfo?.demoFolder ?? null}
           busy={busy}
-          discovered={discovered}
-          loadedSeriesId={volume === null ? null : (discovered?.series.find((s) => s.seriesInstanceUid === volume.identity.seriesInstanceUid)?.seriesId ?? null)}
-          onOpenFolder={(f) => void openFolder(f)}
+          discovered={study.discovered}
+          loadedSeriesId={study.loadedSeriesId}
+          onOpenFolder={(f) => void guard(() => study.openFolder(f))}
           onChooseFolder={() =>
             void guard(async () => {
               const r = await call('study:chooseFolder', {});
-              if (r.folder !== null) await openFolder(r.folder);
+              if (r.folder !== null) await study.openFolder(r.folder);
             })
           }
-          onLoadSeries={(s) => void guard(() => loadSeries(discovered?.folder ?? '', s))}
+          onLoadSeries={(s) => void guard(() => study.loadSeries(study.discovered?.folder ?? '', s))}
         />
         <InferencePanel
-          options={options}
-          unavailable={unavailable}
+          options={run.options}
+          unavailable={run.unavailable}
           canRun={volume !== null && !busy}
-          running={running}
-          progress={progress}
-          finished={finished}
-          onRun={(s) => void run(s)}
-          onCancel={() => {
-            if (runId !== null) call('inference:cancel', { runId }).catch((err: unknown) => setError(message(err)));
-          }}
+          running={run.running}
+          progress={run.progress}
+          finished={run.finished}
+          onRun={run.requestRun}
+          onCancel={run.cancel}
         />
         <OverlayPanel
-          hasProbability={hasProbability}
-          threshold={threshold}
-          onThreshold={(t) => {
-            setThreshold(t);
-            if (probability.current !== null && runId !== null) editing.replaceFromModel(thresholdMask(probability.current, t), runId, t);
-          }}
-          hasUncertainty={hasUncertainty}
-          showUncertainty={showUncertainty}
-          onShowUncertainty={(on) => {
-            setShowUncertainty(on);
-            if (volume !== null && controller !== null) controller.setUncertainty(volume, on ? uncertainty.current : null).catch((err: unknown) => setError(message(err)));
-          }}
-          uncertaintyOpacity={uncertaintyOpacity}
-          onUncertaintyOpacity={(a) => {
-            setUncertaintyOpacity(a);
-            controller?.setUncertaintyOpacity(a);
-          }}
-          edited={editing.edited}
+          hasProbability={run.hasProbability && !run.running}
+          threshold={run.threshold}
+          onThreshold={run.setThreshold}
+          hasUncertainty={run.hasUncertainty}
+          showUncertainty={run.showUncertainty}
+          onShowUncertainty={run.setShowUncertainty}
+          uncertaintyOpacity={run.uncertaintyOpacity}
+          onUncertaintyOpacity={run.setUncertaintyOpacity}
+          uncertaintyMax={run.uncertaintyMax}
+          edited={live.edited}
         />
+        <ReviewPanel regions={run.regions} current={reviewIndex} reviewed={run.reviewed} onGo={goRegion} onMarkReviewed={markReviewed} />
       </aside>
       <main className="center">
         {volume !== null && <PatientBanner info={volume} />}
         <WindowBar onWindow={(l, w) => controller?.setWindow(l, w)} />
         {error !== null && (
           <div className="error-bar" role="alert" data-testid="error">
-            {error} <button onClick={() => setError(null)}>×</button>
+            {error} <button onClick={() => setErrorState(null)}>×</button>
           </div>
         )}
-        {editing.restoreOffer !== null && (
+        {run.notice !== null && (
+          <div className="restore-bar" role="status" data-testid="notice">
+            {run.notice} <button onClick={run.dismissNotice}>×</button>
+          </div>
+        )}
+        {journal.restoreOffer !== null && (
           <div className="restore-bar" role="alert" data-testid="restore-offer">
-            Unsaved review work found for this series ({editing.restoreOffer.nEdits} journaled change(s), last one{' '}
-            {editing.restoreOffer.updatedAtMs === null ? 'unknown' : new Date(editing.restoreOffer.updatedAtMs).toLocaleString()}).
-            <button type="button" data-testid="restore-accept" onClick={() => editing.acceptRestore()}>
+            Unsaved review work found for this series ({journal.restoreOffer.nEdits} journaled change(s), last one{' '}
+            {journal.restoreOffer.updatedAtMs === null ? 'unknown' : new Date(journal.restoreOffer.updatedAtMs).toLocaleString()}).
+            <button type="button" data-testid="restore-accept" onClick={restore}>
               Restore
             </button>
-            <button type="button" onClick={() => editing.discardRestore()}>
+            <button type="button" onClick={() => volume !== null && journal.discardRestore(volume.studyKey)}>
               Discard
             </button>
           </div>
         )}
+        {run.confirm !== null && (
+          <RunDialog onKeep={() => run.confirm !== null && void run.start(run.confirm, true)} onReplace={() => run.confirm !== null && void run.start(run.confirm, false)} onCancel={run.dismissConfirm} />
+        )}
         <ViewportGrid onReady={setController} sliceInfo={sliceInfo} />
-        <div hidden data-testid="first-overlay-at" data-ms={firstOverlayAtMs ?? ''} />
+        <div hidden data-testid="first-overlay-at" data-ms={run.firstOverlayAtMs ?? ''} />
       </main>
       <aside className="sidebar">
+        <div className="lesion-scroll">
+        <LesionPanel
+          totalMl={live.totalMl}
+          voxels={live.voxels}
+          voxelMl={live.voxelMl}
+          hash={live.hash}
+          lesions={live.lesions}
+          decisions={live.decisions}
+          onGo={(l) => volume !== null && controller?.jumpToWorld(ijkToWorld(volume, l.centroidIjk))}
+          onDecide={(id, d) => void live.decideLesion(id, d)}
+        />
+        </div>
+        {run.kept !== null && <LayerPanel layer={run.kept} onSwap={run.swapLayers} onVisible={run.setKeptVisible} />}
+        <ExportPanel
+          enabled={volume !== null && !busy && !run.running}
+          sessions={journal.sessions}
+          onListSessions={() => void guard(async () => { if (volume !== null) await journal.listSessions(volume.studyKey); })}
+          onLoadSession={(name) =>
+            void guard(async () => {
+              if (volume === null) return;
+              live.flush();
+              const entries = await journal.loadSession(volume.studyKey, name);
+              const r = live.applyEntries(entries);
+              journal.setStatus(`Loaded session ${name}.`);
+              if (r !== null) await run.restoreRun(r.runId, r.threshold, r.reviewed);
+            })
+          }
+          edited={live.edited}
+          journalStatus={journal.status}
+          exported={exported}
+          onExport={(readerName) =>
+            void guard(async () => {
+              if (volume === null) return;
+              const labelmap = live.snapshotLabelmap();
+              await journal.flushed();
+              setExported(await call('export:seg', { volumeId: volume.volumeId, runId: run.resultRunId, labelmap, readerName, edited: live.edited }));
+            })
+          }
+          onSaveSession={(name) =>
+            void guard(async () => {
+              if (volume === null) return;
+              live.flush();
+              await journal.saveSession(volume.studyKey, name);
+            })
+          }
+        />
         <ToolsPanel
-          enabled={volume !== null}
-          mode={editing.mode}
-          onMode={editing.setMode}
-          brush3d={editing.brush3d}
-          onBrush3d={editing.setBrush3d}
-          radiusMm={editing.radiusMm}
-          onRadius={editing.setRadiusMm}
-          huRange={editing.huRange}
-          onHuRange={editing.setHuRange}
+          enabled={editingAllowed}
+          mode={tools.mode}
+          onMode={tools.setMode}
+          brush3d={tools.brush3d}
+          onBrush3d={tools.setBrush3d}
+          radiusMm={tools.radiusMm}
+          onRadius={tools.setRadiusMm}
+          huRange={tools.huRange}
+          onHuRange={tools.setHuRange}
           onUndo={() => controller?.undo()}
           onRedo={() => controller?.redo()}
-          onFillHoles={editing.fillHoles}
-          onRemoveIslands={editing.removeIslands}
-          onInterpolate={editing.interpolate}
-        />
-        <ReviewPanel regions={regions} current={reviewIndex} reviewed={editing.reviewedRegions} onGo={goRegion} onMarkReviewed={editing.markReviewed} />
-        <LesionPanel
-          totalMl={editing.totalMl}
-          voxels={editing.labelmapState.voxels}
-          voxelMl={editing.voxelMl}
-          hash={editing.labelmapState.hash}
-          lesions={editing.lesions}
-          decisions={editing.lesionDecisions}
-          onGo={(l) => volume !== null && controller?.jumpToWorld(ijkToWorld(volume, l.centroidIjk))}
-          onDecide={editing.decideLesion}
-        />
-        <ExportPanel
-          enabled={volume !== null && !busy}
-          sessions={editing.sessions}
-          onListSessions={() => void guard(() => editing.listSessions())}
-          onLoadSession={(name) => void guard(() => editing.loadSession(name))}
-          edited={editing.edited}
-          journalStatus={editing.journalStatus}
-          exported={editing.exported}
-          onExport={(reader) => void guard(() => editing.exportSeg(reader))}
-          onSaveSession={(name) => void guard(() => editing.saveSession(name))}
+          onFillHoles={bulk.fillHoles}
+          onRemoveIslands={bulk.removeIslands}
+          onInterpolate={bulk.interpolate}
         />
       </aside>
     </div>

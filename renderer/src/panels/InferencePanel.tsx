@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { EventPayload, Request, Response } from '../../../electron/ipc/contract';
+import { progressText } from '../run/progressText';
 
 type Settings = Request<'inference:start'>['settings'];
 type Mode = Settings['mode'];
@@ -15,11 +16,6 @@ interface Props {
   onCancel: () => void;
 }
 
-function formatEta(s: number | null): string {
-  if (s === null) return 'estimating…';
-  if (s < 60) return `${Math.ceil(s)} s left`;
-  return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s left`;
-}
 
 export function InferencePanel(p: Props) {
   const defaults = p.options?.defaults;
@@ -44,13 +40,17 @@ export function InferencePanel(p: Props) {
             Output{' '}
             <select aria-label="SDPM mode" value={modeNow} onChange={(e) => setMode(e.target.value as Mode)} disabled={p.running}>
               {p.options.options.map((o) => (
-                <option key={o.mode} value={o.mode}>
+                <option key={o.mode} value={o.mode} title={o.explanation}>
                   {o.label}
                 </option>
               ))}
             </select>
           </label>
-          {option !== undefined && <p className="muted">{option.explanation}</p>}
+          {option !== undefined && (
+            <p className="muted" title={option.explanation}>
+              {option.explanation}
+            </p>
+          )}
           <label>
             Profile{' '}
             <select aria-label="Run profile" value={profileNow ?? ''} onChange={(e) => setProfile(e.target.value)} disabled={p.running}>
@@ -92,8 +92,8 @@ export function InferencePanel(p: Props) {
       {p.progress !== null && p.running && (
         <div data-testid="inference-progress">
           <progress max={1} value={p.progress.fraction} style={{ width: '100%' }} />
-          <div className="muted">
-            {p.progress.stage} · {Math.round(p.progress.fraction * 100)}% · slice {p.progress.slicesDone}/{p.progress.slicesTotal} · {formatEta(p.progress.etaS)}
+          <div className="muted" data-testid="progress-text">
+            {progressText(p.progress)}
           </div>
         </div>
       )}

@@ -21,6 +21,10 @@ import {
 import type { Response } from '../../../electron/ipc/contract';
 import { windowToRange } from './windowPresets';
 import { createLabelmapMemo } from '../segmentation/labelmapMemo';
+import { binUncertainty, UNCERTAINTY_COLOURS } from './uncertaintyScale';
+import { orientationMarkers, type OrientationMarkers } from './orientationMarkers';
+import { dicomSlicePositionMm, headBoxIjk, headFit } from './viewGeometry';
+import { ijkToWorld } from './volumeGeometry';
 
 export type ViewportName = 'axial' | 'coronal' | 'sagittal';
 export const VIEWPORTS: readonly ViewportName[] = ['axial', 'coronal', 'sagittal'];
@@ -30,18 +34,21 @@ const ENGINE_ID = 'sdpm-engine';
 const TOOL_GROUP_ID = 'sdpm-tools';
 const SEGMENTATION_ID = 'sdpm-lesions';
 const UNCERTAINTY_SEGMENTATION_ID = 'sdpm-uncertainty';
-const UNCERTAINTY_LEVELS = 8;
-/** Fraction of the run's maximum below which uncertainty is not drawn. */
-const UNCERTAINTY_MIN = 0.1;
+const COMPARE_SEGMENTATION_ID = 'sdpm-compare';
+/** Outline colour of the comparison layer (the reader's kept edits): green, unlike the red lesion contour. */
+export const COMPARE_RGB: [number, number, number] = [80, 220, 120];
 
-/** Yellow (low) to red (high), one RGBA per bin; index 0 transparent. */
+/** Lesion labelmap colour LUT: index 1 red (Cornerstone's default look), nothing else. */
+function compareColorLut(): Types.ColorLUT {
+  return [
+    [0, 0, 0, 0],
+    [COMPARE_RGB[0], COMPARE_RGB[1], COMPARE_RGB[2], 255],
+  ];
+}
+
+/** The uncertainty scale as a Cornerstone colour LUT (index 0 transparent), from uncertaintyScale.ts. */
 function uncertaintyColorLut(): Types.ColorLUT {
-  const lut: Types.ColorLUT = [[0, 0, 0, 0]];
-  for (let b = 1; b <= UNCERTAINTY_LEVELS; b++) {
-    const t = (b - 1) / (UNCERTAINTY_LEVELS - 1);
-    lut.push([255, Math.round(230 * (1 - t)), 0, 255]);
-  }
-  return lut;
+  return [[0, 0, 0, 0], ...UNCERTAINTY_COLOURS.map((c) => [c[0], c[1], c[2], 255] as Types.Color)];
 }
 /**
  * Each view is the plane of the volume's own grid nearest to axial, coronal or sagittal (Cornerstone's
@@ -75,9 +82,14 @@ export interface SliceInfo {
   /** 1-based slice number along the viewport's normal, and the count. */
   slice: number;
   nSlices: number;
-  /** Position of the slice plane along its normal (mm, LPS dot normal). */
+  /** Position of the slice plane (mm) along the volume axis it cuts, DICOM sign (see viewGeometry.ts). */
   positionMm: number;
+  /** Patient directions at the top, bottom, left and right edges of the view. */
+  markers: OrientationMarkers;
 }
+
+/** What changed in the lesion labelmap: the slices (k) Cornerstone reported, or null when it did not say. */
+export type LabelmapChange = (slices: number[] | null) => void;
 
 type VolumeInfo = Response<'study:load'>;
 
@@ -101,12 +113,30 @@ function addMetadataProvider(): void {
   metadataProviderAdded = true;
 }
 
+/**
+ * Cornerstone gives every slice image of a locally built volume the volume's origin as its
+ * ImagePositionPatient; its slice lookup then finds no image for any slice but the first and logs
+ * "No imageId found within the specified criteria" on every render. Each slice gets its real position.
+ */
+function fixSlicePositions(volumeId: string, info: VolumeInfo): void {
+  const vol = cache.getVolume(volumeId);
+  if (vol === undefined) return;
+  vol.imageIds.forEach((imageId, k) => {
+    const plane = csUtils.genericMetadataProvider.get('imagePlaneModule', imageId) as { imagePositionPatient?: number[] } | undefined;
+    if (plane !== undefined) plane.imagePositionPatient = ijkToWorld(info, [0, 0, k]);
+  });
+}
+
 export class ViewerController {
   private readonly engine: RenderingEngine;
   private readonly elements: Record<ViewportName, HTMLDivElement>;
   private ctVolumeId: string | null = null;
   private labelmapVolumeId: string | null = null;
   private uncertaintyVolumeId: string | null = null;
+  private compareVolumeId: string | null = null;
+  private info: VolumeInfo | null = null;
+  /** Set while this class writes the labelmap for a caller that has already counted the change. */
+  private silentWrite = false;
   private uncertaintyOpacity = 0.5;
   private mode: EditMode = 'navigate';
   private brush3d = false;
@@ -219,6 +249,8 @@ export class ViewerController {
       },
     });
     this.ctVolumeId = ctId;
+    this.info = info;
+    fixSlicePositions(ctId, info);
     await setVolumesForViewports(this.engine, [{ volumeId: ctId }], [...VIEWPORTS]);
     const segVolumeId = `sdpm-seg-${info.volumeId}`;
     volumeLoader.createAndCacheDerivedLabelmapVolume(ctId, { volumeId: segVolumeId });
@@ -240,9 +272,22 @@ export class ViewerController {
         config: { label: 'Uncertainty', segments: {} },
       },
     ]);
+    const compareVolumeId = `sdpm-cmp-${info.volumeId}`;
+    volumeLoader.createAndCacheDerivedLabelmapVolume(ctId, { volumeId: compareVolumeId });
+    this.compareVolumeId = compareVolumeId;
+    segmentation.addSegmentations([
+      {
+        segmentationId: COMPARE_SEGMENTATION_ID,
+        representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: compareVolumeId } },
+        config: { label: 'Kept edits', segments: {} },
+      },
+    ]);
+    for (const id of [segVolumeId, uncVolumeId, compareVolumeId]) fixSlicePositions(id, info);
     const lutIndex = segmentation.config.color.addColorLUT(uncertaintyColorLut());
+    const compareLut = segmentation.config.color.addColorLUT(compareColorLut());
     for (const name of VIEWPORTS) {
       await segmentation.addLabelmapRepresentationToViewport(name, [{ segmentationId: UNCERTAINTY_SEGMENTATION_ID, config: { colorLUTOrIndex: lutIndex } }]);
+      await segmentation.addLabelmapRepresentationToViewport(name, [{ segmentationId: COMPARE_SEGMENTATION_ID, config: { colorLUTOrIndex: compareLut } }]);
       await segmentation.addLabelmapRepresentationToViewport(name, [{ segmentationId: SEGMENTATION_ID }]);
       segmentation.activeSegmentation.setActiveSegmentation(name, SEGMENTATION_ID);
     }
@@ -251,17 +296,49 @@ export class ViewerController {
       { type: ToolEnums.SegmentationRepresentations.Labelmap },
       { renderOutline: true, renderFill: true, fillAlpha: 0.25, outlineWidth: 2, outlineOpacity: 1 },
     );
+    segmentation.segmentationStyle.setStyle(
+      { type: ToolEnums.SegmentationRepresentations.Labelmap, segmentationId: COMPARE_SEGMENTATION_ID },
+      { renderOutline: true, renderOutlineInactive: true, renderFill: false, renderFillInactive: false, outlineWidth: 2, outlineWidthInactive: 2, outlineOpacity: 1, outlineOpacityInactive: 1 },
+    );
     segmentation.segmentIndex.setActiveSegmentIndex(SEGMENTATION_ID, 1);
     this.setWindow(40, 80);
+    this.fitHead(voxels);
     this.engine.render();
+  }
+
+  private headCorners: Array<[number, number, number]> | null = null;
+
+  /** Makes the head (voxels above -300 HU) fill each view, centred; the empty field of view is cropped. */
+  private fitHead(voxels: Int16Array | Float32Array): void {
+    if (this.info === null) return;
+    const dims = this.info.dimensions as [number, number, number];
+    const box = headBoxIjk(voxels, dims);
+    if (box === null) return;
+    const corners: Array<[number, number, number]> = [];
+    for (const i of [box.min[0], box.max[0]]) for (const j of [box.min[1], box.max[1]]) for (const k of [box.min[2], box.max[2]]) corners.push(ijkToWorld(this.info, [i, j, k]));
+    this.headCorners = corners;
+    for (const name of VIEWPORTS) this.fitView(name);
+  }
+
+  private fitView(name: ViewportName): void {
+    if (this.headCorners === null) return;
+    const vp = this.viewport(name);
+    const cam = vp.getCamera();
+    if (cam.focalPoint === undefined || cam.position === undefined || cam.viewUp === undefined || cam.viewPlaneNormal === undefined) return;
+    const el = this.elements[name];
+    const aspect = el.clientHeight > 0 ? el.clientWidth / el.clientHeight : 1;
+    const fit = headFit(this.headCorners, { focalPoint: cam.focalPoint, position: cam.position, viewUp: cam.viewUp, viewPlaneNormal: cam.viewPlaneNormal }, aspect);
+    vp.setCamera({ focalPoint: fit.focalPoint as Types.Point3, position: fit.position as Types.Point3, parallelScale: fit.parallelScale });
   }
 
   private unloadVolume(): void {
     if (this.ctVolumeId === null) return;
     segmentation.removeAllSegmentationRepresentations();
     segmentation.removeAllSegmentations();
-    for (const id of [this.ctVolumeId, this.labelmapVolumeId, this.uncertaintyVolumeId]) if (id !== null) cache.removeVolumeLoadObject(id);
-    this.ctVolumeId = this.labelmapVolumeId = this.uncertaintyVolumeId = null;
+    for (const id of [this.ctVolumeId, this.labelmapVolumeId, this.uncertaintyVolumeId, this.compareVolumeId]) if (id !== null) cache.removeVolumeLoadObject(id);
+    this.ctVolumeId = this.labelmapVolumeId = this.uncertaintyVolumeId = this.compareVolumeId = null;
+    this.info = null;
+    this.headCorners = null;
   }
 
   private viewport(name: ViewportName): Types.IVolumeViewport {
@@ -307,14 +384,40 @@ export class ViewerController {
     return Uint8Array.from(data);
   }
 
-  /** Replaces the whole labelmap (inference result, threshold change, journal restore). */
-  setLabelmap(values: Uint8Array): void {
+  /**
+   * Replaces the whole labelmap (inference result, threshold change, journal restore). `counted`: the
+   * caller has already taken the change into its live count, so change listeners are not told.
+   */
+  setLabelmap(values: Uint8Array, counted = false): void {
     const vol = this.labelmapVolumeId === null ? undefined : cache.getVolume(this.labelmapVolumeId);
     if (vol === undefined) return;
     const set = vol.voxelManager?.setCompleteScalarDataArray;
     if (set === undefined) throw new Error('labelmap has no voxel manager');
     set(values);
-    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID);
+    this.silentWrite = counted;
+    try {
+      segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID);
+    } finally {
+      this.silentWrite = false;
+    }
+  }
+
+  /** Slice k of the lesion labelmap as Cornerstone holds it (a view, not a copy; do not keep it). */
+  labelmapSlice(k: number): ArrayLike<number> | null {
+    const vol = this.labelmapVolumeId === null ? undefined : cache.getVolume(this.labelmapVolumeId);
+    const imageId = vol?.imageIds[k];
+    if (imageId === undefined) return null;
+    return cache.getImage(imageId)?.voxelManager?.getScalarData() ?? null;
+  }
+
+  /** Shows another mask as a green outline beside the lesion contour (the reader's kept edits); null hides it. */
+  setComparison(values: Uint8Array | null): void {
+    const vol = this.compareVolumeId === null ? undefined : cache.getVolume(this.compareVolumeId);
+    const set = vol?.voxelManager?.setCompleteScalarDataArray;
+    if (vol === undefined || set === undefined) return;
+    set(values ?? new Uint8Array(vol.voxelManager?.getScalarDataLength?.() ?? 0));
+    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(COMPARE_SEGMENTATION_ID);
+    this.engine.render();
   }
 
   /**
@@ -331,28 +434,21 @@ export class ViewerController {
 
   /**
    * Shows the uncertainty map as its own colour-mapped overlay (null hides it). It is drawn as a second,
-   * read-only labelmap of UNCERTAINTY_LEVELS bins on a yellow-to-red scale: Cornerstone's labelmap path
-   * renders on every viewport orientation, where a fused second volume was not drawn on the axial view.
-   * Values below UNCERTAINTY_MIN are transparent. The lesion segmentation stays the active (editable) one.
+   * read-only labelmap of bins on the cool scale of uncertaintyScale.ts (never red, so it cannot pass for
+   * the lesion contour): Cornerstone's labelmap path renders on every viewport orientation, where a fused
+   * second volume was not drawn on the axial view. The lesion segmentation stays the active (editable) one.
+   * Returns the largest uncertainty (the top of the legend).
    */
-  async setUncertainty(_info: VolumeInfo, values: Float32Array | null): Promise<void> {
-    if (this.uncertaintyVolumeId === null) return;
+  async setUncertainty(_info: VolumeInfo, values: Float32Array | null): Promise<number> {
+    if (this.uncertaintyVolumeId === null) return 0;
     const vol = cache.getVolume(this.uncertaintyVolumeId);
     const set = vol?.voxelManager?.setCompleteScalarDataArray;
-    if (set === undefined) return;
-    const bins = new Uint8Array(values?.length ?? vol?.voxelManager?.getScalarDataLength?.() ?? 0);
-    if (values !== null) {
-      let max = 0;
-      for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
-      const scale = max > 0 ? UNCERTAINTY_LEVELS / max : 0;
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!;
-        bins[i] = v < UNCERTAINTY_MIN * max ? 0 : Math.min(UNCERTAINTY_LEVELS, Math.max(1, Math.ceil(v * scale)));
-      }
-    }
-    set(bins);
+    if (set === undefined) return 0;
+    const binned = values === null ? { bins: new Uint8Array(vol?.voxelManager?.getScalarDataLength?.() ?? 0), max: 0 } : binUncertainty(values);
+    set(binned.bins);
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(UNCERTAINTY_SEGMENTATION_ID);
     this.applyUncertaintyStyle();
+    return binned.max;
   }
 
   setUncertaintyOpacity(opacity: number): void {
@@ -369,11 +465,19 @@ export class ViewerController {
     this.engine.render();
   }
 
-  /** Centres all three viewports on a voxel (continuous ijk). */
+  /** Moves all three viewports to a world point and centres it in each view (zoom unchanged). */
   jumpToWorld(world: [number, number, number]): void {
     for (const name of VIEWPORTS) {
       const vp = this.viewport(name);
-      vp.jumpToWorld(world as Types.Point3);
+      const cam = vp.getCamera();
+      const f = cam.focalPoint;
+      const p = cam.position;
+      if (f === undefined || p === undefined) {
+        vp.jumpToWorld(world as Types.Point3);
+        continue;
+      }
+      const d = [world[0] - f[0], world[1] - f[1], world[2] - f[2]];
+      vp.setCamera({ focalPoint: [...world] as Types.Point3, position: [p[0] + d[0]!, p[1] + d[1]!, p[2] + d[2]!] as Types.Point3 });
     }
     this.engine.render();
   }
@@ -392,18 +496,32 @@ export class ViewerController {
     const cam = vp.getCamera();
     const n = cam.viewPlaneNormal ?? [0, 0, 1];
     const f = cam.focalPoint ?? [0, 0, 0];
-    return { viewport: name, slice: info.currentStepIndex + 1, nSlices: info.numScrollSteps + 1, positionMm: f[0] * n[0] + f[1] * n[1] + f[2] * n[2] };
+    const up = cam.viewUp ?? [0, -1, 0];
+    const dir = this.info?.directionLps ?? [1, 0, 0, 0, 1, 0, 0, 0, 1];
+    return {
+      viewport: name,
+      slice: info.currentStepIndex + 1,
+      nSlices: info.numScrollSteps + 1,
+      positionMm: dicomSlicePositionMm(f, n, dir),
+      markers: orientationMarkers(up, n),
+    };
   }
 
   /** Calls back after a camera change or labelmap change; returns the unsubscribe function. */
-  subscribe(onCamera: () => void, onLabelmap: () => void): () => void {
+  subscribe(onCamera: () => void, onLabelmap: LabelmapChange): () => void {
     const cameraEvents = [CoreEnums.Events.CAMERA_MODIFIED, CoreEnums.Events.VOLUME_NEW_IMAGE];
     for (const name of VIEWPORTS) for (const e of cameraEvents) this.elements[name].addEventListener(e, onCamera);
     const segEvent = ToolEnums.Events.SEGMENTATION_DATA_MODIFIED;
-    eventTarget.addEventListener(segEvent, onLabelmap);
+    const onSeg = (evt: Event) => {
+      const detail = (evt as CustomEvent<{ segmentationId?: string; modifiedSlicesToUse?: number[] }>).detail;
+      if (detail?.segmentationId !== SEGMENTATION_ID || this.silentWrite) return;
+      const slices = detail.modifiedSlicesToUse;
+      onLabelmap(Array.isArray(slices) && slices.length > 0 ? slices : null);
+    };
+    eventTarget.addEventListener(segEvent, onSeg);
     return () => {
       for (const name of VIEWPORTS) for (const e of cameraEvents) this.elements[name].removeEventListener(e, onCamera);
-      eventTarget.removeEventListener(segEvent, onLabelmap);
+      eventTarget.removeEventListener(segEvent, onSeg);
     };
   }
 
@@ -417,6 +535,8 @@ export class ViewerController {
 
   resize(): void {
     this.engine.resize(true, true);
+    for (const name of VIEWPORTS) this.fitView(name);
+    this.engine.render();
   }
 
   destroy(): void {

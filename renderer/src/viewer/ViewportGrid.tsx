@@ -44,12 +44,20 @@ export function ViewportGrid({ onReady, sliceInfo }: Props) {
             <div className="viewport-label">
               {TITLES[name]}
               {s !== undefined && (
-                <span data-testid={`slice-${name}`}>
+                <span data-testid={`slice-${name}`} data-position-mm={s.positionMm.toFixed(2)}>
                   {' '}
                   · slice {s.slice}/{s.nSlices} · {s.positionMm.toFixed(1)} mm
                 </span>
               )}
             </div>
+            {s !== undefined && (
+              <div className="markers" data-testid={`markers-${name}`} aria-label={`${TITLES[name]} orientation`}>
+                <span className="marker top">{s.markers.top}</span>
+                <span className="marker bottom">{s.markers.bottom}</span>
+                <span className="marker left">{s.markers.left}</span>
+                <span className="marker right">{s.markers.right}</span>
+              </div>
+            )}
           </div>
         );
       })}

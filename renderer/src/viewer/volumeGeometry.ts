@@ -1,4 +1,6 @@
-/** Index <-> world (LPS mm) for the volume the API describes; same convention as electron/core/dicom/Volume.ts. */
+/** Index <-> world (LPS mm) for the volume the API describes: core's one rule (electron/core/lesions ijkToLps). */
+import { ijkToLps, type VolumeGeometry } from '../../../electron/core/lesions';
+
 export interface GridGeometry {
   dimensions: readonly number[];
   spacingMm: readonly number[];
@@ -7,16 +9,7 @@ export interface GridGeometry {
 }
 
 export function ijkToWorld(g: GridGeometry, ijk: readonly number[]): [number, number, number] {
-  const d = g.directionLps;
-  const a = (ijk[0] ?? 0) * (g.spacingMm[0] ?? 1);
-  const b = (ijk[1] ?? 0) * (g.spacingMm[1] ?? 1);
-  const c = (ijk[2] ?? 0) * (g.spacingMm[2] ?? 1);
-  const o = g.originLps;
-  return [
-    (o[0] ?? 0) + (d[0] ?? 0) * a + (d[3] ?? 0) * b + (d[6] ?? 0) * c,
-    (o[1] ?? 0) + (d[1] ?? 0) * a + (d[4] ?? 0) * b + (d[7] ?? 0) * c,
-    (o[2] ?? 0) + (d[2] ?? 0) * a + (d[5] ?? 0) * b + (d[8] ?? 0) * c,
-  ];
+  return ijkToLps(g as unknown as VolumeGeometry, ijk[0] ?? 0, ijk[1] ?? 0, ijk[2] ?? 0);
 }
 
 export function voxelCountOf(g: GridGeometry): number {

@@ -1,0 +1,267 @@
+/**
+ * Live volumes (one concern): the lesion voxel count, total (mL) and labelmap hash, updated from the
+ * slices each stroke touched (LiveLabelmap), and the lesion table, measured off the UI thread by the
+ * lesion worker from the stroke's diff. Also every whole-labelmap change (model mask, bulk tools, lesion
+ * rejection, restore), so that the count, the journal, the worker and Cornerstone's undo stack agree.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { JournalEntry, Response } from '../../../electron/ipc/contract';
+import { volumeMl, voxelVolumeMl } from '../../../electron/core/lesions';
+import { call } from '../api/api';
+import type { ViewerController } from '../viewer/ViewerController';
+import { LiveLabelmap } from '../live/LiveLabelmap';
+import { LesionWorkerClient } from '../live/LesionWorkerClient';
+import type { LesionTable } from '../live/LesionModel';
+import { encodeDiff } from '../segmentation/runLength';
+import { replayJournal } from '../segmentation/replayJournal';
+import type { Journal } from './useJournal';
+import { lesionRows, type IntervalsById } from './lesionRows';
+
+type VolumeInfo = Response<'study:load'>;
+/** Strokes arrive as many small modifications; they are counted together after this pause. */
+const COALESCE_MS = 16;
+
+export interface LiveState {
+  voxels: number;
+  hash: string;
+  totalMl: number | null;
+}
+
+export function useLiveVolumes(controller: ViewerController | null, volume: VolumeInfo | null, journal: Journal, toolName: () => string, setError: (m: string) => void) {
+  const live = useRef<LiveLabelmap | null>(null);
+  const worker = useRef<LesionWorkerClient | null>(null);
+  const pending = useRef<{ slices: Set<number>; all: boolean }>({ slices: new Set(), all: false });
+  const timer = useRef<number | undefined>(undefined);
+  const [state, setState] = useState<LiveState>({ voxels: 0, hash: '', totalMl: null });
+  const [table, setTable] = useState<LesionTable | null>(null);
+  const [intervals, setIntervals] = useState<IntervalsById>(new Map());
+  const [decisions, setDecisions] = useState<ReadonlyMap<number, 'accepted' | 'rejected'>>(new Map());
+  /** Reader edits since the last model mask (0 = the mask is the model's). */
+  const [editsSinceModel, setEditsSinceModel] = useState(0);
+  const voxelMl = volume === null ? 0 : voxelVolumeMl({ spacingMm: volume.spacingMm as [number, number, number], directionLps: volume.directionLps as LesionWorkerGeometry['directionLps'] });
+
+  const publish = useCallback(() => {
+    const l = live.current;
+    if (l === null) return;
+    setState({ voxels: l.voxels, hash: l.hash, totalMl: volumeMl(l.voxels, voxelMl) });
+  }, [voxelMl]);
+
+  useEffect(() => () => worker.current?.terminate(), []);
+
+  const startStudy = useCallback(
+    (info: VolumeInfo) => {
+      worker.current?.terminate();
+      const [nx, ny, nz] = info.dimensions as [number, number, number];
+      live.current = new LiveLabelmap(nx * ny, nz);
+      const w = new LesionWorkerClient({
+        dimensions: [nx, ny, nz],
+        spacingMm: info.spacingMm as [number, number, number],
+        originLps: info.originLps as [number, number, number],
+        directionLps: info.directionLps as LesionWorkerGeometry['directionLps'],
+      });
+      w.onTable = setTable;
+      w.onError = (m) => setError(`lesion table not updated: ${m}`);
+      worker.current = w;
+      setTable(null);
+      setIntervals(new Map());
+      setDecisions(new Map());
+      setEditsSinceModel(0);
+      setState({ voxels: 0, hash: live.current.hash, totalMl: 0 });
+    },
+    [setError],
+  );
+
+  /** Counts what changed since the last count, journals it and sends it to the lesion worker. */
+  const flush = useCallback(() => {
+    window.clearTimeout(timer.current);
+    const l = live.current;
+    if (l === null || controller === null) return;
+    const p = pending.current;
+    pending.current = { slices: new Set(), all: false };
+    const ks = p.all ? Array.from({ length: l.nSlices }, (_, k) => k) : [...p.slices];
+    const change = l.syncSlices(ks, (k) => controller.labelmapSlice(k));
+    if (change.values.length === 0) return;
+    journal.diff(change, toolName());
+    worker.current?.diff(change);
+    setEditsSinceModel((n) => n + 1);
+    publish();
+  }, [controller, journal, toolName, publish]);
+
+  const onLabelmapModified = useCallback(
+    (slices: number[] | null) => {
+      if (slices === null) pending.current.all = true;
+      else for (const k of slices) pending.current.slices.add(k);
+      window.clearTimeout(timer.current);
+      timer.current = window.setTimeout(flush, COALESCE_MS);
+    },
+    [flush],
+  );
+
+  /** Shows a mask everywhere without journaling it (the streamed y_avg preview while a run goes on). */
+  const preview = useCallback(
+    (mask: Uint8Array) => {
+      if (controller === null || live.current === null) return;
+      flush();
+      controller.setLabelmap(mask, true);
+      live.current.replace(mask);
+      worker.current?.replace(mask, true);
+      publish();
+    },
+    [controller, flush, publish],
+  );
+
+  /**
+   * A new model mask (run result, threshold change): journaled as a snapshot and put on the undo stack,
+   * so Ctrl+Z brings back the mask and the edits it replaced.
+   */
+  const setModelMask = useCallback(
+    (mask: Uint8Array, runId: string | null, threshold: number | null, before: Uint8Array | null) => {
+      if (controller === null || live.current === null) return;
+      flush();
+      const previous = before ?? live.current.labelmap.slice();
+      journal.snapshot(mask, runId, threshold);
+      controller.setLabelmap(mask, true);
+      if (previous.length === mask.length) controller.recordLabelmapChange(previous, mask, 'probability-threshold');
+      live.current.replace(mask);
+      worker.current?.replace(mask, true);
+      setEditsSinceModel(0);
+      setDecisions(new Map());
+      publish();
+    },
+    [controller, journal, flush, publish],
+  );
+
+  /** A whole-labelmap operation (hole fill, islands, interpolation, reject, kept edits): undoable, journaled. */
+  const bulkEdit = useCallback(
+    (tool: string, op: (lm: Uint8Array, dims: [number, number, number]) => number): number => {
+      const l = live.current;
+      if (controller === null || volume === null || l === null) return 0;
+      flush();
+      const before = l.labelmap;
+      const lm = before.slice();
+      const changed = op(lm, volume.dimensions as [number, number, number]);
+      if (changed === 0) return 0;
+      const diff = encodeDiff(before, lm);
+      controller.recordLabelmapChange(before, lm, tool);
+      controller.setLabelmap(lm, true);
+      l.applyRuns(diff);
+      journal.diff(diff, tool);
+      worker.current?.diff(diff);
+      setEditsSinceModel((n) => n + 1);
+      publish();
+      return changed;
+    },
+    [controller, volume, journal, flush, publish],
+  );
+
+  /** Reject: removes exactly the voxels of the lesion ID the table shows; accept only records the decision. */
+  const decideLesion = useCallback(
+    async (lesionId: number, decision: 'accepted' | 'rejected') => {
+      journal.review('lesion', lesionId, decision);
+      setDecisions((prev) => new Map(prev).set(lesionId, decision));
+      if (decision !== 'rejected' || table === null || worker.current === null) return;
+      const voxels = await worker.current.voxelsOf(lesionId, table.version);
+      if (voxels === null) {
+        setError('The lesion table was updating; reject the lesion again.');
+        return;
+      }
+      bulkEdit('reject-lesion', (lm) => {
+        let n = 0;
+        for (const v of voxels) {
+          if (lm[v] !== 0) {
+            lm[v] = 0;
+            n++;
+          }
+        }
+        return n;
+      });
+    },
+    [journal, table, bulkEdit, setError],
+  );
+
+  /** Per-lesion sample intervals of a run for the mask shown now (asked once per model mask, not per stroke). */
+  const refreshIntervals = useCallback(
+    async (runId: string | null) => {
+      const l = live.current;
+      if (volume === null || l === null || runId === null) {
+        setIntervals(new Map());
+        return;
+      }
+      const m = await call('volumetry:measure', { volumeId: volume.volumeId, runId, labelmap: l.labelmap.slice() });
+      setIntervals(new Map(m.lesions.map((x) => [x.lesionId, { voxelCount: x.voxelCount, intervalMl: x.sampleIntervalMl }])));
+    },
+    [volume],
+  );
+
+  /** Rebuilds the labelmap and decisions from journal entries (restore, saved session). */
+  const applyEntries = useCallback(
+    (entries: JournalEntry[]) => {
+      const l = live.current;
+      if (volume === null || controller === null || l === null) return null;
+      const r = replayJournal(entries, l.labelmap.length);
+      journal.reopen(volume.studyKey, r.lastSeq + 1);
+      controller.setLabelmap(r.labelmap, true);
+      l.replace(r.labelmap);
+      worker.current?.replace(r.labelmap, true);
+      const decided = new Map<number, 'accepted' | 'rejected'>();
+      const reviewed = new Set<number>();
+      for (const [key, status] of r.reviews) {
+        const [target, id] = key.split(':');
+        if (target === 'lesion' && (status === 'accepted' || status === 'rejected')) decided.set(Number(id), status);
+        if (target === 'region' && status === 'reviewed') reviewed.add(Number(id));
+      }
+      setDecisions(decided);
+      setEditsSinceModel(r.nEdits);
+      publish();
+      return { runId: r.runId, threshold: r.threshold, nEdits: r.nEdits, reviewed };
+    },
+    [volume, controller, journal, publish],
+  );
+
+  /** Before a run: remember everything the run may replace; the returned function puts it back exactly. */
+  const checkpoint = useCallback(() => {
+    const l = live.current;
+    if (l === null || controller === null) return () => undefined;
+    flush();
+    const labelmap = l.labelmap.slice();
+    const saved = { table, intervals, decisions, editsSinceModel };
+    worker.current?.checkpoint();
+    return () => {
+      controller.setLabelmap(labelmap, true);
+      l.replace(labelmap);
+      worker.current?.restoreCheckpoint();
+      setTable(saved.table);
+      setIntervals(saved.intervals);
+      setDecisions(saved.decisions);
+      setEditsSinceModel(saved.editsSinceModel);
+      publish();
+    };
+  }, [controller, flush, table, intervals, decisions, editsSinceModel, publish]);
+
+  return {
+    ...state,
+    voxelMl,
+    lesions: lesionRows(table, intervals),
+    tableVersion: table?.version ?? null,
+    decisions,
+    edited: editsSinceModel > 0,
+    startStudy,
+    onLabelmapModified,
+    flush,
+    preview,
+    setModelMask,
+    bulkEdit,
+    decideLesion,
+    refreshIntervals,
+    applyEntries,
+    checkpoint,
+    /** A copy of the counted labelmap (export, kept-edits layer). */
+    snapshotLabelmap: () => {
+      flush();
+      return live.current?.labelmap.slice() ?? new Uint8Array(0);
+    },
+  };
+}
+
+type LesionWorkerGeometry = ConstructorParameters<typeof LesionWorkerClient>[0];
+export type LiveVolumes = ReturnType<typeof useLiveVolumes>;
