@@ -29,7 +29,7 @@ export class AuthService {
     if (!USER.test(u.username)) throw new SdpmError('INVALID_ARGUMENT', `user name "${u.username}" must be lower-case letters, digits, . _ -`);
     if (u.printedName.trim() === '') throw new SdpmError('INVALID_ARGUMENT', 'a printed name is required (it appears on every signature)');
     if ((await this.ctx.repo.user(u.username, tx)) !== null) throw new SdpmError('CONFLICT', `user ${u.username} exists already`);
-    const passwordHash = await hashPassword(u.password);
+    const passwordHash = await hashPassword(u.password, this.ctx.scryptN);
     await this.ctx.repo.insertUser(tx, { username: u.username, printedName: u.printedName.trim(), role: u.role, passwordHash, createdAt: this.ctx.nowUtc() }, who.username);
     await this.ctx.audit(tx, who, { action: 'user.create', objectType: 'user', objectId: u.username, audience: 'unblinded', details: { role: u.role, printedName: u.printedName } });
   }

@@ -22,6 +22,8 @@ export interface TrialDeps {
   workstation: string;
   now?: () => Date;
   newId?: () => string;
+  /** scrypt cost for new password hashes (default 2^15; tests use less to stay fast on 2 cores). */
+  scryptN?: number;
   /** Test hook: called at named points inside transactions (crash tests kill the process there). */
   faultPoint?: (name: string) => void | Promise<void>;
 }
@@ -47,6 +49,7 @@ export class TrialContext {
   readonly now: () => Date;
   readonly newId: () => string;
   readonly faultPoint: (name: string) => void | Promise<void>;
+  readonly scryptN: number | undefined;
 
   constructor(deps: TrialDeps) {
     this.repo = deps.repo;
@@ -54,6 +57,7 @@ export class TrialContext {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.faultPoint = deps.faultPoint ?? (() => undefined);
+    this.scryptN = deps.scryptN;
   }
 
   nowUtc(): string {

@@ -7,7 +7,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { SdpmError } from '../../core/errors';
 
-const N = 1 << 15;
+/** Default cost. Stored in each hash, so a later, higher default leaves old hashes verifiable. */
+export const DEFAULT_SCRYPT_N = 1 << 15;
 const R = 8;
 const P = 1;
 const KEY_BYTES = 32;
@@ -18,11 +19,11 @@ function derive(password: string, salt: Buffer, opts: ScryptOptions, keyBytes: n
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, n: number = DEFAULT_SCRYPT_N): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH) throw new SdpmError('INVALID_ARGUMENT', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   const salt = randomBytes(16);
-  const key = await derive(password, salt, { N, r: R, p: P }, KEY_BYTES);
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  const key = await derive(password, salt, { N: n, r: R, p: P }, KEY_BYTES);
+  return `scrypt$${n}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

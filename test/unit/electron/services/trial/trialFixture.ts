@@ -41,7 +41,7 @@ export function measurements(totalMl: number): Measurements {
 }
 
 export async function setUpTrial(db: SqlDb, opts: { faultPoint?: (name: string) => void | Promise<void> } = {}): Promise<TrialFixture> {
-  const svc = createTrialServices(db, { workstation: 'ws-test', ...opts });
+  const svc = createTrialServices(db, { workstation: 'ws-test', scryptN: 1 << 10, ...opts });
   await svc.auth.bootstrapAdmin({ username: 'admin', printedName: 'Dana Admin', password: PASSWORD });
   const admin = (await svc.auth.login('admin', PASSWORD)).actor;
   for (const [username, printedName, role] of [['ana', 'Ana Reader', 'reader'], ['ben', 'Ben Reader', 'reader'], ['cho', 'Cho Adjudicator', 'adjudicator'], ['aud', 'Ari Auditor', 'auditor']] as const) {
@@ -64,7 +64,7 @@ export async function readAndSignAll(f: TrialFixture): Promise<void> {
   const volumes = { ana: [10, 16, 30], ben: [11, 24, 31.5] };
   for (const who of ['ana', 'ben'] as const) {
     for (const [i, taskId] of f.tasks[who].entries()) {
-      await f.svc.reads.saveRead(f[who], taskId, { segBytes: segBytes(`${who}-${i}`), segUid: `2.25.${who.length}${i}`, measurements: measurements(volumes[who][i]!) });
+      await f.svc.reads.saveRead(f[who], taskId, { segBytes: segBytes(`${who}-${i}`), segUid: `2.25.${who === 'ana' ? 1 : 2}0${i}`, measurements: measurements(volumes[who][i]!) });
       await f.svc.reads.signRead(f[who], taskId, PASSWORD);
     }
   }
