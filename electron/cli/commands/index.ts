@@ -5,8 +5,9 @@ import { demo } from './demo';
 import { evaluate } from './evaluate';
 import { exportSeg } from './exportSeg';
 import { info } from './info';
+import { pacs } from './pacs';
 import { readSegCommand } from './readSegCommand';
 import { segment } from './segment';
 
 /** Every sub-command, in the order `sdpm --help` lists them. One import and one entry per command. */
-export const commands: readonly CliCommand[] = [info, convert, segment, batch, demo, evaluate, exportSeg, readSegCommand];
+export const commands: readonly CliCommand[] = [info, convert, segment, batch, demo, evaluate, exportSeg, readSegCommand, pacs];

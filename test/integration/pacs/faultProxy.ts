@@ -7,7 +7,7 @@
  *   'stall'     half of the answer, then nothing (the client must time out)
  * Only the `nth` matching request (1-based) is damaged; everything else passes through.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 
 export type FaultMode = 'none' | 'truncate' | 'corrupt' | 'baddicom' | 'badjson' | 'stall';
 
@@ -55,7 +55,7 @@ export class FaultProxy {
     });
   }
 
-  private answer(url: string, status: number, headers: Record<string, string | string[] | undefined>, body: Buffer, res: import('node:http').ServerResponse): void {
+  private answer(url: string, status: number, headers: Record<string, string | string[] | undefined>, body: Buffer, res: ServerResponse): void {
     const isInstance = /\/instances\/[0-9.]+$/.test(url.split('?')[0] ?? '');
     const isQido = /\/studies\?/.test(url);
     const applies = (this.mode === 'badjson' ? isQido : isInstance && this.mode !== 'none') && status === 200;
@@ -76,8 +76,8 @@ export class FaultProxy {
     } else if (this.mode === 'corrupt') {
       const ct = String(headers['content-type'] ?? '');
       const boundary = /boundary=("?)([^";]+)\1/.exec(ct)?.[2] ?? '';
-      let at = damaged.indexOf(`--${boundary}`);
-      while (boundary !== '' && at >= 0) {
+      let at = boundary === '' ? -1 : damaged.indexOf(`--${boundary}`);
+      while (at >= 0) {
         damaged.fill(0x58, at, at + 2 + boundary.length); // "XXXX..."
         at = damaged.indexOf(`--${boundary}`, at + 1);
       }
