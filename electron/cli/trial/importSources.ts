@@ -1,0 +1,54 @@
+/**
+ * Studies to import into a trial: the segmentable CT series found in a folder (header-only
+ * discovery), or the input folders of the successful rows of a batch run's results.csv.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { SdpmError } from '../../core/errors';
+import { discoverSeries } from '../../core/dicom/discoverSeries';
+import type { Logger } from '../../core/logger';
+import type { StudyImport } from '../../services/trial/AdminService';
+
+export async function studiesInFolder(folder: string, log: Logger): Promise<StudyImport[]> {
+  const scan = await discoverSeries(folder, { log });
+  return scan.series.filter((s) => s.segmentable).map((s) => ({ studyUid: s.studyInstanceUid, seriesUid: s.seriesInstanceUid, source: resolve(folder) }));
+}
+
+/** Splits one CSV line (RFC 4180 quotes). */
+export function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+export async function studiesInBatchResults(csvPath: string, log: Logger): Promise<StudyImport[]> {
+  const lines = (await readFile(csvPath, 'utf8')).split(/\r?\n/).filter((l) => l !== '');
+  const head = csvFields(lines[0] ?? '');
+  const pathCol = head.indexOf('path');
+  const statusCol = head.indexOf('status');
+  if (pathCol < 0 || statusCol < 0) throw new SdpmError('INVALID_ARGUMENT', `${csvPath}: not a batch results.csv (needs the columns path and status)`, { path: csvPath });
+  const out: StudyImport[] = [];
+  for (const line of lines.slice(1)) {
+    const f = csvFields(line);
+    if (f[statusCol] !== 'ok') continue;
+    const p = f[pathCol] ?? '';
+    out.push(...(await studiesInFolder(isAbsolute(p) ? p : resolve(dirname(csvPath), p), log)));
+  }
+  return out;
+}

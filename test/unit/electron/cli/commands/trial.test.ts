@@ -1,0 +1,90 @@
+/**
+ * `sdpm trial` as an administrator and an auditor would use it, on the embedded database in a temp
+ * data folder: first administrator, accounts, trial from a charter file, import three synthetic CT
+ * studies from a folder, assign, (readers sign through the services), status, export of the final
+ * table, lock, audit verification (intact, then after one row is edited behind its back) and export.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../../../../electron/core/logger';
+import { trial } from '../../../../../electron/cli/commands/trial';
+import type { CliContext } from '../../../../../electron/cli/CliCommand';
+import { openTrialDatabase } from '../../../../../electron/services/db/openTrialDatabase';
+import { createTrialServices } from '../../../../../electron/services/trial/createTrialServices';
+import { writeSyntheticSeries } from '../../../../fixtures/dicom-generated/syntheticCt';
+import { PASSWORD, TRIAL_ID, charterText, measurements, segBytes } from '../../services/trial/trialFixture';
+
+function capture(): CliContext & { out: string[] } {
+  const out: string[] = [];
+  return { log: silentLogger, stdout: (s) => out.push(s), stderr: (s) => out.push(s), out };
+}
+
+test('sdpm trial: administrator and auditor commands on the embedded database', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sdpm-trial-cli-'));
+  const saved = { p: process.env.SDPM_PASSWORD, n: process.env.SDPM_NEW_PASSWORD };
+  process.env.SDPM_PASSWORD = PASSWORD;
+  process.env.SDPM_NEW_PASSWORD = PASSWORD;
+  const data = ['--data-dir', join(dir, 'data')];
+  const sdpm = async (...argv: string[]): Promise<{ code: number; text: string }> => {
+    const ctx = capture();
+    const code = await trial.run([...argv, ...data], ctx);
+    return { code, text: ctx.out.join('') };
+  };
+  try {
+    const images = join(dir, 'images');
+    for (const i of [1, 2, 3]) await mkdir(join(images, `study${i}`), { recursive: true });
+    for (const i of [1, 2, 3]) await writeSyntheticSeries(join(images, `study${i}`), { seriesUid: `1.2.826.0.9.${i}.1`, count: 12, extra: { studyUid: `1.2.826.0.9.${i}` } });
+    await writeFile(join(dir, 'charter.json'), charterText);
+    assert.equal((await sdpm('init-admin', '--user', 'admin', '--name', 'Dana Admin')).code, 0);
+    for (const [u, n, r] of [['ana', 'Ana Reader', 'reader'], ['ben', 'Ben Reader', 'reader'], ['cho', 'Cho Adjudicator', 'adjudicator'], ['aud', 'Ari Auditor', 'auditor']]) {
+      assert.equal((await sdpm('add-user', '--as', 'admin', '--user', u!, '--name', n!, '--role', r!)).code, 0);
+    }
+    assert.equal((await sdpm('create', '--as', 'admin', join(dir, 'charter.json'))).code, 0);
+    assert.match((await sdpm('import', '--as', 'admin', '--trial', TRIAL_ID, images)).text, /imported 3 of 3 series/);
+    assert.match((await sdpm('assign', '--as', 'admin', '--trial', TRIAL_ID)).text, /assigned 3 studies/);
+    // a reader cannot use the administrator's commands
+    const denied = sdpm('status', '--as', 'ana', '--trial', TRIAL_ID);
+    await assert.rejects(denied, /reader role may not trial.status/);
+
+    const db = await openTrialDatabase({ dataDir: join(dir, 'data') }, {});
+    const svc = createTrialServices(db, { workstation: 'ws-reader' });
+    for (const [who, vols] of [['ana', [10, 16, 30]], ['ben', [11, 24, 31]]] as const) {
+      const { actor } = await svc.auth.login(who, PASSWORD);
+      for (const t of await svc.reads.myTasks(actor, TRIAL_ID)) {
+        const i = Number(t.studyUid.slice(-1)) - 1;
+        await svc.reads.saveRead(actor, t.taskId, { segBytes: segBytes(`${who}${i}`), segUid: `2.25.${i}`, measurements: measurements(vols[i]!) });
+        await svc.reads.signRead(actor, t.taskId, PASSWORD);
+      }
+    }
+    const status = await sdpm('status', '--as', 'aud', '--trial', TRIAL_ID);
+    assert.match(status.text, /S00\d .*-> pending/);
+    assert.equal((status.text.match(/-> agreed/g) ?? []).length, 2);
+    const out = join(dir, 'final.csv');
+    assert.equal((await sdpm('export', '--as', 'admin', '--trial', TRIAL_ID, '--out', out)).code, 0);
+    assert.equal((await readFile(out, 'utf8')).trim().split('\n').length, 4);
+    assert.equal((await sdpm('lock', '--as', 'admin', '--trial', TRIAL_ID, '--reason', 'database lock')).code, 0);
+    const ok = await sdpm('verify-audit', '--as', 'aud');
+    assert.equal(ok.code, 0, ok.text);
+    assert.match(ok.text, /audit chain intact: \d+ entries\nsignatures: 6 of 6 verify/);
+    const csv = join(dir, 'audit.csv');
+    assert.equal((await sdpm('export-audit', '--as', 'aud', '--out', csv, '--html', join(dir, 'audit.html'))).code, 0);
+    assert.match(await readFile(csv, 'utf8'), /^seq,atUtc,username,role,action,/);
+    assert.match(await readFile(join(dir, 'audit.html'), 'utf8'), /Chain intact/);
+
+    await db.exec('DROP TRIGGER audit_no_update');
+    await db.run("UPDATE audit SET username = 'someone' WHERE seq = 5");
+    await db.close();
+    const broken = await sdpm('verify-audit', '--as', 'aud');
+    assert.equal(broken.code, 1);
+    assert.match(broken.text, /AUDIT CHAIN BROKEN at entry 5: entry 5 was altered/);
+  } finally {
+    process.env.SDPM_PASSWORD = saved.p;
+    process.env.SDPM_NEW_PASSWORD = saved.n;
+    if (saved.p === undefined) delete process.env.SDPM_PASSWORD;
+    if (saved.n === undefined) delete process.env.SDPM_NEW_PASSWORD;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
