@@ -2,7 +2,7 @@
  * `sdpm pacs add|list|remove|find|retrieve|send`: PACS connections (DICOMweb or DIMSE), study search,
  * retrieval of picked series into the local cache, and sending a SEG back with read-back verification.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { SdpmError } from '../../core/errors';
 import { describePeer } from '../../core/pacs/PacsConfig';
@@ -12,10 +12,11 @@ import { createTransport } from '../../core/pacs/createTransport';
 import { retrieveSeries } from '../../core/pacs/retrieveSeries';
 import { sendAndVerify } from '../../core/pacs/sendAndVerify';
 import { PacsSettingsStore } from '../../services/pacs/PacsSettingsStore';
+import { batchInputCsv, pacsBatchInputs, sendBatchResults } from '../pacs/pacsBatch';
 import type { CliCommand, CliContext } from '../CliCommand';
 import { cacheRoot, cliSecrets, interruptSignal, resolvePeer, settingsFile } from '../pacs/pacsCliSupport';
 
-const HELP = `usage: sdpm pacs <add|list|remove|find|retrieve|send> [options]
+const HELP = `usage: sdpm pacs <add|list|remove|find|retrieve|send|batch-input|send-results> [options]
 
   add --name N --url URL [--auth none|basic|bearer] [--user U] [--timeout-ms MS]     a DICOMweb archive
   add --name N --ae AE --host H --port P --our-ae AE [--timeout-ms MS]               a DIMSE peer
@@ -24,6 +25,10 @@ const HELP = `usage: sdpm pacs <add|list|remove|find|retrieve|send> [options]
        [--modality CT] [--limit 50] [--offset 0] [--study UID (lists its series)] [--json]
   retrieve --peer N --study UID --series UID [--cache DIR] [--json]   (Ctrl-C cancels; run again to resume)
   send --peer N <seg.dcm> [--json]                                    (stores, reads back, compares)
+  batch-input --peer N --list FILE.csv (--accession A,B,... | find's query flags) [--cache DIR]
+       retrieves the CT series of each study and writes the CSV that 'sdpm batch FILE.csv --out DIR' reads
+  send-results --peer N --out DIR     each finished study of a batch: SEG of its mask, stored and verified
+                                      (records in DIR/pacs-sent/; a rerun skips what is verified)
 
 Common: --settings FILE (default $SDPM_PACS_SETTINGS or ~/.config/sdpm/pacs-peers.json).
 Passwords and tokens are never flags or settings: set SDPM_PACS_SECRET_<NAME> (or SDPM_PACS_SECRET), or type
@@ -54,6 +59,8 @@ const OPTIONS = {
   study: { type: 'string' },
   series: { type: 'string' },
   cache: { type: 'string' },
+  list: { type: 'string' },
+  out: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -152,6 +159,36 @@ async function send(v: Values, file: string | undefined, ctx: CliContext): Promi
   return 0;
 }
 
+async function batchInput(v: Values, ctx: CliContext): Promise<number> {
+  if (v.list === undefined) throw new SdpmError('INVALID_ARGUMENT', `batch-input needs --list FILE.csv\n${HELP}`);
+  const peer = await resolvePeer(v.peer, v.settings);
+  const t = await createTransport(peer, cliSecrets());
+  const accessionNumbers = v.accession?.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const { accession: _accession, ...rest } = v;
+  const q = query(rest);
+  const hasQuery = Object.keys(q).length > 0;
+  if (accessionNumbers === undefined && !hasQuery) throw new SdpmError('INVALID_ARGUMENT', 'batch-input needs --accession A,B,... or query flags (--patient-id, --from, --modality ...)');
+  const stop = interruptSignal();
+  try {
+    const { rows, problems } = await pacsBatchInputs(t, new SeriesCache(cacheRoot(v.cache)), { ...(accessionNumbers === undefined ? {} : { accessionNumbers }), ...(hasQuery ? { query: q } : {}) }, { log: ctx.log, signal: stop.signal, concurrency: peer.kind === 'dimse' ? 1 : 4 });
+    await writeFile(v.list, batchInputCsv(rows));
+    ctx.stdout(`${rows.length} series retrieved and listed in ${v.list}${problems.length > 0 ? `; ${problems.length} studies left out:` : ''}\n`);
+    for (const p of problems) ctx.stdout(`  ${p}\n`);
+    return problems.length === 0 ? 0 : 3;
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function sendResults(v: Values, ctx: CliContext): Promise<number> {
+  if (v.out === undefined) throw new SdpmError('INVALID_ARGUMENT', `send-results needs --out DIR (a batch output folder)\n${HELP}`);
+  const t = await createTransport(await resolvePeer(v.peer, v.settings), cliSecrets());
+  const r = await sendBatchResults(t, v.out, ctx.log);
+  ctx.stdout(`${r.sent} SEG stored and verified, ${r.skipped} already verified earlier, ${r.failed.length} failed\n`);
+  for (const f of r.failed) ctx.stdout(`  ${f}\n`);
+  return r.failed.length === 0 ? 0 : 1;
+}
+
 export const pacs: CliCommand = {
   name: 'pacs',
   summary: 'PACS: save connections, find studies, retrieve series into the cache, send a SEG back (verified)',
@@ -174,6 +211,8 @@ export const pacs: CliCommand = {
     if (sub === 'find') return find(values, ctx);
     if (sub === 'retrieve') return retrieve(values, ctx);
     if (sub === 'send') return send(values, rest[0], ctx);
+    if (sub === 'batch-input') return batchInput(values, ctx);
+    if (sub === 'send-results') return sendResults(values, ctx);
     throw new SdpmError('INVALID_ARGUMENT', `unknown pacs sub-command "${sub}"\n${HELP}`);
   },
 };

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../../electron/core/logger';
@@ -12,7 +12,9 @@ import { DicomWebTransport } from '../../../electron/core/pacs/DicomWebTransport
 import { pacs } from '../../../electron/cli/commands/pacs';
 import type { CliContext } from '../../../electron/cli/CliCommand';
 import { GE_HEAD_PATIENT_ID, GE_HEAD_SERIES_UID, GE_HEAD_STUDY_UID, OrthancServer, orthancMissing } from './orthanc';
-import { loadGeHead, smallGeHeadSeg } from './helpers';
+import { loadGeHead, localGeHead, smallGeHeadSeg } from './helpers';
+import { listStudies } from '../../../electron/cli/batch/manifest';
+import { writeNifti } from '../../../electron/core/dicom/niftiWrite';
 
 const skip = orthancMissing();
 const orthanc = new OrthancServer();
@@ -85,6 +87,34 @@ describe('sdpm pacs against a real Orthanc', { skip }, () => {
     assert.match(web.text, /stored and verified/);
     const dimse = await sdpm('send', '--peer', 'dimse', file);
     assert.match(dimse.text, /stored and verified/);
+  });
+
+  test('batch-input writes the CSV that sdpm batch reads; send-results stores a SEG per finished study, once', async () => {
+    const list = join(work, 'inputs.csv');
+    const r = await sdpm('batch-input', '--peer', 'web', '--patient-id', GE_HEAD_PATIENT_ID, '--modality', 'CT', '--list', list, '--cache', cache);
+    assert.equal(r.code, 0, r.text);
+    const studies = listStudies(list);
+    assert.equal(studies.length, 1);
+    assert.equal(studies[0]?.id, GE_HEAD_STUDY_UID);
+    const folder = studies[0]!.path;
+    // a finished batch study as runShard publishes it (study.json + mask.nii.gz), with a small mask
+    const out = join(work, 'batch-out');
+    const key = 'ge_1234';
+    mkdirSync(join(out, 'studies', key), { recursive: true });
+    writeFileSync(join(out, 'studies', key, 'study.json'), JSON.stringify({ formatVersion: 1, id: 'ge', path: folder, key, status: 'ok' }));
+    const v = await localGeHead();
+    const mask = new Uint8Array(v.voxels.length);
+    const [nx, ny, nz] = v.dimensions;
+    for (let k = Math.floor(nz / 2) - 1; k <= Math.floor(nz / 2) + 1; k += 1)
+      for (let j = 240; j < 260; j += 1) for (let i = 240; i < 260; i += 1) mask[i + nx * (j + ny * k)] = 1;
+    await writeNifti(join(out, 'studies', key, 'mask.nii.gz'), { dimensions: v.dimensions, spacingMm: v.spacingMm, originLps: v.originLps, directionLps: v.directionLps, voxels: mask });
+    const sent = await sdpm('send-results', '--peer', 'web', '--out', out);
+    assert.equal(sent.code, 0, sent.text);
+    assert.match(sent.text, /^1 SEG stored and verified, 0 already verified earlier, 0 failed/m);
+    const rec = JSON.parse(readFileSync(join(out, 'pacs-sent', `${key}.json`), 'utf8')) as { message: string };
+    assert.match(rec.message, /stored and verified/);
+    const again = await sdpm('send-results', '--peer', 'web', '--out', out);
+    assert.match(again.text, /^0 SEG stored and verified, 1 already verified earlier/m);
   });
 
   test('wrong password through the CLI: the error names the peer; the password never appears anywhere', async () => {
