@@ -61,6 +61,14 @@ class TrainConfig:
     baseline: bool = False  # "SDPM w/o noise", see baseline.py
     init_from: Optional[str] = None  # warm-start source (checkpoint path and step), if any
     lesion_fraction: Optional[float] = None  # None = uniform over slices (code); else oversample lesion slices
+    # Throughput (issue 10 item 1): train on crop_size crops (crops_per_image per drawn slice, centred on a
+    # lesion pixel / a bright "hard negative" pixel / a random head pixel), every full_every-th step on full
+    # slices (0 = never). None = full S x S slices (the paper).
+    crop_size: Optional[int] = None
+    crops_per_image: int = 4
+    full_every: int = 0
+    hard_negative_fraction: float = 0.5
+    t_power: float = 1.0  # t = floor(T * u**t_power), u ~ U[0,1); 1 = uniform (paper); > 1 favours small t
     loss: LossConfig = field(default_factory=LossConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
@@ -93,7 +101,59 @@ def get_batch(ds: Any, cfg: TrainConfig, step: int) -> Dict[str, torch.Tensor]:
         idx = torch.randint(0, len(ds), (cfg.batch_size,), generator=g).tolist()
     b = collate([ds[i] for i in idx])
     x0n, y0n, m, w = augment_batch(b["x0n"], b["y0n"], b["w"], cfg.augment, g)
+    if uses_crops(cfg, step):
+        x0n, y0n, m, w = crop_batch(x0n, y0n, m, w, cfg, g)
     return {"x0n": x0n, "y0n": y0n, "m": m, "w": w, "g_seed": torch.tensor(step)}
+
+
+def uses_crops(cfg: TrainConfig, step: int) -> bool:
+    return cfg.crop_size is not None and not (cfg.full_every > 0 and step % cfg.full_every == 0)
+
+
+def crop_centres(y0n: torch.Tensor, x0n: torch.Tensor, m: torch.Tensor, n: int, hard_fraction: float,
+                 g: torch.Generator) -> List[tuple]:
+    """n (row, col) centres in one [1,S,S] slice: a lesion pixel if the slice has lesion; otherwise, with
+    probability hard_fraction, a bright pixel (x0n > 0.9, i.e. above ~76 HU: bone edges, calcifications,
+    hyperdense structures, the hard negatives), else a random pixel inside the mask."""
+    les = torch.nonzero(y0n[0] > 0)
+    bright = torch.nonzero((x0n[0] > 0.9) & (m[0] > 0))
+    head = torch.nonzero(m[0] > 0)
+    out = []
+    for _ in range(n):
+        u = float(torch.rand(1, generator=g))
+        pool = les if les.shape[0] else (bright if (u < hard_fraction and bright.shape[0]) else head)
+        if pool.shape[0] == 0:
+            pool = torch.tensor([[y0n.shape[-2] // 2, y0n.shape[-1] // 2]])
+        k = int(torch.randint(0, pool.shape[0], (1,), generator=g))
+        out.append((int(pool[k, 0]), int(pool[k, 1])))
+    return out
+
+
+def crop_batch(x0n: torch.Tensor, y0n: torch.Tensor, m: torch.Tensor, w: torch.Tensor, cfg: TrainConfig,
+               g: torch.Generator) -> tuple:
+    """[B,1,S,S] -> [B*crops_per_image,1,C,C]; the centre is jittered by up to C/4 so a lesion is not always
+    in the middle, and clamped so the crop stays inside the slice."""
+    c = int(cfg.crop_size or x0n.shape[-1])
+    S = x0n.shape[-1]
+    xs, ys, ms, ws = [], [], [], []
+    for b in range(x0n.shape[0]):
+        for (r, col) in crop_centres(y0n[b], x0n[b], m[b], cfg.crops_per_image, cfg.hard_negative_fraction, g):
+            j = torch.randint(-(c // 4), c // 4 + 1, (2,), generator=g)
+            r0 = min(max(r + int(j[0]) - c // 2, 0), S - c)
+            c0 = min(max(col + int(j[1]) - c // 2, 0), S - c)
+            sl = (b, slice(None), slice(r0, r0 + c), slice(c0, c0 + c))
+            xs.append(x0n[sl])
+            ys.append(y0n[sl])
+            ms.append(m[sl])
+            ws.append(w[sl])
+    return torch.stack(xs), torch.stack(ys), torch.stack(ms), torch.stack(ws)
+
+
+def sample_t(cfg: TrainConfig, B: int, T: int, g: torch.Generator) -> torch.Tensor:
+    if cfg.t_power == 1.0:
+        return torch.randint(0, T, (B,), generator=g)
+    u = torch.rand(B, generator=g, dtype=torch.float64)
+    return torch.clamp((T * u ** cfg.t_power).long(), 0, T - 1)
 
 
 def compute_loss(unet: torch.nn.Module, sched: Schedule, batch: Dict[str, torch.Tensor], cfg: TrainConfig,
@@ -105,7 +165,7 @@ def compute_loss(unet: torch.nn.Module, sched: Schedule, batch: Dict[str, torch.
 
         return baseline_loss(unet, x0n, y0n, m, w, cfg.loss)
     B = x0n.shape[0]
-    t = torch.randint(0, sched.T, (B,), generator=g).to(device)
+    t = sample_t(cfg, B, sched.T, g).to(device)
     noise = torch.randn(x0n.shape, generator=g).to(device)
     return sdpm_loss(unet, sched, x0n, y0n, m, w, cfg.loss, t=t, noise=noise)
 
@@ -249,13 +309,21 @@ def main(argv: Optional[List[str]] = None) -> None:
                     help="oversample slices with lesion to this fraction of draws (default: uniform, as the code)")
     ap.add_argument("--split", default="all", help="dataset split to train on (all/train/val/test)")
     ap.add_argument("--noise-std", type=float, default=0.0, help="Gaussian intensity noise (x0n units)")
+    ap.add_argument("--crop-size", type=int, default=None, help="train on CxC crops (multiple of 64); default full slices")
+    ap.add_argument("--crops-per-image", type=int, default=4)
+    ap.add_argument("--full-every", type=int, default=0, help="with --crop-size: every k-th step uses full slices")
+    ap.add_argument("--hard-negative-fraction", type=float, default=0.5)
+    ap.add_argument("--t-power", type=float, default=1.0, help="t = floor(T u^p); 1 = uniform (paper)")
+    ap.add_argument("--ema-decay", type=float, default=0.995)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = all cores)")
     ap.add_argument("--device", default=None)
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads or os.cpu_count() or 1)
     cfg = TrainConfig(preset=a.preset, steps=a.steps, lr=a.lr, lr_min=0.6 * a.lr, batch_size=a.batch_size, seed=a.seed, ckpt_every=a.ckpt_every,
                       ckpt_minutes=a.ckpt_minutes, log_every=a.log_every, baseline=a.baseline,
-                      lesion_fraction=a.lesion_fraction, init_from=a.init_from,
+                      lesion_fraction=a.lesion_fraction, init_from=a.init_from, crop_size=a.crop_size,
+                      crops_per_image=a.crops_per_image, full_every=a.full_every,
+                      hard_negative_fraction=a.hard_negative_fraction, t_power=a.t_power, ema_decay=a.ema_decay,
                       loss=LossConfig(Lp_window=a.lp_window, Ld1_weight=a.ld1_weight, dice=a.dice),
                       augment=AugmentConfig(enabled=not a.no_augment, noise_std=a.noise_std))
     out = Path(a.out)

@@ -1,0 +1,84 @@
+"""Issue 10 item 1: crop batches, t sampling, the bmm LinearAttention and the ONNX warm start."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from sdpm.net.unet2 import LinearAttention, WeightStandardizedConv2d
+from sdpm.train import TrainConfig, crop_batch, sample_t, uses_crops
+from sdpm.warm_start import unet_from_onnx
+
+TINY = Path(__file__).resolve().parents[2] / "bundles" / "sdpm-tiny-test"
+
+
+def _slices(B: int = 2, S: int = 128) -> tuple:
+    x = -torch.ones(B, 1, S, S)
+    x[:, :, 20:108, 20:108] = 0.0
+    y = -torch.ones(B, 1, S, S)
+    y[0, 0, 100:104, 30:34] = 1.0  # a lesion near the edge in slice 0 only
+    x[1, 0, 25:27, 90:92] = 1.0  # a bright spot (hard negative) in slice 1
+    m = (x > -1).float()
+    return x, y, m, torch.ones(B, 1, S, S)
+
+
+def test_crop_batch_shapes_and_lesion_kept() -> None:
+    cfg = TrainConfig(crop_size=64, crops_per_image=3, hard_negative_fraction=1.0)
+    x, y, m, w = _slices()
+    cx, cy, cm, cw = crop_batch(x, y, m, w, cfg, torch.Generator().manual_seed(0))
+    assert cx.shape == (6, 1, 64, 64) and cy.shape == cm.shape == cw.shape == cx.shape
+    assert all(bool((cy[i] > 0).any()) for i in range(3)), "every crop of a lesion slice holds lesion"
+    assert all(bool((cx[i] > 0.9).any()) for i in range(3, 6)), "hard-negative crops hold the bright spot"
+
+
+def test_crop_batch_deterministic_by_generator() -> None:
+    cfg = TrainConfig(crop_size=64, crops_per_image=2)
+    a = crop_batch(*_slices(), cfg, torch.Generator().manual_seed(5))
+    b = crop_batch(*_slices(), cfg, torch.Generator().manual_seed(5))
+    assert all(torch.equal(p, q) for p, q in zip(a, b))
+
+
+def test_full_every_alternates() -> None:
+    cfg = TrainConfig(crop_size=64, full_every=4)
+    assert [uses_crops(cfg, i) for i in range(5)] == [False, True, True, True, False]
+    assert not uses_crops(TrainConfig(), 1)
+
+
+def test_t_power_favours_small_t() -> None:
+    g = torch.Generator().manual_seed(0)
+    uni = sample_t(TrainConfig(), 20000, 500, g)
+    low = sample_t(TrainConfig(t_power=2.0), 20000, 500, g)
+    assert int(uni.min()) >= 0 and int(uni.max()) <= 499 and int(low.min()) >= 0 and int(low.max()) <= 499
+    assert abs(float((uni < 125).float().mean()) - 0.25) < 0.02
+    assert abs(float((low < 125).float().mean()) - 0.5) < 0.02  # P(T u^2 < T/4) = 1/2
+
+
+def test_linear_attention_bmm_equals_einsum() -> None:
+    torch.manual_seed(0)
+    att = LinearAttention(16, heads=4, dim_head=8)
+    x = torch.randn(3, 16, 8, 8)
+    fast = att(x)
+    LinearAttention.einsum_reference = True
+    try:
+        ref = att(x)
+    finally:
+        LinearAttention.einsum_reference = False
+    assert torch.allclose(fast, ref, atol=1e-6)
+
+
+def test_warm_start_recovers_the_exported_network() -> None:
+    """Tiny bundle: the recovered net, with weight standardisation folded as at export, reproduces the
+    bundle's golden network outputs."""
+    unet = unet_from_onnx(TINY / "sdpm_net.onnx", "tiny-test").eval()
+    for mod in unet.modules():
+        if isinstance(mod, WeightStandardizedConv2d):
+            mod.folded = True
+    g = TINY / "golden"
+    x = torch.from_numpy(np.fromfile(g / "network__x_t.f32", dtype="<f4").copy())
+    t = torch.from_numpy(np.fromfile(g / "network__t.i64", dtype="<i8").copy())
+    eps = np.fromfile(g / "network__eps_hat.f32", dtype="<f4")
+    S = int(round((x.numel() / t.numel()) ** 0.5))
+    with torch.no_grad():
+        e, _ = unet(x.reshape(-1, 1, S, S), t)
+    assert np.abs(e.numpy().ravel() - eps).max() < 1e-4
