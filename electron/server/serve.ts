@@ -1,5 +1,5 @@
 /**
- * `npm run serve` / `node dist/server/serve.mjs [--port N] [--data-dir DIR] [--demo DIR] [--bundle DIR] [--check]`:
+ * `npm run serve` / `node dist/server/serve.mjs [--port N] [--data-dir DIR] [--demo DIR] [--bundle DIR] [--trial-db URL] [--check]`:
  * the browser mode. Prints one line `SDPM server: <url with token>` on stdout; everything else goes to stderr.
  * The bundle and the demo study come from the shared resolvers (core/bundle/resolveBundleDir.ts,
  * resolveDemoStudy.ts): without --bundle/--demo, the repository's defaults, found from this file (source or dist/).
@@ -18,6 +18,7 @@ import { createServices } from './createServices';
 import { startServer, type RunningServer } from './startServer';
 import { createWorkerInference } from './createWorkerInference';
 import { resolveServiceBundle } from './resolveServiceBundle';
+import { openTrialRoutes } from './trialRoutesHttp';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Repository (or install) root: the sdpm-review package above dist/server/ or electron/server/. */
@@ -35,7 +36,7 @@ function demoFolder(explicit: string | undefined, log: (m: string, f: Record<str
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '0' }, 'data-dir': { type: 'string' }, demo: { type: 'string' }, token: { type: 'string' }, bundle: { type: 'string' }, check: { type: 'boolean', default: false } },
+    options: { port: { type: 'string', default: '0' }, 'data-dir': { type: 'string' }, 'trial-db': { type: 'string' }, demo: { type: 'string' }, token: { type: 'string' }, bundle: { type: 'string' }, check: { type: 'boolean', default: false } },
   });
   const logger = stderrLogger('info');
   const rendererDir = join(root, 'dist', 'renderer');
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   });
   if (!existsSync(join(rendererDir, 'index.html'))) logger.warn('renderer not built: run `npm run build` first', { rendererDir });
   const opts: Parameters<typeof startServer>[0] = { handlers, rendererDir, logger, port: Number(values.port) };
+  opts.trial = await openTrialRoutes(dataDir, values['trial-db'], logger);
   if (values.token !== undefined) opts.token = values.token;
   server = await startServer(opts);
   process.stdout.write(`SDPM server: ${server.url}\n`);

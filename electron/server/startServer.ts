@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { dispatch, type Handlers } from '../ipc/dispatch';
 import { decodeWire, encodeWire } from '../ipc/wireCodec';
 import { CONTENT_SECURITY_POLICY } from '../ipc/contentSecurityPolicy';
-import type { EventName, EventPayload } from '../ipc/contract';
+import type { Envelope, EventName, EventPayload } from '../ipc/contract';
 import type { Logger } from '../core/logger';
 
 export interface ServerOptions {
@@ -26,6 +26,11 @@ export interface ServerOptions {
   /** Fixed token (tests); a random 256-bit one by default. */
   token?: string;
   maxBodyBytes?: number;
+  /**
+   * Core-lab trial routes (`POST /api/trial:<name>`, electron/services/trial/trialRoutes.ts): the user's
+   * session token travels in the `x-sdpm-session` header and is resolved to a user on this side.
+   */
+  trial?: (route: string, sessionToken: string | null, raw: unknown) => Promise<Envelope<unknown>>;
 }
 
 export interface RunningServer {
@@ -182,7 +187,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.writeHead(400, { 'content-type': 'application/octet-stream' }).end(body);
         return;
       }
-      const envelope = await dispatch(opts.handlers, channel, raw);
+      const session = req.headers['x-sdpm-session'];
+      const envelope =
+        opts.trial !== undefined && channel.startsWith('trial:')
+          ? await opts.trial(channel, typeof session === 'string' ? session : null, raw)
+          : await dispatch(opts.handlers, channel, raw);
       if (!envelope.ok) opts.logger.warn('API request failed', { channel, code: envelope.error.code, message: envelope.error.message });
       const body = encodeWire(envelope);
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'content-length': body.byteLength });
