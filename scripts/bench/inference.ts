@@ -5,11 +5,17 @@
  *  2. batched vs unbatched time per image (ratio);
  *  3. wall time and peak RSS of each mode on the demo study at the default settings (each in its own process);
  *  4. peak RSS for a 512×512×40 study (default profile sample counts; network steps cut, see below);
- *  5. CUDA figures where a CUDA provider is available, else why they were not measured.
+ *  5. CUDA figures where a CUDA provider is available, else why they were not measured;
+ *  6. both cores: one session with 1 and 2 intra-op threads vs one single-threaded session per core (the
+ *     engine's default, networkLanes.ts), interleaved rounds (inferenceCores.ts);
+ *  7. the int8 graph (models/training/sdpm/quantize.py) vs fp32: speed ratio and mask Dice on the demo study
+ *     (inferenceInt8.ts).
  * These machines are noisy and shared: compare the ratios printed in one run, not absolute times.
  * Options: --bundle DIR, --threads N (2, for the mode runs), --net-threads 1,2 (thread counts for 1-2),
  *          --iters N (10), --batch N (8), --study PATH (demo DICOM),
- *          --modes avg,sal,infer,all, --skip-modes, --skip-torch, --skip-512
+ *          --modes avg,sal,infer,all, --skip-modes, --skip-torch, --skip-512, --skip-net (sections 1-2),
+ *          --skip-cores, --rounds N (5, sections 6-7), --skip-int8, --int8-mode avg (mode for the Dice),
+ *          --int8-min-channels N (2)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +28,9 @@ import { resolveDefaultBundle } from '../../electron/core/bundle/resolveDefaultB
 import { cudaUnavailableReason } from '../../electron/core/inference/createSessions';
 import { OrtNetwork } from '../../electron/core/inference/OrtNetwork';
 import { Xoshiro128 } from '../../electron/core/sdpm/Xoshiro128';
+import type { SdpmMode } from '../../electron/core/sdpm/sampleSlices';
+import { benchCores } from './inferenceCores';
+import { benchInt8 } from './inferenceInt8';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -36,6 +45,12 @@ const { values } = parseArgs({
     'skip-modes': { type: 'boolean', default: false },
     'skip-torch': { type: 'boolean', default: false },
     'skip-512': { type: 'boolean', default: false },
+    'skip-net': { type: 'boolean', default: false },
+    'skip-cores': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '5' },
+    'skip-int8': { type: 'boolean', default: false },
+    'int8-mode': { type: 'string', default: 'avg' },
+    'int8-min-channels': { type: 'string', default: '2' },
   },
 });
 const threads = Number(values.threads);
@@ -69,7 +84,7 @@ interface TorchTimes {
   torch: string;
 }
 const ips = (ms: number, b: number): string => (1000 / (ms / b)).toFixed(1);
-for (const nThreads of values['net-threads'].split(',').map(Number)) {
+for (const nThreads of values['skip-net'] === true ? [] : values['net-threads'].split(',').map(Number)) {
   const opts: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: nThreads, interOpNumThreads: 1 };
   const net = new OrtNetwork(await ort.InferenceSession.create(bundle.netPath, opts), bundle.epsPath === null ? null : await ort.InferenceSession.create(bundle.epsPath, opts), S, B);
   const timeOrt = async (kind: 'full' | 'eps', b: number): Promise<number> => {
@@ -167,4 +182,6 @@ else {
     print(`   not measured: CUDA session failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
 }
+if (values['skip-cores'] !== true) await benchCores({ paths: { net: bundle.netPath, eps: bundle.epsPath }, S, xs, ts, batches: [1, B], iters, rounds: Number(values.rounds), print });
+if (values['skip-int8'] !== true) await benchInt8({ root: ROOT, bundle, xs, ts, batch: B, iters, rounds: Number(values.rounds), study: values.study, diceMode: values['int8-mode'] as SdpmMode, overrides: {}, minInChannels: Number(values['int8-min-channels']), print });
 print(`\nload average at end ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);

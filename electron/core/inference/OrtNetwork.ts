@@ -4,9 +4,10 @@
  * here), so the returned arrays are reused by the next call of the same batch size.
  * `session.run` blocks the event loop for the whole call: use this only off the main thread (worker, CLI).
  */
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { SdpmError } from '../errors';
 import type { NetOutputs, SdpmNetwork } from '../sdpm/SdpmNetwork';
+import { loadOrt } from './ortRuntime';
 
 interface Fetches {
   eps: ort.Tensor;
@@ -18,6 +19,8 @@ interface Fetches {
 export class OrtNetwork implements SdpmNetwork {
   private readonly fetches = new Map<number, Fetches>();
   private readonly tBuf: BigInt64Array;
+  /** Tensor of the onnxruntime copy the sessions came from (ortRuntime.ts) */
+  private readonly Tensor = loadOrt().Tensor;
   /** network images evaluated so far (full graph, eps graph) */
   readonly counts = { full: 0, eps: 0 };
 
@@ -35,7 +38,8 @@ export class OrtNetwork implements SdpmNetwork {
     if (f === undefined) {
       const dims = [batch, 1, this.imageSize, this.imageSize];
       const n = batch * this.imageSize * this.imageSize;
-      f = { eps: new ort.Tensor('float32', new Float32Array(n), dims), yt: new ort.Tensor('float32', new Float32Array(n), dims), y0: new ort.Tensor('float32', new Float32Array(n), dims), epsOnly: new ort.Tensor('float32', new Float32Array(n), dims) };
+      const T = this.Tensor;
+      f = { eps: new T('float32', new Float32Array(n), dims), yt: new T('float32', new Float32Array(n), dims), y0: new T('float32', new Float32Array(n), dims), epsOnly: new T('float32', new Float32Array(n), dims) };
       this.fetches.set(batch, f);
     }
     return f;
@@ -46,8 +50,8 @@ export class OrtNetwork implements SdpmNetwork {
     const P = this.imageSize * this.imageSize;
     for (let b = 0; b < batch; b++) this.tBuf[b] = BigInt(t[b] ?? 0);
     return {
-      x_t: new ort.Tensor('float32', x.subarray(0, batch * P), [batch, 1, this.imageSize, this.imageSize]),
-      t: new ort.Tensor('int64', this.tBuf.subarray(0, batch), [batch]),
+      x_t: new this.Tensor('float32', x.subarray(0, batch * P), [batch, 1, this.imageSize, this.imageSize]),
+      t: new this.Tensor('int64', this.tBuf.subarray(0, batch), [batch]),
     };
   }
 

@@ -12,6 +12,8 @@ import type { Volume } from '../dicom/Volume';
 import type { Logger } from '../logger';
 import { resolveSettings } from '../sdpm/resolveSettings';
 import { createSessions } from './createSessions';
+import { extraLanes, openLanes, sessionThreads } from './networkLanes';
+import type { SdpmNetwork } from '../sdpm/SdpmNetwork';
 import { acquireCachedSessions } from './sessionCache';
 import { DEFAULT_BATCH_SIZE, DEFAULT_STACK_SIZE, type InferenceRequest } from './InferenceRequest';
 import type { InferenceReport } from './InferenceReport';
@@ -45,15 +47,18 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
   const volume = req.input.kind === 'path' ? await loadStudyInput(req.input.path) : req.input.volume;
   const inputLabel = req.input.kind === 'path' ? req.input.path : req.input.label;
   const tLoad = performance.now();
-  const sessions = await (req.keepSessions === true ? acquireCachedSessions : createSessions)({ net: bundle.netPath, eps: bundle.epsPath }, { provider: req.provider, allowFallback: req.allowFallback ?? false, ...(req.intraOpThreads !== undefined ? { intraOpThreads: req.intraOpThreads } : {}) }, cb.log, availableParallelism());
-  const profile = req.preset === undefined && req.profile === undefined ? bundle.sampler.defaultProfile[sessions.provider] : req.profile;
+  const sessions = await (req.keepSessions === true ? acquireCachedSessions : createSessions)({ net: bundle.netPath, eps: bundle.epsPath }, { provider: req.provider, allowFallback: req.allowFallback ?? false, ...sessionThreads(req.intraOpThreads, availableParallelism()) }, cb.log, availableParallelism());
+  const profile = req.preset === undefined && req.profile === undefined ? bundle.sampler.defaultProfile[sessions.provider === 'cpu' ? 'cpu' : 'cuda'] : req.profile;
   const resolved = resolveSettings(bundle.sampler, { ...(profile !== undefined ? { profile } : {}), ...(req.preset !== undefined ? { preset: req.preset } : {}), ...(req.overrides !== undefined ? { overrides: req.overrides } : {}) });
   cb.log.info('sampler settings', { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed });
   const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH_SIZE);
   const stackSize = Math.max(1, req.stackSize ?? DEFAULT_STACK_SIZE);
   const S = bundle.preprocessing.imageSize;
   const net = new OrtNetwork(sessions.net, sessions.eps, S, batchSize);
+  let lanes: SdpmNetwork[] = [];
   try {
+    // one single-threaded CPU session per core, each sampling its own slice stacks (networkLanes.ts)
+    lanes = await openLanes({ net: bundle.netPath, eps: bundle.epsPath }, S, extraLanes(sessions.provider, req.intraOpThreads, availableParallelism()), batchSize);
     // warm-up: the first call at each batch shape is slower (allocations, kernel selection)
     const xw = new Float32Array(batchSize * S * S).fill(-1);
     const tw = new Int32Array(batchSize);
@@ -71,6 +76,7 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
       ...(cb.onProgress !== undefined ? { onProgress: cb.onProgress } : {}),
       ...(cb.onPartial !== undefined ? { onPartial: cb.onPartial } : {}),
       ...(req.intracranialGate === false ? { intracranialGate: false } : {}),
+      ...(lanes.length > 0 ? { lanes } : {}),
       ...(req.plausibility === false ? { plausibility: false } : {}),
     });
     const gate = prediction.intracranialGate;
@@ -88,7 +94,7 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
         intracranialGate: { enabled: gate.enabled, turnedOffByRequest: gate.turnedOffByRequest, parameters: gate.settings, slicesByRule, rules: gate.rules, removedModelPixels: gate.removedModelPixels } },
       bundle: { name: bundle.name, version: bundle.version, sha256SumsSha256: bundle.sumsSha256, dir: bundle.dir },
       seed: req.seed,
-      provider: { requested: req.provider, used: sessions.provider, reason: sessions.providerReason, intraOpThreads: sessions.intraOpThreads },
+      provider: { requested: req.provider, used: sessions.provider, reason: sessions.providerReason, intraOpThreads: sessions.intraOpThreads, sessions: 1 + lanes.length, device: sessions.device, onnxruntime: sessions.runtime },
       skippedSlices: prediction.skippedSlices,
       networkImages: prediction.networkImages,
       timingsMs: { bundle: tBundle - t0, loadStudy: tLoad - tBundle, sessionsAndWarmup: tWarm - tLoad, ...prediction.timingsMs, total: performance.now() - t0 },
@@ -97,6 +103,7 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
     };
     return { report, prediction, volume };
   } finally {
+    await Promise.allSettled(lanes.map((l) => l.dispose()));
     if (req.keepSessions !== true) await net.dispose();
   }
 }
