@@ -140,12 +140,12 @@ function tagString(ds: ReturnType<typeof parseDicomFile>, tag: string): string {
 export function verifyInstance(ref: InstanceRef, bytes: Uint8Array, label: string): void {
   let ds;
   try {
-    ds = parseDicomFile(bytes, label);
+    ds = parseDicomFile(bytes, 'the received bytes');
   } catch (err) {
-    throw new SdpmError('PACS_INSTANCE_INVALID', `${label}: the received instance does not parse as DICOM (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    throw new SdpmError('PACS_INSTANCE_INVALID', `${label}: does not parse as DICOM (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
   const got = { sop: tagString(ds, 'x00080018'), series: tagString(ds, 'x0020000e'), study: tagString(ds, 'x0020000d') };
   if (got.sop !== ref.sopInstanceUid || got.series !== ref.seriesInstanceUid || got.study !== ref.studyInstanceUid) {
-    throw new SdpmError('PACS_INSTANCE_INVALID', `${label}: the received instance is not the one asked for (SOP ${got.sop || '?'}, series ${got.series || '?'}, study ${got.study || '?'})`);
+    throw new SdpmError('PACS_INSTANCE_INVALID', `${label}: is not the instance asked for (SOP ${got.sop || '?'}, series ${got.series || '?'}, study ${got.study || '?'})`);
   }
 }

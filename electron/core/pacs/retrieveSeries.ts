@@ -49,6 +49,15 @@ export interface RetrieveOptions {
   log?: Logger;
 }
 
+/** "instance <uid>: [CODE] <problem>" without repeating the peer and study that the summary names. */
+function firstProblem(failures: readonly InstanceFailure[], studyInstanceUid: string): string {
+  const f = failures[0];
+  if (f === undefined) return 'unknown';
+  const marker = `(study ${studyInstanceUid}): `;
+  const at = f.message.indexOf(marker);
+  return `instance ${f.sopInstanceUid}: [${f.code}] ${at >= 0 ? f.message.slice(at + marker.length) : f.message}`;
+}
+
 const FATAL: ReadonlySet<ErrorCode> = new Set(['PACS_UNREACHABLE', 'PACS_AUTH_FAILED', 'PACS_TIMEOUT', 'CANCELLED']);
 
 export async function retrieveSeries(transport: PacsTransport, cache: SeriesCache, studyInstanceUid: string, seriesInstanceUid: string, options: RetrieveOptions = {}): Promise<RetrieveResult> {
@@ -77,7 +86,7 @@ export async function retrieveSeries(transport: PacsTransport, cache: SeriesCach
   const one = async (ref: InstanceRef): Promise<void> => {
     try {
       const bytes = await transport.fetchInstance(ref, options.signal);
-      await cache.putInstance(ref, bytes, pacsMessage({ ...ctx, action: `instance ${ref.sopInstanceUid}` }, 'received'));
+      await cache.putInstance(ref, bytes, `${transport.peerLabel}, instance ${ref.sopInstanceUid} (study ${studyInstanceUid})`);
       fetched += 1;
       progress.done += 1;
       progress.bytesFetched += bytes.byteLength;
@@ -110,7 +119,7 @@ export async function retrieveSeries(transport: PacsTransport, cache: SeriesCach
       : {
           ...base,
           status: 'incomplete',
-          message: pacsMessage(ctx, `INCOMPLETE: ${refs.length - progress.done} of ${refs.length} instances missing (first problem: ${failures[0]?.message ?? 'unknown'}); the series is not marked complete; retrieve again to resume`),
+          message: pacsMessage(ctx, `INCOMPLETE: ${refs.length - progress.done} of ${refs.length} instances missing (first problem: ${firstProblem(failures, studyInstanceUid)}); the series is not marked complete; retrieve again to resume`),
         };
   options.log?.info(result.message, { status: result.status, fetched, failed: failures.length });
   return result;

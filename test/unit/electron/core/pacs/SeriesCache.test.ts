@@ -18,7 +18,7 @@ test('an instance is stored only when it parses with the UIDs asked for; the mar
     const ref = instanceRefOf(bytes, FILE); // a JPEG-LS file: compressed syntaxes are stored as sent
     const cache = new SeriesCache(root);
     const other = { ...ref, sopInstanceUid: `${ref.sopInstanceUid}.9` };
-    await assert.rejects(cache.putInstance(other, bytes, 'x'), (e) => isSdpmError(e, 'PACS_INSTANCE_INVALID') && /not the one asked for/.test(e.message));
+    await assert.rejects(cache.putInstance(other, bytes, 'x'), (e) => isSdpmError(e, 'PACS_INSTANCE_INVALID') && /is not the instance asked for/.test(e.message));
     await assert.rejects(cache.putInstance(ref, bytes.subarray(0, bytes.length - 500), 'cut'), (e) => isSdpmError(e, 'PACS_INSTANCE_INVALID') && /does not parse/.test(e.message));
     assert.equal(existsSync(cache.instancePath(ref)), false);
     await cache.putInstance(ref, bytes, 'ok');
