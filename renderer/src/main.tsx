@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { TrialApp } from './trial/TrialApp';
 import { initCornerstone, webGl2Problem } from './viewer/initCornerstone';
 import './styles.css';
 
@@ -14,8 +15,10 @@ if (webGl2Problem() === null) {
     initialError = `Cornerstone3D could not start: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
+// `#trial=<id>`: the core-lab screens (sign-in, tasks, adjudication, audit) instead of the review app.
+const trialMode = window.location.hash.startsWith('#trial');
 createRoot(rootEl).render(
   <StrictMode>
-    <App {...(initialError === undefined ? {} : { initialError })} />
+    {trialMode ? <TrialApp /> : <App {...(initialError === undefined ? {} : { initialError })} />}
   </StrictMode>,
 );

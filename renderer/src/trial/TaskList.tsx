@@ -1,0 +1,109 @@
+/**
+ * A reader's (or adjudicator's) own tasks, in the order the server gives (randomised per reader),
+ * with status; a read task opens its versions, signatures and the sign / reopen actions.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { AdjudicationView } from './AdjudicationView';
+import { SignDialog } from './SignDialog';
+import { errorText, list, text, trialCall } from './trialApi';
+
+function ReadTask({ taskId, printedName }: { taskId: string; printedName: string }) {
+  const [versions, setVersions] = useState<Record<string, unknown>[]>([]);
+  const [status, setStatus] = useState('');
+  const [signing, setSigning] = useState(false);
+  const [reason, setReason] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      const r = await trialCall('trial:readVersions', { taskId });
+      setVersions(list(r, 'versions'));
+      setStatus(text((r.task as Record<string, unknown> | undefined)?.status));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }, [taskId]);
+  useEffect(() => void load(), [load]);
+  const reopen = async () => {
+    try {
+      await trialCall('trial:reopenRead', { taskId, reason, password });
+      setPassword('');
+      await load();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <div className="trial-card" data-testid="trial-read">
+      <h3>Read ({status})</h3>
+      <table className="trial-table">
+        <thead>
+          <tr><th>version</th><th>volume (mL)</th><th>SEG UID</th><th>signature</th></tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => {
+            const sig = v.signature as Record<string, unknown> | null;
+            return (
+              <tr key={text(v.readId)}>
+                <td>{text(v.version)}</td>
+                <td>{text(v.volumeMl)}</td>
+                <td>{text(v.segUid)}</td>
+                <td>{sig === null ? 'not signed' : `${text(sig.printedName)} — ${text(sig.meaning)} — ${text(sig.signedAtUtc)} UTC / ${text(sig.signedAtLocal)}`}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {(status === 'draft' || status === 'reopened') && versions.length > 0 && !signing && <button onClick={() => setSigning(true)}>Sign latest version</button>}
+      {signing && <SignDialog taskId={taskId} printedName={printedName} onDone={() => { setSigning(false); void load(); }} />}
+      {status === 'signed' && (
+        <div>
+          <input aria-label="reopen reason" placeholder="reason for reopening" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <input aria-label="reopen password" type="password" placeholder="password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <button onClick={() => void reopen()}>Reopen</button>
+        </div>
+      )}
+      {error !== null && <p className="trial-error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+export function TaskList({ trialId, printedName }: { trialId: string; printedName: string }) {
+  const [tasks, setTasks] = useState<Record<string, unknown>[]>([]);
+  const [open, setOpen] = useState<Record<string, unknown> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setTasks(list(await trialCall('trial:myTasks', { trialId }), 'tasks'));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }, [trialId]);
+  useEffect(() => void load(), [load]);
+  return (
+    <div className="trial-columns">
+      <div className="trial-card" data-testid="trial-tasks">
+        <h2>My tasks — {trialId}</h2>
+        <button onClick={() => void load()}>Refresh</button>
+        <table className="trial-table">
+          <thead>
+            <tr><th>#</th><th>study</th><th>task</th><th>status</th><th>images</th></tr>
+          </thead>
+          <tbody>
+            {tasks.map((t, i) => (
+              <tr key={text(t.taskId)} className={open?.taskId === t.taskId ? 'trial-selected' : ''} onClick={() => setOpen(t)}>
+                <td>{i + 1}</td>
+                <td>{text(t.studyCode)}</td>
+                <td>{text(t.kind)}</td>
+                <td>{text(t.status)}</td>
+                <td title={text(t.source)}>{text(t.source)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {error !== null && <p className="trial-error" role="alert">{error}</p>}
+      </div>
+      {open !== null && (open.kind === 'adjudication' ? <AdjudicationView key={text(open.taskId)} taskId={text(open.taskId)} printedName={printedName} /> : <ReadTask key={text(open.taskId)} taskId={text(open.taskId)} printedName={printedName} />)}
+    </div>
+  );
+}

@@ -1,0 +1,162 @@
+/**
+ * User story (issue 12): a study administrator creates a trial of 3 studies with 2 readers and an
+ * adjudicator (`sdpm trial` commands on the embedded database); both readers sign their reads in the
+ * browser (password again, manifestation shown); the readers' volumes differ on one study by more
+ * than the charter's "5 mL or 20 %", which triggers adjudication; the adjudicator sees both reads side
+ * by side and picks one with a reason; the administrator exports the final table; the auditor verifies
+ * the audit chain and every signature. Chromium against the real local server (production build).
+ *
+ * Not through the viewer: each read's SEG bytes and measurements are saved by this test through the
+ * same trial route the app would use after a SEG export (trial:saveRead), as the reader's own session;
+ * the review app does not yet hand its SEG export to the trial task. Screenshots go to
+ * SDPM_E2E_SCREENS (default test-results/e2e/core-lab).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { trial } from '../../electron/cli/commands/trial';
+import { silentLogger } from '../../electron/core/logger';
+import { decodeWire, encodeWire } from '../../electron/ipc/wireCodec';
+import { builtAppMissing, ROOT, startAppServer } from './harness/startAppServer';
+import { chromiumMissing, launchChromium } from './harness/launchChromium';
+import { PASSWORD, TRIAL_ID, charterText, measurements, segBytes } from '../unit/electron/services/trial/trialFixture';
+
+const SCREENS = process.env.SDPM_E2E_SCREENS ?? join(ROOT, 'test-results', 'e2e', 'core-lab');
+
+async function sdpmTrial(dataDir: string, ...argv: string[]): Promise<void> {
+  const out: string[] = [];
+  const code = await trial.run([...argv, '--data-dir', dataDir], { log: silentLogger, stdout: (s) => out.push(s), stderr: (s) => out.push(s) });
+  assert.equal(code, 0, `sdpm trial ${argv.join(' ')}: ${out.join('')}`);
+}
+
+async function signIn(page: Page, origin: string, username: string): Promise<void> {
+  await page.goto(`${origin}/#trial=${TRIAL_ID}`);
+  await page.reload();
+  await page.getByLabel('user name').fill(username);
+  await page.getByLabel('password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('trial-user').waitFor();
+}
+
+test('core lab: double read, charter rule, adjudication, final table, verified audit trail', { timeout: 6 * 60_000 }, async (t) => {
+  const why = builtAppMissing() ?? chromiumMissing();
+  if (why !== null) {
+    t.skip(why);
+    return;
+  }
+  mkdirSync(SCREENS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'sdpm-e2e-trial-'));
+  const saved = { p: process.env.SDPM_PASSWORD, n: process.env.SDPM_NEW_PASSWORD };
+  process.env.SDPM_PASSWORD = PASSWORD;
+  process.env.SDPM_NEW_PASSWORD = PASSWORD;
+  // the administrator sets the trial up with the CLI
+  await sdpmTrial(dataDir, 'init-admin', '--user', 'admin', '--name', 'Dana Admin');
+  for (const [u, n, r] of [['ana', 'Ana Reader', 'reader'], ['ben', 'Ben Reader', 'reader'], ['cho', 'Cho Adjudicator', 'adjudicator'], ['aud', 'Ari Auditor', 'auditor']] as const) {
+    await sdpmTrial(dataDir, 'add-user', '--as', 'admin', '--user', u, '--name', n, '--role', r);
+  }
+  const charter = join(dataDir, 'charter.json');
+  writeFileSync(charter, charterText);
+  await sdpmTrial(dataDir, 'create', '--as', 'admin', charter);
+  const server = await startAppServer({ dataDir });
+  const browser = await launchChromium();
+  try {
+    const post = async (route: string, body: unknown, session?: string): Promise<Record<string, unknown>> => {
+      const headers: Record<string, string> = { 'x-sdpm-token': server.url.split('token=')[1]!, 'content-type': 'application/octet-stream' };
+      if (session !== undefined) headers['x-sdpm-session'] = session;
+      const res = await fetch(`${server.origin}/api/${route}`, { method: 'POST', headers, body: encodeWire(body) as Uint8Array<ArrayBuffer> });
+      const env = decodeWire(new Uint8Array(await res.arrayBuffer())) as { ok: boolean; value: Record<string, unknown>; error?: { message: string } };
+      assert.ok(env.ok, `${route}: ${env.error?.message}`);
+      return env.value;
+    };
+    const admin = String((await post('trial:login', { username: 'admin', password: PASSWORD })).token);
+    const { imported } = (await post('trial:importStudies', { trialId: TRIAL_ID, studies: [1, 2, 3].map((i) => ({ studyUid: `1.2.826.0.77.${i}`, seriesUid: `1.2.826.0.77.${i}.1`, source: `/studies/case${i}` })) }, admin)) as { imported: { studyId: string }[] };
+    assert.equal(imported.length, 3);
+    for (const s of imported) await post('trial:assign', { trialId: TRIAL_ID, studyId: s.studyId }, admin);
+
+    // each reader's read of each study (what the app saves after the SEG export); study 2 differs by 8 mL
+    const volumes: Record<string, number[]> = { ana: [10, 16, 30], ben: [11, 24, 31.5] };
+    for (const who of ['ana', 'ben']) {
+      const session = String((await post('trial:login', { username: who, password: PASSWORD })).token);
+      const tasks = (await post('trial:myTasks', { trialId: TRIAL_ID }, session)).tasks as { taskId: string; studyUid: string }[];
+      for (const task of tasks) {
+        const i = Number(task.studyUid.slice(-1)) - 1;
+        await post('trial:saveRead', { taskId: task.taskId, segBytes: segBytes(`${who}-${i}`), segUid: `2.25.${who === 'ana' ? 1 : 2}0${i}`, measurements: measurements(volumes[who]![i]!) }, session);
+      }
+    }
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url); // sets the app token cookie
+    for (const who of ['ana', 'ben']) {
+      await signIn(page, server.origin, who);
+      if (who === 'ana') await page.screenshot({ path: join(SCREENS, '01-reader-task-list.png') });
+      const rows = page.getByTestId('trial-tasks').locator('tbody tr');
+      assert.equal(await rows.count(), 3);
+      for (let r = 0; r < 3; r++) {
+        await rows.nth(r).click();
+        await page.getByRole('button', { name: 'Sign latest version' }).click();
+        await page.getByLabel('signature password').fill(PASSWORD);
+        await page.getByRole('button', { name: 'Sign', exact: true }).click();
+        await page.getByTestId('trial-signature').waitFor();
+        if (who === 'ana' && r === 0) await page.screenshot({ path: join(SCREENS, '02-reader-signed-manifestation.png') });
+        await page.getByRole('button', { name: 'Close' }).click();
+        await page.getByTestId('trial-read').getByText('Initial read per protocol').waitFor();
+      }
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByTestId('trial-tasks').locator('tbody tr', { hasText: 'signed' }).nth(2).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+    }
+
+    await signIn(page, server.origin, 'cho');
+    const adjRows = page.getByTestId('trial-tasks').locator('tbody tr');
+    assert.equal(await adjRows.count(), 1);
+    await adjRows.first().click();
+    await page.getByTestId('trial-read-B').waitFor();
+    const aText = await page.getByTestId('trial-read-A').textContent();
+    const bText = await page.getByTestId('trial-read-B').textContent();
+    assert.match(`${aText} ${bText}`, /16 mL/);
+    assert.match(`${aText} ${bText}`, /24 mL/);
+    await page.screenshot({ path: join(SCREENS, '03-adjudicator-side-by-side.png') });
+    const pick = aText?.includes('24 mL') === true ? 'A' : 'B';
+    await page.getByLabel('final read').selectOption(pick);
+    await page.getByLabel('decision reason').fill('includes the insular cortex the other read missed');
+    await page.getByRole('button', { name: 'Decide' }).click();
+    await page.getByTestId('trial-decided').filter({ hasText: 'final volume 24 mL' }).waitFor();
+    await page.screenshot({ path: join(SCREENS, '04-adjudication-decided.png') });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await signIn(page, server.origin, 'admin');
+    await page.getByRole('button', { name: 'Export final table' }).click();
+    const csv = (await page.getByTestId('trial-final-csv').textContent()) ?? '';
+    const lines = csv.trim().split('\n');
+    assert.equal(lines.length, 4);
+    assert.equal(lines.filter((l) => l.includes(',agreed,')).length, 2);
+    assert.match(csv, /,adjudicated,24,cho,"?read [AB]: includes the insular cortex/);
+    await page.screenshot({ path: join(SCREENS, '05-admin-final-table.png') });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await signIn(page, server.origin, 'aud');
+    await page.getByRole('button', { name: 'Verify chain and signatures' }).click();
+    const verdict = (await page.getByTestId('trial-verdict').textContent()) ?? '';
+    assert.match(verdict, /Audit chain intact: \d+ entries verified\. Signatures: 6 of 6 verify\./);
+    await page.screenshot({ path: join(SCREENS, '06-auditor-chain-verified.png') });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // a reader's audit view shows none of the other reader's entries
+    await signIn(page, server.origin, 'ana');
+    await page.getByRole('button', { name: 'Audit trail' }).click();
+    await page.getByTestId('trial-audit').locator('tbody tr').first().waitFor();
+    const readerAudit = (await page.getByTestId('trial-audit').textContent()) ?? '';
+    assert.doesNotMatch(readerAudit, /\bben\b|\bcho\b/);
+    await page.screenshot({ path: join(SCREENS, '07-reader-blinded-audit-view.png') });
+  } finally {
+    await browser.close();
+    await server.stop();
+    process.env.SDPM_PASSWORD = saved.p;
+    process.env.SDPM_NEW_PASSWORD = saved.n;
+    if (saved.p === undefined) delete process.env.SDPM_PASSWORD;
+    if (saved.n === undefined) delete process.env.SDPM_NEW_PASSWORD;
+  }
+});
