@@ -8,6 +8,7 @@
  * index = i + nx*(j + ny*k). Labelmaps are Uint8 (0 = background, 1 = lesion).
  */
 import { arr, bool, bytes, int, literal, nullable, num, numTuple, obj, optional, str, tagged, type Infer } from './schema';
+import { pacsChannels, pacsEvents } from './pacsContract';
 
 const MAX_VOLUME_BYTES = 2 * 1024 * 1024 * 1024;
 const path = str({ minLength: 1, maxLength: 4096 });
@@ -190,6 +191,7 @@ export const channels = {
     /** segPixels: lesion pixels the SEG holds on the source slices (after resampling back from the grid). */
     response: obj({ segPath: path, reportPath: nullable(path), totalMl: num({ min: 0 }), segPixels: int({ min: 0 }), algorithmType: literal('AUTOMATIC', 'SEMIAUTOMATIC') }),
   },
+  ...pacsChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -223,6 +225,7 @@ export const events = {
     provider: nullable(str()),
     elapsedS: num({ min: 0 }),
   }),
+  ...pacsEvents,
 } as const;
 
 export type EventName = keyof typeof events;

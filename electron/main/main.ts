@@ -13,6 +13,8 @@ import { isTrustedUrl, registerIpc } from './registerIpc';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './serveRenderer';
 import { createUtilityInference } from './createUtilityInference';
 import { appResources } from './appResources';
+import { EncryptedSecretStore } from '../services/pacs/EncryptedSecretStore';
+import { safeStorageCipher } from './pacsSecretCipher';
 
 const logger = stderrLogger('info');
 const distDir = join(__dirname, '..');
@@ -38,6 +40,7 @@ async function start(): Promise<void> {
     },
     emit: (name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload),
     inference: createUtilityInference(join(distDir, 'worker', 'utility.cjs'), resources.bundle, logger, app.getVersion()),
+    pacsSecrets: new EncryptedSecretStore(join(app.getPath('userData'), 'pacs-secrets.json'), safeStorageCipher),
   });
   registerIpc(ipcMain, handlers, APP_ORIGIN, logger);
 

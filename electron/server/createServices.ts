@@ -15,6 +15,8 @@ import { discoverSeries } from '../core/dicom/discoverSeries';
 import { loadSeries } from '../core/dicom/loadSeries';
 import { measureLesions } from '../core/lesions/measureLesions';
 import { JournalStore } from './JournalStore';
+import { createPacsHandlers } from '../services/pacs/PacsService';
+import { memorySecretSource, type WritableSecretSource } from '../core/pacs/secrets';
 import { toSeriesDto, toVolumeInfo } from './dto';
 import type { InferenceService } from './InferenceService';
 
@@ -30,6 +32,8 @@ export interface ServiceDeps {
   chooseFolder: (() => Promise<string | null>) | null;
   emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
   inference: InferenceService | null;
+  /** Where PACS passwords/tokens go: the OS secure store in Electron; default a memory store (session only). */
+  pacsSecrets?: WritableSecretSource;
 }
 
 export interface LoadedStudy {
@@ -60,6 +64,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
   };
 
   const handlers: Handlers = {
+    ...createPacsHandlers({ dataDir: deps.dataDir, secrets: deps.pacsSecrets ?? memorySecretSource(), logger: deps.logger, emit: deps.emit }),
     'app:info': async () => ({
       version: deps.version,
       mode: deps.mode,
