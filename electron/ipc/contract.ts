@@ -146,7 +146,15 @@ const runIdReq = obj({ runId: id });
 export const channels = {
   'app:info': {
     request: obj({}),
-    response: obj({ version: str(), mode: literal('electron', 'browser'), platform: str(), demoFolder: nullable(path), bundle: nullable(obj({ name: str(), version: str() })) }),
+    response: obj({
+      version: str(),
+      mode: literal('electron', 'browser'),
+      platform: str(),
+      demoFolder: nullable(path),
+      bundle: nullable(obj({ name: str(), version: str() })),
+      /** NVIDIA GPUs the services see and whether inference can use CUDA; `advice` is the notice to show (run `npx sdpm setup-gpu`), null when none is needed */
+      gpu: optional(obj({ gpus: arr(obj({ name: str(), memoryMiB: nullable(num()) })), cudaReady: bool(), advice: nullable(str()) })),
+    }),
   },
   'study:chooseFolder': { request: obj({}), response: obj({ folder: nullable(path) }) },
   'study:discover': {

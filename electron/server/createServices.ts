@@ -15,6 +15,7 @@ import { discoverSeries } from '../core/dicom/discoverSeries';
 import { loadSeries } from '../core/dicom/loadSeries';
 import { measureLesions } from '../core/lesions/measureLesions';
 import { JournalStore } from './JournalStore';
+import { gpuStatus } from '../core/inference/gpuSupport';
 import { createPacsHandlers } from '../services/pacs/PacsService';
 import { memorySecretSource, type WritableSecretSource } from '../core/pacs/secrets';
 import { toSeriesDto, toVolumeInfo } from './dto';
@@ -71,6 +72,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
       platform: process.platform,
       demoFolder: deps.demoFolder,
       bundle: deps.inference === null ? null : await deps.inference.bundleInfo(),
+      gpu: gpuStatus(),
     }),
     'study:chooseFolder': async () => ({ folder: deps.chooseFolder === null ? null : await deps.chooseFolder() }),
     'study:discover': async ({ folder }) => {

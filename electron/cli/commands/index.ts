@@ -8,7 +8,8 @@ import { info } from './info';
 import { pacs } from './pacs';
 import { readSegCommand } from './readSegCommand';
 import { segment } from './segment';
+import { setupGpu } from './setupGpu';
 import { trial } from './trial';
 
 /** Every sub-command, in the order `sdpm --help` lists them. One import and one entry per command. */
-export const commands: readonly CliCommand[] = [info, convert, segment, batch, demo, evaluate, exportSeg, readSegCommand, pacs, trial];
+export const commands: readonly CliCommand[] = [info, convert, segment, batch, demo, evaluate, exportSeg, readSegCommand, pacs, trial, setupGpu];

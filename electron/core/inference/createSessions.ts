@@ -8,13 +8,11 @@
  * - `auto`: CUDA when its provider library is present and a session starts, else CPU (logged, with the reason).
  * Graph optimisation level `all` (15-25% faster than the lower levels here), intra-op threads configurable.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as OrtTypes from 'onnxruntime-node';
 import { SdpmError } from '../errors';
 import type { Logger } from '../logger';
 import { detectNvidiaGpus } from './gpuSupport';
-import { loadOrtRuntime, nativeDir } from './ortRuntime';
+import { cudaProviderMissing, loadOrtRuntime } from './ortRuntime';
 
 export type ProviderChoice = 'cpu' | 'cuda' | 'auto' | 'webgpu';
 export type ProviderUsed = 'cpu' | 'cuda' | 'webgpu';
@@ -45,8 +43,8 @@ export function cudaUnavailableReason(): string | null {
   try {
     const rt = loadOrtRuntime();
     if (!rt.ort.listSupportedBackends().some((b) => b.name === 'cuda')) return 'this onnxruntime-node build has no CUDA backend';
-    const lib = join(nativeDir(rt.dir), 'libonnxruntime_providers_cuda.so');
-    if (process.platform === 'linux' && !existsSync(lib)) return `the CUDA provider library is not installed (${lib} missing; \`npx sdpm setup-gpu\` installs it)`;
+    const missing = cudaProviderMissing();
+    if (missing !== null) return missing;
   } catch (err) {
     return `cannot load onnxruntime-node: ${err instanceof Error ? err.message : String(err)}`;
   }

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cudaProviderMissing } from './ortRuntime';
 
 export interface NvidiaGpu {
   name: string;
@@ -79,4 +80,18 @@ export function gpuAdvice(probe: GpuProbe, cudaReason: string | null): string | 
   if (probe.gpus.length === 0 || cudaReason === null) return null;
   const names = probe.gpus.map((g) => g.name).join(', ');
   return `NVIDIA GPU found (${names}) but inference runs on the CPU: ${cudaReason}. Run \`npx sdpm setup-gpu\` once to install the CUDA provider.`;
+}
+
+export interface GpuStatus {
+  gpus: Array<{ name: string; memoryMiB: number | null }>;
+  /** an NVIDIA GPU is present and the CUDA provider library is installed for the runtime the engine loads */
+  cudaReady: boolean;
+  advice: string | null;
+}
+
+/** For the app (app:info): no onnxruntime is loaded here (file checks and the driver only). */
+export function gpuStatus(o: ProbeOptions = {}): GpuStatus {
+  const probe = detectNvidiaGpus(o);
+  const missing = cudaProviderMissing();
+  return { gpus: probe.gpus.map((g) => ({ name: g.name, memoryMiB: g.memoryMiB })), cudaReady: probe.gpus.length > 0 && missing === null, advice: gpuAdvice(probe, missing) };
 }

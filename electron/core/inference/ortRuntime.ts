@@ -57,6 +57,17 @@ export function selectOrtDir(hasNvidiaGpu: () => boolean = () => existsSync('/pr
   return { dir: projectOrtDir(), source: 'project' };
 }
 
+/** Why the CUDA provider library is absent for the runtime the engine would load, or null (file check only, no load). */
+export function cudaProviderMissing(): string | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const lib = join(nativeDir(selectOrtDir().dir), 'libonnxruntime_providers_cuda.so');
+    return existsSync(lib) ? null : `the CUDA provider library is not installed (${lib} missing; \`npx sdpm setup-gpu\` installs it)`;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 let loaded: OrtRuntime | null = null;
 
 /** The onnxruntime-node module of this process (chosen once, on first use). */
