@@ -1,8 +1,13 @@
 /**
  * Per-lesion measurements of a binary mask on the loader's grid: lesions are the connected components
- * (LESION_CONNECTIVITY), each with its stable ID (lesionIds.ts), volume (voxel count × voxelVolumeMl, the one
- * formula), centroid (ijk and LPS mm), slice range, bounding box, HU statistics (when the CT voxels are given)
- * and ABC/2. The total is the mask's voxel count × voxel volume.
+ * (LESION_CONNECTIVITY), each with its stable ID (lesionIds.ts), volume, centroid (ijk and LPS mm), slice range,
+ * bounding box, HU statistics (when the CT voxels are given) and ABC/2.
+ *
+ * Volume, the one definition: the lesion's volume ON THE SOURCE SLICES AS ACQUIRED, i.e. exactly the voxels a
+ * DICOM SEG of it holds (sourceGrid.ts, the SEG writer's own sampling) times each source slice's voxel volume
+ * (voxelVolume.ts sourceVoxelVolumesMm3). For a series the loader did not resample (no tilt, regular gaps) this
+ * is grid voxel count × voxelVolumeMl. Without source geometry (or with one source slice) it is grid count ×
+ * voxelVolumeMl. The total is computed the same way over the whole mask (not as a sum of rounded lesion volumes).
  *
  * Lesions are listed by ID. Without a reference, ID = rank by decreasing volume (1 = largest).
  */
@@ -11,12 +16,16 @@ import { ijkToLps, type Vec3, type VolumeGeometry } from '../dicom/Volume';
 import { abcOver2, type AbcOver2 } from '../volumetry/abcOver2';
 import { connectedComponents } from './connectedComponents';
 import { assignLesionIds, idMapFrom } from './lesionIds';
-import { volumeMl, voxelVolumeMl, voxelVolumeMm3 } from './voxelVolume';
+import { sampleGridOnSource } from './sourceGrid';
+import { sourceVoxelVolumesMm3, volumeMl, voxelVolumeMl, voxelVolumeMm3 } from './voxelVolume';
+import type { SourceGeometry } from '../dicom/Volume';
 
 export interface Lesion {
   /** Stable lesion ID (lesionIds.ts). */
   id: number;
+  /** voxels on the loader's grid */
   voxelCount: number;
+  /** volume on the source slices (see file comment) */
   volumeMl: number;
   centroidLps: Vec3;
   centroidIjk: Vec3;
@@ -48,9 +57,35 @@ export interface LesionMeasurements {
   idMap: Int32Array;
   voxelVolumeMm3: number;
   voxelVolumeMl: number;
+  /** true when volumes were measured on the source slices (tilted or resampled series included) */
+  volumesOnSourceSlices: boolean;
 }
 
-export function measureLesions(mask: ArrayLike<number>, geometry: VolumeGeometry, options: MeasureLesionsOptions = {}): LesionMeasurements {
+/** Per-ID volume (mL) on the source slices, plus the total; null when there is no usable source geometry. */
+export function sourceVolumesMl(idMap: Int32Array, grid: VolumeGeometry, source: SourceGeometry | undefined): { byId: Map<number, number>; totalMl: number } | null {
+  if (source === undefined || source.slices.length < 2) return null;
+  const ids = sampleGridOnSource(idMap, grid, source, (n) => new Int32Array(n));
+  const perSlice = source.rows * source.columns;
+  const vox = sourceVoxelVolumesMm3(source);
+  const byId = new Map<number, number>();
+  let total = 0;
+  for (let k = 0; k < vox.length; k++) {
+    const counts = new Map<number, number>();
+    let all = 0;
+    for (let p = k * perSlice; p < (k + 1) * perSlice; p++) {
+      const id = ids[p] as number;
+      if (id === 0) continue;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+      all++;
+    }
+    const v = (vox[k] as number) / 1000;
+    for (const [id, c] of counts) byId.set(id, (byId.get(id) ?? 0) + volumeMl(c, v));
+    total += volumeMl(all, v);
+  }
+  return { byId, totalMl: total };
+}
+
+export function measureLesions(mask: ArrayLike<number>, geometry: VolumeGeometry & { source?: SourceGeometry }, options: MeasureLesionsOptions = {}): LesionMeasurements {
   const [nx, ny, nz] = geometry.dimensions;
   const voxelMl = voxelVolumeMl(geometry);
   if (options.hu !== undefined && options.hu.length !== nx * ny * nz) {
@@ -119,11 +154,15 @@ export function measureLesions(mask: ArrayLike<number>, geometry: VolumeGeometry
     });
   }
   lesions.sort((a, b) => a.id - b.id);
+  const idMap = idMapFrom(cc.labels, ids);
+  const onSource = sourceVolumesMl(idMap, geometry, geometry.source);
+  if (onSource !== null) for (const l of lesions) l.volumeMl = onSource.byId.get(l.id) ?? 0;
   return {
     lesions,
-    totalVolumeMl: volumeMl(total, voxelMl),
+    totalVolumeMl: onSource?.totalMl ?? volumeMl(total, voxelMl),
+    volumesOnSourceSlices: onSource !== null,
     totalVoxelCount: total,
-    idMap: idMapFrom(cc.labels, ids),
+    idMap,
     voxelVolumeMm3: voxelVolumeMm3(geometry),
     voxelVolumeMl: voxelMl,
   };

@@ -20,7 +20,9 @@
  */
 import { SdpmError } from '../errors';
 import type { SourceGeometry, VolumeGeometry } from '../dicom/Volume';
-import { volumeMl, voxelVolumeMl } from '../lesions/voxelVolume';
+import { sourceVoxelVolumesMm3, volumeMl, voxelVolumeMl } from '../lesions/voxelVolume';
+
+export { sourceNormal, sourceVoxelVolumesMm3 } from '../lesions/voxelVolume';
 
 /** Number of non-zero voxels. */
 export function countForeground(mask: ArrayLike<number>): number {
@@ -36,37 +38,6 @@ export function maskVolumeMl(mask: ArrayLike<number>, g: Pick<VolumeGeometry, 'd
     throw new SdpmError('GEOMETRY_MISMATCH', `mask has ${mask.length} voxels, grid ${g.dimensions.join('x')} has ${n}`);
   }
   return volumeMl(countForeground(mask), voxelVolumeMl(g));
-}
-
-/** Unit normal of the source slices, r × c (LPS). */
-export function sourceNormal(source: Pick<SourceGeometry, 'imageOrientationPatient'>): [number, number, number] {
-  const [rx, ry, rz, cx, cy, cz] = source.imageOrientationPatient;
-  const n: [number, number, number] = [ry * cz - rz * cy, rz * cx - rx * cz, rx * cy - ry * cx];
-  const len = Math.hypot(n[0], n[1], n[2]);
-  return [n[0] / len, n[1] / len, n[2] / len];
-}
-
-/**
- * Per-slice voxel volume (mm³) of the source slices, in `source.slices` order:
- * pixel area × slab thickness along the normal (see file comment). Single slice: needs `singleSliceThicknessMm`.
- */
-export function sourceVoxelVolumesMm3(source: SourceGeometry, singleSliceThicknessMm?: number): number[] {
-  const n = sourceNormal(source);
-  const area = source.pixelSpacingMm[0] * source.pixelSpacingMm[1];
-  const pos = source.slices.map((s) => s.positionLps[0] * n[0] + s.positionLps[1] * n[1] + s.positionLps[2] * n[2]);
-  if (pos.length === 0) return [];
-  if (pos.length === 1) {
-    if (singleSliceThicknessMm === undefined) {
-      throw new SdpmError('INVALID_ARGUMENT', 'a single source slice has no spacing along its normal; give its thickness');
-    }
-    return [area * singleSliceThicknessMm];
-  }
-  return pos.map((p, k) => {
-    const prev = k > 0 ? Math.abs(p - (pos[k - 1] as number)) : undefined;
-    const next = k < pos.length - 1 ? Math.abs((pos[k + 1] as number) - p) : undefined;
-    const slab = prev === undefined ? (next as number) : next === undefined ? prev : (prev + next) / 2;
-    return area * slab;
-  });
 }
 
 /**
