@@ -14,7 +14,7 @@
  * Source masks are frame-major: slice s occupies [s·rows·cols, (s+1)·rows·cols), row-major inside.
  */
 import { SdpmError } from '../errors';
-import { lpsToIjk, type SourceGeometry, type Vec3, type VolumeGeometry } from '../dicom/Volume';
+import type { SourceGeometry, Vec3, VolumeGeometry } from '../dicom/Volume';
 import { sampleGridOnSource } from '../lesions/sourceGrid';
 import { sourceNormal } from '../lesions/voxelVolume';
 
