@@ -12,6 +12,7 @@ import { VIEWPORTS } from './viewer/ViewerController';
 import { ijkToWorld } from './viewer/volumeGeometry';
 import { webGl2Problem } from './viewer/initCornerstone';
 import { StudyPanel } from './panels/StudyPanel';
+import { PacsPanel } from './panels/PacsPanel';
 import { PatientBanner } from './panels/PatientBanner';
 import { WindowBar } from './panels/WindowBar';
 import { InferencePanel } from './panels/InferencePanel';
@@ -185,6 +186,7 @@ export function App({ initialError }: { initialError?: string }) {
           }
           onLoadSeries={(s) => void guard(() => study.loadSeries(study.discovered?.folder ?? '', s))}
         />
+        <PacsPanel busy={busy} segPath={exported?.segPath ?? null} onOpenFolder={(f) => void guard(() => study.openFolder(f))} />
         <InferencePanel
           options={run.options}
           unavailable={run.unavailable}
