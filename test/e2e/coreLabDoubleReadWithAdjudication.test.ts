@@ -80,10 +80,10 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
     const volumes: Record<string, number[]> = { ana: [10, 16, 30], ben: [11, 24, 31.5] };
     for (const who of ['ana', 'ben']) {
       const session = String((await post('trial:login', { username: who, password: PASSWORD })).token);
-      const tasks = (await post('trial:myTasks', { trialId: TRIAL_ID }, session)).tasks as { taskId: string; studyUid: string }[];
+      const tasks = (await post('trial:myTasks', { trialId: TRIAL_ID }, session)).tasks as { taskId: string; studyUid: string; seriesUid: string }[];
       for (const task of tasks) {
         const i = Number(task.studyUid.slice(-1)) - 1;
-        await post('trial:saveRead', { taskId: task.taskId, segBytes: segBytes(`${who}-${i}`), segUid: `2.25.${who === 'ana' ? 1 : 2}0${i}`, measurements: measurements(volumes[who]![i]!) }, session);
+        await post('trial:saveRead', { taskId: task.taskId, segBytes: segBytes(`${who}-${i}`, { studyUid: task.studyUid, seriesUid: task.seriesUid }), measurements: measurements(volumes[who]![i]!) }, session);
       }
     }
 

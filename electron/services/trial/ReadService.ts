@@ -13,6 +13,7 @@ import { buildManifest, localIsoWithOffset, manifestHash, measurementsHash, type
 import type { SqlDb } from '../db/SqlDb';
 import type { ReadRow, TaskRow } from '../db/TrialRepository';
 import { charterOf } from './AdminService';
+import { inspectSeg } from './inspectSeg';
 import type { AuthService } from './AuthService';
 import type { Actor, TrialContext } from './TrialContext';
 
@@ -22,8 +23,8 @@ export interface Measurements {
 }
 
 export interface ReadInput {
+  /** The exact bytes of the DICOM SEG the reader exported; its UID is read from it. */
   segBytes: Uint8Array;
-  segUid: string;
   measurements: Measurements;
 }
 
@@ -99,15 +100,16 @@ export class ReadService {
       await this.ctx.openTrial(task.trialId, tx);
       if (task.status === 'signed') throw new SdpmError('RECORD_LOCKED', `the read of task ${taskId} is signed and locked: reopen it with a reason first`);
       if (task.kind === 'adjudication' && (await this.ctx.repo.decision(task.studyId, tx))?.outcome === 'adjudicated') throw new SdpmError('RECORD_LOCKED', 'this study is adjudicated already');
+      const study = (await this.ctx.repo.study(task.studyId, tx))!;
+      const { segUid } = inspectSeg(input.segBytes, study);
       const prev = await this.ctx.repo.latestRead(taskId, tx);
       const row: ReadRow = {
-        readId: this.ctx.newId(), taskId, version: (prev?.version ?? 0) + 1, segBytes: input.segBytes, segSha256: sha256Hex(input.segBytes), segUid: input.segUid,
+        readId: this.ctx.newId(), taskId, version: (prev?.version ?? 0) + 1, segBytes: input.segBytes, segSha256: sha256Hex(input.segBytes), segUid,
         measurementsJson: canonicalJson(input.measurements), measurementsSha256: measurementsHash(input.measurements), volumeMl: input.measurements.totalMl,
         reason: task.status === 'reopened' ? 'correction after reopen' : null, createdBy: actor.username, createdAt: this.ctx.nowUtc(),
       };
       await this.ctx.repo.insertRead(tx, row);
       if (task.status === 'assigned') await this.ctx.repo.setTaskStatus(tx, taskId, 'draft');
-      const study = (await this.ctx.repo.study(task.studyId, tx))!;
       await this.ctx.audit(tx, actor, { action: 'read.save', trialId: task.trialId, objectType: 'read', objectId: row.readId, studyUid: study.studyUid, seriesUid: study.seriesUid, segUid: row.segUid, oldHash: prev === null ? null : readDigest(prev), newHash: readDigest(row), audience: 'actor', details: { version: row.version, volumeMl: row.volumeMl } });
       return { readId: row.readId, version: row.version };
     });

@@ -55,7 +55,7 @@ test('sdpm trial: administrator and auditor commands on the embedded database', 
       const { actor } = await svc.auth.login(who, PASSWORD);
       for (const t of await svc.reads.myTasks(actor, TRIAL_ID)) {
         const i = Number(t.studyUid.slice(-1)) - 1;
-        await svc.reads.saveRead(actor, t.taskId, { segBytes: segBytes(`${who}${i}`), segUid: `2.25.${i}`, measurements: measurements(vols[i]!) });
+        await svc.reads.saveRead(actor, t.taskId, { segBytes: segBytes(`${who}${i}`, { studyUid: t.studyUid, seriesUid: t.seriesUid }), measurements: measurements(vols[i]!) });
         await svc.reads.signRead(actor, t.taskId, PASSWORD);
       }
     }

@@ -82,9 +82,9 @@ forEachDriver('audit and signature tampering', (driver) => {
     try {
       const f = await setUpTrial(db);
       const [t1, t2] = f.tasks.ana;
-      await f.svc.reads.saveRead(f.ana, t1!, { segBytes: segBytes('a1'), segUid: '2.25.11', measurements: measurements(10) });
+      await f.svc.reads.saveRead(f.ana, t1!, { segBytes: segBytes('a1', 0), measurements: measurements(10) });
       await f.svc.reads.signRead(f.ana, t1!, PASSWORD);
-      const { readId: unsigned } = await f.svc.reads.saveRead(f.ana, t2!, { segBytes: segBytes('a2'), segUid: '2.25.12', measurements: measurements(20) });
+      const { readId: unsigned } = await f.svc.reads.saveRead(f.ana, t2!, { segBytes: segBytes('a2', 1), measurements: measurements(20) });
       assert.ok((await f.svc.audit.verifySignatures(f.aud)).every((s) => s.ok));
       // copy: a new row with the same manifest and hash, pointing at the unsigned read
       await db.run("INSERT INTO signatures (signature_id, read_id, username, manifest_json, manifest_sha256, signed_at_utc) SELECT 'copied', $1, username, manifest_json, manifest_sha256, signed_at_utc FROM signatures", [unsigned]);

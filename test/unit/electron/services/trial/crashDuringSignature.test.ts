@@ -42,7 +42,7 @@ forEachDriver('kill -9 during a signature', (driver) => {
     try {
       const f = await setUpTrial(db);
       const [t1, t2] = f.tasks.ana;
-      for (const t of [t1!, t2!]) await f.svc.reads.saveRead(f.ana, t, { segBytes: segBytes(t), segUid: `2.25.7${t.length}`, measurements: measurements(5) });
+      for (const [i, t] of [t1!, t2!].entries()) await f.svc.reads.saveRead(f.ana, t, { segBytes: segBytes(t, i), measurements: measurements(5) });
       const before = (await f.svc.audit.view(f.aud, null)).length;
 
       await signAndKill({ where, taskId: t1, username: 'ana', password: PASSWORD, stopAt: 'sign:after-signature-insert' }, 'AT sign:after-signature-insert');

@@ -6,6 +6,8 @@ import { createTrialServices, type TrialServices } from '../../../../../electron
 import type { Actor } from '../../../../../electron/services/trial/TrialContext';
 import type { Measurements } from '../../../../../electron/services/trial/ReadService';
 import type { SqlDb } from '../../../../../electron/services/db/SqlDb';
+import { createHash } from 'node:crypto';
+import { SEG_SOP_CLASS_BINARY, writePart10 } from '../../../../../electron/core/seg/segDataset';
 
 export const PASSWORD = 'correct horse battery';
 export const TRIAL_ID = 'STROKE-CL-01';
@@ -32,8 +34,41 @@ export interface TrialFixture {
   tasks: Record<'ana' | 'ben', string[]>;
 }
 
-export function segBytes(tag: string): Uint8Array {
-  return new TextEncoder().encode(`DICM-SEG-fixture:${tag}`);
+/** The study UIDs of setUpTrial's three studies (index 0..2). */
+export function studyUids(i: number): { studyUid: string; seriesUid: string } {
+  return { studyUid: `1.2.826.0.1.${i + 1}`, seriesUid: `1.2.826.0.1.${i + 1}.1` };
+}
+
+/**
+ * A small but real DICOM SEG (Part 10, one 8x8 binary frame) of the given study and series; `tag`
+ * goes into SeriesDescription and decides the SOP Instance UID, so the same tag gives the same bytes.
+ */
+export function segBytes(tag: string, study: number | { studyUid: string; seriesUid: string } = 0): Uint8Array {
+  const uids = typeof study === 'number' ? studyUids(study) : study;
+  const segUid = `2.25.${BigInt(`0x${createHash('sha256').update(tag).digest('hex').slice(0, 24)}`).toString()}`;
+  const dataset = {
+    SOPClassUID: SEG_SOP_CLASS_BINARY,
+    SOPInstanceUID: segUid,
+    Modality: 'SEG',
+    StudyInstanceUID: uids.studyUid,
+    SeriesInstanceUID: `${segUid}.1`,
+    SeriesDescription: `fixture:${tag}`,
+    FrameOfReferenceUID: `${uids.studyUid}.9`,
+    ContentCreatorName: 'Fixture^Reader',
+    SegmentationType: 'BINARY',
+    Rows: 8,
+    Columns: 8,
+    NumberOfFrames: 1,
+    BitsAllocated: 1,
+    BitsStored: 1,
+    HighBit: 0,
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    ReferencedSeriesSequence: [{ SeriesInstanceUID: uids.seriesUid, ReferencedInstanceSequence: [] }],
+    SegmentSequence: [{ SegmentNumber: 1, SegmentLabel: 'lesion', SegmentAlgorithmType: 'SEMIAUTOMATIC', SegmentAlgorithmName: 'SDPM' }],
+    PixelData: new Uint8Array(8).fill(tag.length % 256).buffer,
+  };
+  return writePart10(dataset, SEG_SOP_CLASS_BINARY, segUid);
 }
 
 export function measurements(totalMl: number): Measurements {
@@ -64,7 +99,7 @@ export async function readAndSignAll(f: TrialFixture): Promise<void> {
   const volumes = { ana: [10, 16, 30], ben: [11, 24, 31.5] };
   for (const who of ['ana', 'ben'] as const) {
     for (const [i, taskId] of f.tasks[who].entries()) {
-      await f.svc.reads.saveRead(f[who], taskId, { segBytes: segBytes(`${who}-${i}`), segUid: `2.25.${who === 'ana' ? 1 : 2}0${i}`, measurements: measurements(volumes[who][i]!) });
+      await f.svc.reads.saveRead(f[who], taskId, { segBytes: segBytes(`${who}-${i}`, i), measurements: measurements(volumes[who][i]!) });
       await f.svc.reads.signRead(f[who], taskId, PASSWORD);
     }
   }

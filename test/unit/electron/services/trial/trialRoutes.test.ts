@@ -34,7 +34,7 @@ const requests: Record<TrialRouteName, (o: Objects) => unknown> = {
   'trial:myTasks': () => ({ trialId: TRIAL_ID }),
   'trial:readVersions': (o) => ({ taskId: o.benTask }),
   'trial:readSeg': (o) => ({ taskId: o.benTask, version: 1 }),
-  'trial:saveRead': (o) => ({ taskId: o.benTask, segBytes: segBytes('intruder'), segUid: '2.25.999', measurements: measurements(1) }),
+  'trial:saveRead': (o) => ({ taskId: o.benTask, segBytes: segBytes('intruder'), measurements: measurements(1) }),
   'trial:signRead': (o) => ({ taskId: o.benTask, password: PASSWORD }),
   'trial:reopenRead': (o) => ({ taskId: o.benTask, reason: 'intrusion', password: PASSWORD }),
   'trial:adjudicationView': (o) => ({ taskId: o.choTask }),
@@ -61,9 +61,9 @@ forEachDriver('trial routes: role x route matrix with another reader\'s objects'
       const objects: Objects = { benTask: f.tasks.ben[0]!, choTask, studyId: f.studies[0]!.studyId };
       // ben's secrets: task ids, read ids, SEG UIDs and bytes, his printed name
       const benReads = await Promise.all(f.tasks.ben.map((t) => f.svc.reads.readVersions(f.ben, t)));
-      const benSecrets = [...f.tasks.ben, ...benReads.flatMap((r) => r.versions.flatMap((v) => [v.readId, v.segUid])), 'Ben Reader', 'DICM-SEG-fixture:ben'];
+      const benSecrets = [...f.tasks.ben, ...benReads.flatMap((r) => r.versions.flatMap((v) => [v.readId, v.segUid])), 'Ben Reader', 'fixture:ben'];
       // cho legitimately sees ben's read of the adjudicated study (index 1), nothing else of his
-      const notForCho = [f.tasks.ben[0]!, f.tasks.ben[2]!, benReads[0]!.versions[0]!.readId, benReads[2]!.versions[0]!.readId, 'DICM-SEG-fixture:ben-0', 'DICM-SEG-fixture:ben-2'];
+      const notForCho = [f.tasks.ben[0]!, f.tasks.ben[2]!, benReads[0]!.versions[0]!.readId, benReads[2]!.versions[0]!.readId, 'fixture:ben-0', 'fixture:ben-2'];
       const callers: { username: string; role: Role; secrets: string[] }[] = [
         { username: 'ana', role: 'reader', secrets: benSecrets },
         { username: 'dee', role: 'adjudicator', secrets: [...benSecrets, choTask] },

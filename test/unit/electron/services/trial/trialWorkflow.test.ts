@@ -51,22 +51,28 @@ forEachDriver('trial workflow', (driver) => {
       const f = await setUpTrial(db);
       const task = f.tasks.ana[0]!;
       await rejects(f.svc.reads.signRead(f.ana, task, PASSWORD), 'INVALID_ARGUMENT'); // nothing saved yet
-      await f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v1'), segUid: '2.25.1', measurements: measurements(12) });
+      // the SEG must be a DICOM SEG of this study's series; its UID comes from the file
+      await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: new TextEncoder().encode('not dicom'), measurements: measurements(1) }), 'DICOM_NOT_DICOM');
+      await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('other', 1), measurements: measurements(1) }), 'SEG_NO_REFERENCE');
+      await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('other', { studyUid: '1.2.826.0.1.1', seriesUid: '9.9' }), measurements: measurements(1) }), 'SEG_NO_REFERENCE');
+      await f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v1'), measurements: measurements(12) });
       await rejects(f.svc.reads.signRead(f.ana, task, 'wrong password!!'), 'AUTH_FAILED');
       const { manifest } = await f.svc.reads.signRead(f.ana, task, PASSWORD);
       assert.equal(manifest.printedName, 'Ana Reader');
       assert.equal(manifest.meaning, 'Initial read per protocol');
       assert.match(manifest.signedAtUtc, /Z$/);
       assert.match(manifest.signedAtLocal, /[+-]\d\d:\d\d$/);
-      await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v2'), segUid: '2.25.2', measurements: measurements(13) }), 'RECORD_LOCKED');
+      await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v2'), measurements: measurements(13) }), 'RECORD_LOCKED');
       await rejects(f.svc.reads.reopenRead(f.ana, task, '', PASSWORD), 'INVALID_ARGUMENT');
       await rejects(f.svc.reads.reopenRead(f.ana, task, 'missed a lesion', 'nope-nope-nope'), 'AUTH_FAILED');
       await f.svc.reads.reopenRead(f.ana, task, 'missed a lesion', PASSWORD);
-      await f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v2'), segUid: '2.25.2', measurements: measurements(13) });
+      await f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v2'), measurements: measurements(13) });
       const second = await f.svc.reads.signRead(f.ana, task, PASSWORD);
       assert.equal(second.manifest.meaning, 'Corrected read per protocol');
       const { versions } = await f.svc.reads.readVersions(f.ana, task);
       assert.deepEqual(versions.map((v) => [v.version, v.volumeMl, v.signature?.meaning]), [[1, 12, 'Initial read per protocol'], [2, 13, 'Corrected read per protocol']]);
+      assert.match(versions[0]!.segUid, /^2\.25\.\d+$/);
+      assert.notEqual(versions[0]!.segUid, versions[1]!.segUid);
       assert.deepEqual(await f.svc.reads.readSeg(f.ana, task, 1), segBytes('v1'));
       const actions = (await f.svc.audit.view(f.aud, TRIAL_ID)).map((e) => e.action);
       for (const a of ['read.save', 'read.sign', 'read.reopen', 'sign.auth-failed']) assert.ok(actions.includes(a), a);
@@ -88,7 +94,7 @@ forEachDriver('trial workflow', (driver) => {
       assert.deepEqual(failed.map((e) => e.username), ['ana', 'mallory']);
       assert.equal((await f.svc.audit.view(f.ana, null)).some((e) => e.action === 'login.failed'), false);
       await f.svc.admin.lockTrial(f.admin, TRIAL_ID, 'database lock for the primary analysis');
-      await rejects(f.svc.reads.saveRead(f.ana, f.tasks.ana[0]!, { segBytes: segBytes('x'), segUid: '2.25.9', measurements: measurements(1) }), 'TRIAL_LOCKED');
+      await rejects(f.svc.reads.saveRead(f.ana, f.tasks.ana[0]!, { segBytes: segBytes('x'), measurements: measurements(1) }), 'TRIAL_LOCKED');
       await rejects(f.svc.admin.importStudies(f.admin, TRIAL_ID, [{ studyUid: '9', seriesUid: '9.1', source: '/x' }]), 'TRIAL_LOCKED');
       assert.ok((await f.svc.audit.view(f.ana, TRIAL_ID)).some((e) => e.action === 'trial.lock'));
     } finally {
