@@ -7,3 +7,4 @@ export * from './caseOrder';
 export * from './Charter';
 export * from './roles';
 export * from './signatureManifest';
+export * from './signatureReport';

@@ -9,6 +9,7 @@ import { SdpmError } from '../../core/errors';
 import { decideAdjudication } from '../../core/trial/adjudicationRule';
 import { canonicalJson, sha256Hex } from '../../core/trial/canonicalJson';
 import { caseOrder } from '../../core/trial/caseOrder';
+import { signatureReportHtml } from '../../core/trial/signatureReport';
 import { buildManifest, localIsoWithOffset, manifestHash, measurementsHash, type SignatureManifest } from '../../core/trial/signatureManifest';
 import type { SqlDb } from '../db/SqlDb';
 import type { ReadRow, TaskRow } from '../db/TrialRepository';
@@ -90,6 +91,18 @@ export class ReadService {
     const r = (await this.ctx.repo.reads(taskId)).find((x) => x.version === version);
     if (r === undefined) throw new SdpmError('NOT_FOUND', `task ${taskId} has no read version ${version}`);
     return r.segBytes;
+  }
+
+  /** The printable signed-read report (manifestation + SEG UID and hash + measurements) of a signed version. */
+  async signatureReport(actor: Actor, taskId: string, version: number): Promise<{ html: string }> {
+    this.ctx.guard(actor, 'read.view');
+    const task = await this.ctx.ownTask(actor, taskId);
+    const read = (await this.ctx.repo.reads(taskId)).find((r) => r.version === version);
+    const sig = read === undefined ? null : await this.ctx.repo.signatureOf(read.readId);
+    if (read === undefined || sig === null) throw new SdpmError('NOT_FOUND', `task ${taskId} has no signed version ${version}`);
+    const study = (await this.ctx.repo.study(task.studyId))!;
+    const m = JSON.parse(read.measurementsJson) as Measurements;
+    return { html: signatureReportHtml(JSON.parse(sig.manifestJson) as SignatureManifest, { studyCode: study.studyCode, segUid: read.segUid, volumeMl: read.volumeMl, lesions: m.lesions }) };
   }
 
   async saveRead(actor: Actor, taskId: string, input: ReadInput): Promise<{ readId: string; version: number }> {

@@ -34,6 +34,7 @@ const requests: Record<TrialRouteName, (o: Objects) => unknown> = {
   'trial:myTasks': () => ({ trialId: TRIAL_ID }),
   'trial:readVersions': (o) => ({ taskId: o.benTask }),
   'trial:readSeg': (o) => ({ taskId: o.benTask, version: 1 }),
+  'trial:signatureReport': (o) => ({ taskId: o.benTask, version: 1 }),
   'trial:saveRead': (o) => ({ taskId: o.benTask, segBytes: segBytes('intruder'), measurements: measurements(1) }),
   'trial:signRead': (o) => ({ taskId: o.benTask, password: PASSWORD }),
   'trial:reopenRead': (o) => ({ taskId: o.benTask, reason: 'intrusion', password: PASSWORD }),
@@ -90,7 +91,7 @@ forEachDriver('trial routes: role x route matrix with another reader\'s objects'
           const text = flatten(env);
           for (const s of caller.secrets) assert.ok(sent.includes(s) || !text.includes(s), `${where} leaked ${s}: ${text.slice(0, 300)}`);
           if (caller.role === 'reader' || (caller.username === 'dee' && name !== 'trial:myTasks' && name !== 'trial:auditView' && name !== 'trial:me' && name !== 'trial:logout')) {
-            if (/readVersions|readSeg|saveRead|signRead|reopenRead|adjudicationView|decide/.test(name)) assert.equal(env.ok ? 'ok' : env.error.code, 'FORBIDDEN', where);
+            if (/readVersions|readSeg|signatureReport|saveRead|signRead|reopenRead|adjudicationView|decide/.test(name)) assert.equal(env.ok ? 'ok' : env.error.code, 'FORBIDDEN', where);
           }
         }
       }

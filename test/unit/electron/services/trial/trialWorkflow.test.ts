@@ -74,6 +74,11 @@ forEachDriver('trial workflow', (driver) => {
       assert.match(versions[0]!.segUid, /^2\.25\.\d+$/);
       assert.notEqual(versions[0]!.segUid, versions[1]!.segUid);
       assert.deepEqual(await f.svc.reads.readSeg(f.ana, task, 1), segBytes('v1'));
+      const report = (await f.svc.reads.signatureReport(f.ana, task, 2)).html;
+      assert.match(report, /Electronically signed by Ana Reader/);
+      assert.match(report, /Meaning: Corrected read per protocol/);
+      assert.match(report, new RegExp(`SOP Instance UID ${versions[1]!.segUid.replaceAll('.', '\\.')}, SHA-256 [0-9a-f]{64}`));
+      assert.match(report, /\(UTC\) · \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d \(local\)/);
       const actions = (await f.svc.audit.view(f.aud, TRIAL_ID)).map((e) => e.action);
       for (const a of ['read.save', 'read.sign', 'read.reopen', 'sign.auth-failed']) assert.ok(actions.includes(a), a);
       const reopen = (await f.svc.audit.view(f.aud, TRIAL_ID)).find((e) => e.action === 'read.reopen')!;
