@@ -5,7 +5,6 @@
  * Runs where blocking is allowed (worker thread, CLI), never on a UI thread.
  */
 import { availableParallelism } from 'node:os';
-import * as ort from 'onnxruntime-node';
 import { loadBundle } from '../bundle/loadBundle';
 import { resolveDefaultBundle } from '../bundle/resolveDefaultBundle';
 import type { Volume } from '../dicom/Volume';
@@ -99,7 +98,7 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
       networkImages: prediction.networkImages,
       timingsMs: { bundle: tBundle - t0, loadStudy: tLoad - tBundle, sessionsAndWarmup: tWarm - tLoad, ...prediction.timingsMs, total: performance.now() - t0 },
       peakRssMb: peakRssMb(),
-      engine: { onnxruntime: ort.env.versions.common ?? 'unknown', node: process.versions.node },
+      engine: { onnxruntime: sessions.runtime.version, node: process.versions.node },
     };
     return { report, prediction, volume };
   } finally {
