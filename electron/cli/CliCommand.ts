@@ -1,4 +1,4 @@
-import type { Logger } from '../core/logger';
+import type { Logger } from '../core/index';
 
 export interface CliContext {
   log: Logger;

@@ -2,8 +2,8 @@
  * `sdpm` command line: dispatches to one module per sub-command in `commands/`. Core only (no Electron).
  * Exit codes: 0 ok, 1 a handled error (printed as `error [CODE] message`), 2 bad usage.
  */
-import { toErrorPayload } from '../core/errors';
-import { stderrLogger } from '../core/logger';
+import { toErrorPayload } from '../core/index';
+import { stderrLogger } from '../core/index';
 import type { CliCommand, CliContext } from './CliCommand';
 import { commands } from './commands';
 

@@ -6,9 +6,9 @@
  */
 import { utilityProcess, type UtilityProcess } from 'electron';
 import { randomUUID } from 'node:crypto';
-import { SdpmError } from '../core/errors';
-import type { Logger } from '../core/logger';
-import type { InferenceRequest } from '../core/inference/InferenceRequest';
+import { SdpmError } from '../core/index';
+import type { Logger } from '../core/index';
+import type { InferenceRequest } from '../core/index';
 import type { Job, JobHandlers } from '../worker/InferenceWorkerHost';
 import { payloadToError } from '../worker/InferenceWorkerHost';
 import { parseWorkerMessage, type ResultMessage } from '../worker/protocol';

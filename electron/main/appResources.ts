@@ -6,10 +6,10 @@
  * line and $SDPM_BUNDLE_DIR / $SDPM_BUNDLES_DIR / $SDPM_DEMO_DIR win over both.
  * No `electron` import: main.ts passes `app.isPackaged`, `process.resourcesPath` and `process.argv` in.
  */
-import type { ResourceSearch } from '../core/bundle/resourceRoots';
-import { resolveDemoStudy } from '../core/bundle/resolveDemoStudy';
-import { SdpmError } from '../core/errors';
-import type { Logger } from '../core/logger';
+import type { ResourceSearch } from '../core/index';
+import { resolveDemoStudy } from '../core/index';
+import { SdpmError } from '../core/index';
+import type { Logger } from '../core/index';
 import { resolveServiceBundle } from '../server/resolveServiceBundle';
 
 export interface AppFacts {

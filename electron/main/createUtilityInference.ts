@@ -3,8 +3,8 @@
  * (dist/worker/utility.cjs, which hosts the worker thread dist/worker/worker.mjs).
  */
 import { existsSync } from 'node:fs';
-import type { SdpmError } from '../core/errors';
-import type { Logger } from '../core/logger';
+import type { SdpmError } from '../core/index';
+import type { Logger } from '../core/index';
 import type { InferenceService } from '../server/InferenceService';
 import { WorkerInferenceService } from '../server/WorkerInferenceService';
 import { UtilityInferenceHost } from './UtilityInferenceHost';

@@ -3,7 +3,7 @@
  * windows, attach webviews or get any permission (camera, notifications, ...).
  */
 import { app, session, type WebContents } from 'electron';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../core/index';
 
 export function hardenApp(logger: Logger, isOwnUrl: (url: string) => boolean): void {
   app.enableSandbox();

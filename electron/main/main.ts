@@ -5,7 +5,7 @@
  */
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { join } from 'node:path';
-import { stderrLogger } from '../core/logger';
+import { stderrLogger } from '../core/index';
 import { EVENT_CHANNEL } from '../ipc/eventChannel';
 import { createServices } from '../server/createServices';
 import { hardenApp } from './hardenApp';

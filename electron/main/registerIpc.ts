@@ -6,7 +6,7 @@
  */
 import { channelNames } from '../ipc/contract';
 import { dispatch, type Handlers } from '../ipc/dispatch';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../core/index';
 
 /** The part of Electron's IpcMainInvokeEvent the wrapper reads. */
 export interface IpcInvokeEventLike {

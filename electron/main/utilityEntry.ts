@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { InferenceWorkerHost, type Job } from '../worker/InferenceWorkerHost';
 import type { StartMessage } from '../worker/protocol';
-import { toErrorPayload } from '../core/errors';
+import { toErrorPayload } from '../core/index';
 import { workerEntryPath } from './workerEntryPath';
 
 interface ParentPort {

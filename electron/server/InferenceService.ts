@@ -4,7 +4,7 @@
  */
 import type { EventName, EventPayload, Request, Response } from '../ipc/contract';
 import type { LoadedStudy } from './createServices';
-import type { Calibration } from '../core/lesions/calibratedInterval';
+import type { Calibration } from '../core/index';
 
 export interface LesionContext {
   reference: Int32Array;

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SdpmError } from '../core/errors';
-import type { Logger } from '../core/logger';
+import type { SdpmError } from '../core/index';
+import type { Logger } from '../core/index';
 import { InferenceWorkerHost } from '../worker/InferenceWorkerHost';
 import type { InferenceService } from './InferenceService';
 import { WorkerInferenceService } from './WorkerInferenceService';

@@ -5,15 +5,15 @@
  * (JSON, HTML, CSV) next to it, measured by the same core function as the engine and the app.
  */
 import type { Request, Response } from '../ipc/contract';
-import { SdpmError } from '../core/errors';
-import { loadBundle } from '../core/bundle/loadBundle';
-import { lesionMask, measureLesions } from '../core/lesions/measureLesions';
-import { lesionTypeFor } from '../core/lesions/lesionKind';
-import { writeSeg, type SegSegmentInput } from '../core/seg/writeSeg';
-import { conceptFromLabels, type LesionKind } from '../core/seg/codes';
-import { buildStudyReport, studyReportJson, type ReportDroppedCandidate } from '../core/report/StudyReport';
-import { studyReportHtml } from '../core/report/studyReportHtml';
-import { studyReportCsv } from '../core/report/studyReportCsv';
+import { SdpmError } from '../core/index';
+import { loadBundle } from '../core/index';
+import { lesionMask, measureLesions } from '../core/index';
+import { lesionTypeFor } from '../core/index';
+import { writeSeg, type SegSegmentInput } from '../core/index';
+import { conceptFromLabels, type LesionKind } from '../core/index';
+import { buildStudyReport, studyReportJson, type ReportDroppedCandidate } from '../core/index';
+import { studyReportHtml } from '../core/index';
+import { studyReportCsv } from '../core/index';
 import type { ResultMessage } from '../worker/protocol';
 import type { LoadedStudy } from './createServices';
 

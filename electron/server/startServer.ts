@@ -15,7 +15,7 @@ import { dispatch, type Handlers } from '../ipc/dispatch';
 import { decodeWire, encodeWire } from '../ipc/wireCodec';
 import { CONTENT_SECURITY_POLICY } from '../ipc/contentSecurityPolicy';
 import type { Envelope, EventName, EventPayload } from '../ipc/contract';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../core/index';
 
 export interface ServerOptions {
   handlers: Handlers;

@@ -11,9 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { SdpmError, type ErrorPayload } from '../core/errors';
-import type { InferenceRequest } from '../core/inference/InferenceRequest';
-import type { Logger, LogLevel } from '../core/logger';
+import { SdpmError, type ErrorPayload } from '../core/index';
+import type { InferenceRequest } from '../core/index';
+import type { Logger, LogLevel } from '../core/index';
 import { parseWorkerMessage, type PartialResultMessage, type ProgressMessage, type ResultMessage } from './protocol';
 import { MIN_WORKER_OLD_SPACE_MB, planWorkerHeap, type WorkerHeapPlan } from './workerHeapLimit';
 

@@ -10,11 +10,11 @@
  * so a `cancel` message can be read although onnxruntime's run blocks the loop), so a cancel takes effect
  * within about one network call.
  */
-import type { ErrorPayload } from '../core/errors';
-import type { InferenceRequest } from '../core/inference/InferenceRequest';
-import type { InferenceReport } from '../core/inference/InferenceReport';
-import type { PredictProgress } from '../core/inference/predictVolume';
-import type { LogLevel } from '../core/logger';
+import type { ErrorPayload } from '../core/index';
+import type { InferenceRequest } from '../core/index';
+import type { InferenceReport } from '../core/index';
+import type { PredictProgress } from '../core/index';
+import type { LogLevel } from '../core/index';
 
 export interface StartMessage {
   type: 'start';

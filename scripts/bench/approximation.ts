@@ -11,16 +11,16 @@
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
-import { loadBundle } from '../../electron/core/bundle/loadBundle';
-import { resolveDefaultBundle } from '../../electron/core/bundle/resolveDefaultBundle';
-import { loadStudyInput } from '../../electron/core/inference/loadStudyInput';
-import { OrtNetwork } from '../../electron/core/inference/OrtNetwork';
-import { preprocessSlice } from '../../electron/core/inference/sliceResampling';
-import type { CallTicker } from '../../electron/core/sdpm/CallTicker';
-import { SeededNoise } from '../../electron/core/sdpm/NoiseSource';
-import { resolveSettings, type ParamValue } from '../../electron/core/sdpm/resolveSettings';
-import { sampleSlices, type SliceModes } from '../../electron/core/sdpm/sampleSlices';
-import type { SliceInput } from '../../electron/core/sdpm/SliceInput';
+import { loadBundle } from '../../electron/core/index';
+import { resolveDefaultBundle } from '../../electron/core/index';
+import { loadStudyInput } from '../../electron/core/index';
+import { OrtNetwork } from '../../electron/core/index';
+import { preprocessSlice } from '../../electron/core/index';
+import type { CallTicker } from '../../electron/core/index';
+import { SeededNoise } from '../../electron/core/index';
+import { resolveSettings, type ParamValue } from '../../electron/core/index';
+import { sampleSlices, type SliceModes } from '../../electron/core/index';
+import type { SliceInput } from '../../electron/core/index';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const { values } = parseArgs({

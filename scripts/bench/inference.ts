@@ -23,12 +23,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { loadBundle } from '../../electron/core/bundle/loadBundle';
-import { resolveDefaultBundle } from '../../electron/core/bundle/resolveDefaultBundle';
-import { cudaUnavailableReason } from '../../electron/core/inference/createSessions';
-import { OrtNetwork } from '../../electron/core/inference/OrtNetwork';
-import { Xoshiro128 } from '../../electron/core/sdpm/Xoshiro128';
-import type { SdpmMode } from '../../electron/core/sdpm/sampleSlices';
+import { loadBundle } from '../../electron/core/index';
+import { resolveDefaultBundle } from '../../electron/core/index';
+import { cudaUnavailableReason } from '../../electron/core/index';
+import { OrtNetwork } from '../../electron/core/index';
+import { Xoshiro128 } from '../../electron/core/index';
+import type { SdpmMode } from '../../electron/core/index';
 import { benchCores } from './inferenceCores';
 import { benchInt8 } from './inferenceInt8';
 

@@ -5,9 +5,9 @@
  * median round of each is printed, so a load change on this shared machine hits all three alike.
  */
 import * as ort from 'onnxruntime-node';
-import { OrtNetwork } from '../../electron/core/inference/OrtNetwork';
-import { WorkerNetwork } from '../../electron/core/inference/WorkerNetwork';
-import type { SdpmNetwork } from '../../electron/core/sdpm/SdpmNetwork';
+import { OrtNetwork } from '../../electron/core/index';
+import { WorkerNetwork } from '../../electron/core/index';
+import type { SdpmNetwork } from '../../electron/core/index';
 
 export interface CoresBenchInput {
   paths: { net: string; eps: string | null };

@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { Bundle } from '../../electron/core/bundle/Bundle';
-import { loadStudyInput } from '../../electron/core/inference/loadStudyInput';
-import { OrtNetwork } from '../../electron/core/inference/OrtNetwork';
-import { predictVolume } from '../../electron/core/inference/predictVolume';
-import { silentLogger } from '../../electron/core/logger';
-import type { SdpmMode } from '../../electron/core/sdpm/sampleSlices';
-import { resolveSettings, type ParamValue } from '../../electron/core/sdpm/resolveSettings';
+import type { Bundle } from '../../electron/core/index';
+import { loadStudyInput } from '../../electron/core/index';
+import { OrtNetwork } from '../../electron/core/index';
+import { predictVolume } from '../../electron/core/index';
+import { silentLogger } from '../../electron/core/index';
+import type { SdpmMode } from '../../electron/core/index';
+import { resolveSettings, type ParamValue } from '../../electron/core/index';
 
 export interface Int8BenchInput {
   root: string;

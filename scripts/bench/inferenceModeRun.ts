@@ -4,9 +4,9 @@
  * mode its own peak RSS. Args: --study PATH | --synthetic NXxNYxNZ, --bundle DIR, --mode M, --set K=V...
  */
 import { parseArgs } from 'node:util';
-import type { Volume } from '../../electron/core/dicom/Volume';
-import { runInference } from '../../electron/core/inference/runInference';
-import { silentLogger } from '../../electron/core/logger';
+import type { Volume } from '../../electron/core/index';
+import { runInference } from '../../electron/core/engine';
+import { silentLogger } from '../../electron/core/index';
 import { requestFromOptions, SEGMENT_PARSE_OPTIONS } from '../../electron/cli/commands/segment';
 
 const { values } = parseArgs({ options: { ...SEGMENT_PARSE_OPTIONS, study: { type: 'string' }, synthetic: { type: 'string' } } });

@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { discoverSeries } from '../../electron/core/dicom/discoverSeries';
-import { loadSeries } from '../../electron/core/dicom/loadSeries';
-import { writeNifti } from '../../electron/core/dicom/niftiWrite';
+import { discoverSeries } from '../../electron/core/index';
+import { loadSeries } from '../../electron/core/index';
+import { writeNifti } from '../../electron/core/index';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({

@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DicomWebTransport } from '../../electron/core/pacs/DicomWebTransport';
-import type { DicomWebPeer } from '../../electron/core/pacs/PacsConfig';
-import { SeriesCache } from '../../electron/core/pacs/SeriesCache';
-import { retrieveSeries } from '../../electron/core/pacs/retrieveSeries';
+import { DicomWebTransport } from '../../electron/core/index';
+import type { DicomWebPeer } from '../../electron/core/index';
+import { SeriesCache } from '../../electron/core/index';
+import { retrieveSeries } from '../../electron/core/index';
 import { GE_HEAD_SERIES_UID, GE_HEAD_STUDY_UID, OrthancServer, orthancMissing } from '../../test/integration/pacs/orthanc';
 import { loadGeHead } from '../../test/integration/pacs/helpers';
 

@@ -8,9 +8,9 @@
  *   npm run bench:seg [-- --runs 5]
  */
 import { parseArgs } from 'node:util';
-import type { Mat3, Vec3, Volume } from '../../electron/core/dicom/Volume';
-import { writeSeg } from '../../electron/core/seg/writeSeg';
-import { readSeg } from '../../electron/core/seg/readSeg';
+import type { Mat3, Vec3, Volume } from '../../electron/core/index';
+import { writeSeg } from '../../electron/core/index';
+import { readSeg } from '../../electron/core/index';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Math.max(1, Number(values.runs));

@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { SdpmError } from '../../core/errors';
-import { isNiftiPath } from '../../core/inference/loadStudyInput';
+import { SdpmError } from '../../core/index';
+import { isNiftiPath } from '../../core/index';
 
 export interface StudyEntry {
   id: string;

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InferenceReport } from '../../core/inference/InferenceReport';
+import type { InferenceReport } from '../../core/index';
 import { readRecords, readRunFile, studiesDir, type StudyRecord } from './resultStore';
 
 export interface MergedRow {

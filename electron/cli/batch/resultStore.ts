@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { link, mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { SdpmError, type ErrorPayload } from '../../core/errors';
+import { SdpmError, type ErrorPayload } from '../../core/index';
 import type { ResultMessage } from '../../worker/protocol';
 import { writeResultAtomically } from '../commands/segment';
 

@@ -4,8 +4,8 @@
  * whose key is already published is a no-op; otherwise run, then publish the result or the error row.
  */
 import { availableParallelism, hostname } from 'node:os';
-import { SdpmError, toErrorPayload } from '../../core/errors';
-import type { InferenceRequest } from '../../core/inference/InferenceRequest';
+import { SdpmError, toErrorPayload } from '../../core/index';
+import type { InferenceRequest } from '../../core/index';
 import type { CliContext } from '../CliCommand';
 import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
 import { formatDuration } from '../commands/progressPrinter';

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { discoverSeries } from '../../core/dicom/discoverSeries';
-import type { InferenceRequest } from '../../core/inference/InferenceRequest';
+import { discoverSeries } from '../../core/index';
+import type { InferenceRequest } from '../../core/index';
 
 async function listFilesSorted(dir: string): Promise<string[]> {
   const out: string[] = [];

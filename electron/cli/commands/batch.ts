@@ -7,8 +7,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { verifyChecksums } from '../../core/bundle/verifyChecksums';
-import { SdpmError } from '../../core/errors';
+import { verifyChecksums } from '../../core/index';
+import { SdpmError } from '../../core/index';
 import type { CliCommand, CliContext } from '../CliCommand';
 import { listStudies } from '../batch/manifest';
 import { formatSummaryLine, mergeRun } from '../batch/merge';

@@ -3,10 +3,10 @@
  * HU) and writes it as NIfTI-1. HU are written as int16 (rounded) unless --float is given.
  */
 import { parseArgs } from 'node:util';
-import { SdpmError } from '../../core/errors';
-import { loadVolumeFromFolder } from '../../core/dicom/loadVolumeFromFolder';
-import type { LoadFromFolderOptions } from '../../core/dicom/loadVolumeFromFolder';
-import { writeNifti } from '../../core/dicom/niftiWrite';
+import { SdpmError } from '../../core/index';
+import { loadVolumeFromFolder } from '../../core/index';
+import type { LoadFromFolderOptions } from '../../core/index';
+import { writeNifti } from '../../core/index';
 import type { CliCommand } from '../CliCommand';
 import { parseMaxBytes } from './info';
 

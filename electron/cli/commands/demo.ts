@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveDemoStudy } from '../../core/bundle/resolveDemoStudy';
-import { SdpmError } from '../../core/errors';
-import { formatVolumeMl } from '../../core/lesions/voxelVolume';
+import { resolveDemoStudy } from '../../core/index';
+import { SdpmError } from '../../core/index';
+import { formatVolumeMl } from '../../core/index';
 import type { CliCommand } from '../CliCommand';
 import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
 import { formatSummary, requestFromOptions, SEGMENT_OPTIONS_HELP, SEGMENT_PARSE_OPTIONS, segmentOne } from './segment';

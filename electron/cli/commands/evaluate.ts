@@ -5,9 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SdpmError } from '../../core/errors';
-import { evaluateFolders } from '../../core/volumetry/metrics/evaluateCases';
-import { formatEvaluationCsv, formatEvaluationTable } from '../../core/volumetry/metrics/formatEvaluation';
+import { SdpmError } from '../../core/index';
+import { evaluateFolders } from '../../core/index';
+import { formatEvaluationCsv, formatEvaluationTable } from '../../core/index';
 import type { CliCommand } from '../CliCommand';
 
 const HELP = `usage: sdpm evaluate <pred-folder> <ref-folder> [--csv out.csv] [--tolerance mm] [--label name]

@@ -5,13 +5,13 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SdpmError } from '../../core/errors';
-import { loadVolumeFromFolder, type LoadFromFolderOptions } from '../../core/dicom/loadVolumeFromFolder';
-import { readNifti } from '../../core/dicom/niftiRead';
-import { readSliceHeaderFile } from '../../core/dicom/readSliceHeaderFile';
-import { readSegHeader } from '../../core/seg/readSeg';
-import { writeSeg, type SegSegmentInput } from '../../core/seg/writeSeg';
-import { maskVolumeMl } from '../../core/volumetry/maskVolume';
+import { SdpmError } from '../../core/index';
+import { loadVolumeFromFolder, type LoadFromFolderOptions } from '../../core/index';
+import { readNifti } from '../../core/index';
+import { readSliceHeaderFile } from '../../core/index';
+import { readSegHeader } from '../../core/index';
+import { writeSeg, type SegSegmentInput } from '../../core/index';
+import { maskVolumeMl } from '../../core/index';
 import type { CliCommand } from '../CliCommand';
 
 const HELP = `usage: sdpm export-seg <dicom-folder> <mask.nii[.gz]> --out <seg.dcm> [options]

@@ -3,10 +3,10 @@
  * description, modality, slices, spacing, tilt, problems, and how many files were skipped and why.
  */
 import { parseArgs } from 'node:util';
-import { SdpmError } from '../../core/errors';
-import { discoverSeries } from '../../core/dicom/discoverSeries';
-import type { DiscoverOptions } from '../../core/dicom/discoverSeries';
-import type { StudyScan } from '../../core/dicom/StudyScan';
+import { SdpmError } from '../../core/index';
+import { discoverSeries } from '../../core/index';
+import type { DiscoverOptions } from '../../core/index';
+import type { StudyScan } from '../../core/index';
 import type { CliCommand } from '../CliCommand';
 
 const HELP = `usage: sdpm info <folder> [--json] [--max-bytes N]

@@ -4,13 +4,13 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SdpmError } from '../../core/errors';
-import { describePeer } from '../../core/pacs/PacsConfig';
-import type { StudyQuery } from '../../core/pacs/PacsTransport';
-import { SeriesCache } from '../../core/pacs/SeriesCache';
-import { createTransport } from '../../core/pacs/createTransport';
-import { retrieveSeries } from '../../core/pacs/retrieveSeries';
-import { sendAndVerify } from '../../core/pacs/sendAndVerify';
+import { SdpmError } from '../../core/index';
+import { describePeer } from '../../core/index';
+import type { StudyQuery } from '../../core/index';
+import { SeriesCache } from '../../core/index';
+import { createTransport } from '../../core/index';
+import { retrieveSeries } from '../../core/index';
+import { sendAndVerify } from '../../core/index';
 import { PacsSettingsStore } from '../../services/pacs/PacsSettingsStore';
 import { batchInputCsv, pacsBatchInputs, sendBatchResults } from '../pacs/pacsBatch';
 import type { CliCommand, CliContext } from '../CliCommand';

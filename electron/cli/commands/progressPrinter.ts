@@ -2,7 +2,7 @@
  * Progress on stderr for inference commands: a redrawn bar on a terminal, otherwise one line per 10%.
  * Units are network images (one image = one network evaluation of one S×S slice).
  */
-import type { PredictProgress } from '../../core/inference/predictVolume';
+import type { PredictProgress } from '../../core/index';
 import type { CliContext } from '../CliCommand';
 
 export function formatDuration(ms: number): string {

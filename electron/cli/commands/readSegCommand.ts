@@ -6,13 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SdpmError } from '../../core/errors';
-import { loadVolumeFromFolder } from '../../core/dicom/loadVolumeFromFolder';
-import { writeNifti } from '../../core/dicom/niftiWrite';
-import { readSeg, readSegHeader } from '../../core/seg/readSeg';
-import { findReferencedSeries } from '../../core/seg/referencedSeries';
-import { sourceSlicesToGrid } from '../../core/seg/sourceSliceMask';
-import { countForeground, sourceMaskVolumeMl } from '../../core/volumetry/maskVolume';
+import { SdpmError } from '../../core/index';
+import { loadVolumeFromFolder } from '../../core/index';
+import { writeNifti } from '../../core/index';
+import { readSeg, readSegHeader } from '../../core/index';
+import { findReferencedSeries } from '../../core/index';
+import { sourceSlicesToGrid } from '../../core/index';
+import { countForeground, sourceMaskVolumeMl } from '../../core/index';
 import type { CliCommand } from '../CliCommand';
 
 const HELP = `usage: sdpm read-seg <seg.dcm> <dicom-folder> [--nifti out.nii.gz]

@@ -4,13 +4,13 @@
  * works where only the npm registry is reachable). Routes: electron/core/inference/gpuRuntimeInstall.ts.
  */
 import { parseArgs } from 'node:util';
-import { loadBundle } from '../../core/bundle/loadBundle';
-import { resolveDefaultBundle } from '../../core/bundle/resolveDefaultBundle';
-import { SdpmError } from '../../core/errors';
-import { cudaUnavailableReason } from '../../core/inference/createSessions';
-import { detectNvidiaGpus, gpuAdvice, type GpuProbe } from '../../core/inference/gpuSupport';
-import { installNpm, installNuget, NPM_ROUTE, tryCudaSession, type RouteResult } from '../../core/inference/gpuRuntimeInstall';
-import { gpuRuntimeHome, selectOrtDir } from '../../core/inference/ortRuntime';
+import { loadBundle } from '../../core/index';
+import { resolveDefaultBundle } from '../../core/index';
+import { SdpmError } from '../../core/index';
+import { cudaUnavailableReason } from '../../core/index';
+import { detectNvidiaGpus, gpuAdvice, type GpuProbe } from '../../core/index';
+import { installNpm, installNuget, NPM_ROUTE, tryCudaSession, type RouteResult } from '../../core/index';
+import { gpuRuntimeHome, selectOrtDir } from '../../core/index';
 import type { CliCommand, CliContext } from '../CliCommand';
 
 const HELP = `usage: sdpm setup-gpu [--route auto|nuget|npm] [--check] [--json]

@@ -8,10 +8,10 @@
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SdpmError } from '../../core/errors';
-import type { StudyQuery } from '../../core/pacs/PacsTransport';
-import { SeriesCache } from '../../core/pacs/SeriesCache';
-import { createTransport } from '../../core/pacs/createTransport';
+import { SdpmError } from '../../core/index';
+import type { StudyQuery } from '../../core/index';
+import { SeriesCache } from '../../core/index';
+import { createTransport } from '../../core/index';
 import type { CliContext } from '../CliCommand';
 import { batchInputCsv, pacsBatchInputs, sendBatchResults } from './pacsBatch';
 import { cacheRoot, cliSecrets, resolvePeer } from './pacsCliSupport';

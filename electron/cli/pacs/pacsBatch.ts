@@ -11,15 +11,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toErrorPayload } from '../../core/errors';
-import type { Logger } from '../../core/logger';
-import { loadVolumeFromFolder } from '../../core/dicom/loadVolumeFromFolder';
-import { readNifti } from '../../core/dicom/niftiRead';
-import type { PacsTransport, StudyHit, StudyQuery } from '../../core/pacs/PacsTransport';
-import type { SeriesCache } from '../../core/pacs/SeriesCache';
-import { retrieveSeries } from '../../core/pacs/retrieveSeries';
-import { sendAndVerify } from '../../core/pacs/sendAndVerify';
-import { writeSeg } from '../../core/seg/writeSeg';
+import { toErrorPayload } from '../../core/index';
+import type { Logger } from '../../core/index';
+import { loadVolumeFromFolder } from '../../core/index';
+import { readNifti } from '../../core/index';
+import type { PacsTransport, StudyHit, StudyQuery } from '../../core/index';
+import type { SeriesCache } from '../../core/index';
+import { retrieveSeries } from '../../core/index';
+import { sendAndVerify } from '../../core/index';
+import { writeSeg } from '../../core/index';
 
 export interface BatchInputRow {
   id: string;

@@ -7,9 +7,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { SdpmError } from '../../core/errors';
-import type { PacsPeer } from '../../core/pacs/PacsConfig';
-import { chainSecretSources, envSecretName, envSecretSource, type SecretSource } from '../../core/pacs/secrets';
+import { SdpmError } from '../../core/index';
+import type { PacsPeer } from '../../core/index';
+import { chainSecretSources, envSecretName, envSecretSource, type SecretSource } from '../../core/index';
 import { PacsSettingsStore } from '../../services/pacs/PacsSettingsStore';
 
 export function settingsFile(flag: string | undefined): string {

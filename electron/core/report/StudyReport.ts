@@ -66,7 +66,7 @@ export interface StudyReportInput {
   provenance: ReportProvenance;
 }
 
-export interface ReportLesion {
+export interface StudyReportLesion {
   /** stable lesion ID: the same lesion in the app, report.json of the run and the SEG (segment Tracking ID) */
   id: number;
   type: string | null;
@@ -99,7 +99,7 @@ export interface StudyReport {
   intervalNote: string;
   totalSampleRangeMl: { p5: number; p95: number; mean: number; nSamples: number } | null;
   lesionCount: number;
-  lesions: ReportLesion[];
+  lesions: StudyReportLesion[];
   droppedCandidates: ReportDroppedCandidate[];
   comparison: VolumeComparison | null;
   seg: NonNullable<StudyReportInput['seg']> | null;

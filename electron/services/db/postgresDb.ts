@@ -5,7 +5,7 @@
  * COMMIT; writers that must be serialised (the audit chain) take an advisory transaction lock.
  */
 import pg from 'pg';
-import { SdpmError } from '../../core/errors';
+import { SdpmError } from '../../core/index';
 import type { SqlDb, SqlRow, SqlValue } from './SqlDb';
 
 function redact(connectionString: string): string {

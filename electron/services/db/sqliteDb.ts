@@ -14,7 +14,7 @@
  * up front, so two processes serialise on it (busy timeout 5 s) instead of failing on upgrade.
  */
 import Database from 'better-sqlite3';
-import { SdpmError } from '../../core/errors';
+import { SdpmError } from '../../core/index';
 import type { SqlDb, SqlRow, SqlValue } from './SqlDb';
 
 type Bindable = string | number | null | Buffer;

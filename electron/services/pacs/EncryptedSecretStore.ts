@@ -7,8 +7,8 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SdpmError } from '../../core/errors';
-import type { WritableSecretSource } from '../../core/pacs/secrets';
+import { SdpmError } from '../../core/index';
+import type { WritableSecretSource } from '../../core/index';
 
 export interface SecretCipher {
   /** Why encryption cannot be used here, or undefined when it can. */

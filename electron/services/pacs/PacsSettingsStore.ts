@@ -4,8 +4,8 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SdpmError } from '../../core/errors';
-import { parsePacsPeer, type PacsPeer } from '../../core/pacs/PacsConfig';
+import { SdpmError } from '../../core/index';
+import { parsePacsPeer, type PacsPeer } from '../../core/index';
 
 export class PacsSettingsStore {
   constructor(readonly file: string) {}

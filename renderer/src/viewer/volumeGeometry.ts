@@ -1,5 +1,5 @@
 /** Index <-> world (LPS mm) for the volume the API describes: core's one rule (electron/core/lesions ijkToLps). */
-import { ijkToLps, type VolumeGeometry } from '../../../electron/core/lesions';
+import { ijkToLps, type VolumeGeometry } from '../../../electron/core/lesions/index';
 
 export interface GridGeometry {
   dimensions: readonly number[];

@@ -37,7 +37,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
-type Report = Record<string, unknown> & { timingsMs: unknown; peakRssMb: unknown; totalVolumeMl: number; intervalMl: [number, number] | null; lesions: unknown[] };
+type Report = Record<string, unknown> & { timingsMs: unknown; peakRssMb: unknown; totalVolumeMl: number; sampleRangeMl: [number, number] | null; lesions: unknown[] };
 const readReport = (dir: string): Report => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
 const stable = (r: Report): Report => ({ ...r, timingsMs: null, peakRssMb: null });
 
@@ -63,7 +63,7 @@ test('segment writes mask, probability and uncertainty on the study grid and a c
   assert.match(rep.bundle.sha256SumsSha256, /^[0-9a-f]{64}$/);
   assert.deepEqual(rep.skippedSlices, [0]);
   assert.equal(rep.nUncertaintySamples, 4);
-  assert.ok(rep.intervalMl !== null && rep.intervalMl[0] <= rep.intervalMl[1]);
+  assert.ok(rep.sampleRangeMl !== null && rep.sampleRangeMl[0] <= rep.sampleRangeMl[1]);
   assert.ok(typeof rep.totalVolumeMl === 'number');
   // the mask volume in the report is the mask file's volume
   const mask = await readNifti(join(out, 'mask.nii.gz'));
