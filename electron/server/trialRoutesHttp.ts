@@ -4,7 +4,7 @@
  * `POST /api/trial:<name>`. When the database cannot be opened the server still starts (the review app
  * works without it) and every trial route answers DB_ERROR with the reason.
  */
-import type { Logger } from '../core/logger';
+import { type Logger } from '../core/index';
 import type { Envelope } from '../ipc/contract';
 import { openTrialDatabase } from '../services/db/openTrialDatabase';
 import { createTrialServices } from '../services/trial/createTrialServices';

@@ -4,8 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SdpmError } from '../../core/errors';
-import { parseRole } from '../../core/trial/roles';
+import { parseRole, SdpmError } from '../../core/index';
 import type { TrialServices } from '../../services/trial/createTrialServices';
 import type { CliCommand, CliContext } from '../CliCommand';
 import { studiesInBatchResults, studiesInFolder } from '../trial/importSources';

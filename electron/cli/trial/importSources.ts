@@ -4,9 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { SdpmError } from '../../core/errors';
-import { discoverSeries } from '../../core/dicom/discoverSeries';
-import type { Logger } from '../../core/logger';
+import { discoverSeries, type Logger, SdpmError } from '../../core/index';
 import type { StudyImport } from '../../services/trial/AdminService';
 
 export async function studiesInFolder(folder: string, log: Logger): Promise<StudyImport[]> {

@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { SdpmError } from '../../core/errors';
+import { SdpmError } from '../../core/index';
 import { openTrialDatabase } from '../../services/db/openTrialDatabase';
 import { createTrialServices, type TrialServices } from '../../services/trial/createTrialServices';
 import type { Actor } from '../../services/trial/TrialContext';

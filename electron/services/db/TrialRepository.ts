@@ -3,9 +3,7 @@
  * embedded SQLite file and a PostgreSQL server run the very same code. Rows come back typed.
  * Methods named `...Tx` take the transaction handle; the others use the plain connection.
  */
-import type { AuditEntry, AuditHead } from '../../core/trial/auditChain';
-import type { Role } from '../../core/trial/roles';
-import { parseRole } from '../../core/trial/roles';
+import { type AuditEntry, type AuditHead, parseRole, type Role } from '../../core/index';
 import { col, type SqlDb, type SqlRow } from './SqlDb';
 
 export interface UserRow { username: string; printedName: string; role: Role; passwordHash: string; createdAt: string }

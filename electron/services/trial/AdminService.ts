@@ -3,9 +3,7 @@
  * assign each study to two readers, follow the status, export the final table, lock the trial at
  * database lock. Every call checks the role first (core/trial/roles.ts).
  */
-import { SdpmError } from '../../core/errors';
-import { parseCharterText, type Charter } from '../../core/trial/Charter';
-import { sha256Hex } from '../../core/trial/canonicalJson';
+import { type Charter, parseCharterText, SdpmError, sha256Hex } from '../../core/index';
 import type { DecisionRow, StudyRow, TaskRow } from '../db/TrialRepository';
 import type { Actor, TrialContext } from './TrialContext';
 

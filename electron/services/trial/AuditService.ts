@@ -4,11 +4,7 @@
  * against the read it claims), and exports as CSV and as a printable HTML page (the auditor's PDF is
  * printed from it). Verification and export are themselves audited.
  */
-import { SdpmError } from '../../core/errors';
-import { verifyAuditChain, type AuditEntry, type ChainVerdict } from '../../core/trial/auditChain';
-import { auditVisibleTo } from '../../core/trial/auditVisibility';
-import { sha256Hex } from '../../core/trial/canonicalJson';
-import { verifySignature, type SignatureManifest } from '../../core/trial/signatureManifest';
+import { type AuditEntry, auditVisibleTo, type ChainVerdict, SdpmError, sha256Hex, type SignatureManifest, verifyAuditChain, verifySignature } from '../../core/index';
 import type { Actor, TrialContext } from './TrialContext';
 
 export const AUDIT_CSV_COLUMNS = ['seq', 'atUtc', 'username', 'role', 'action', 'trialId', 'objectType', 'objectId', 'studyUid', 'seriesUid', 'segUid', 'oldHash', 'newHash', 'reason', 'workstation', 'audience', 'details', 'prevHash', 'entryHash'] as const;

@@ -5,9 +5,7 @@
  * signing (21 CFR 11.200(a)(1)) goes through `reauthenticate`.
  */
 import { randomBytes } from 'node:crypto';
-import { SdpmError } from '../../core/errors';
-import { sha256Hex } from '../../core/trial/canonicalJson';
-import type { Role } from '../../core/trial/roles';
+import { type Role, SdpmError, sha256Hex } from '../../core/index';
 import type { SqlDb } from '../db/SqlDb';
 import { hashPassword, verifyPassword } from './passwordHash';
 import type { Actor, TrialContext } from './TrialContext';

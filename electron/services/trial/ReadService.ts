@@ -5,12 +5,7 @@
  * (reason + password; the signed version stays), and adjudication. A reader only ever reaches
  * their own tasks: another reader's task answers FORBIDDEN exactly as a missing one does.
  */
-import { SdpmError } from '../../core/errors';
-import { decideAdjudication } from '../../core/trial/adjudicationRule';
-import { canonicalJson, sha256Hex } from '../../core/trial/canonicalJson';
-import { caseOrder } from '../../core/trial/caseOrder';
-import { signatureReportHtml } from '../../core/trial/signatureReport';
-import { buildManifest, localIsoWithOffset, manifestHash, measurementsHash, type SignatureManifest } from '../../core/trial/signatureManifest';
+import { buildManifest, canonicalJson, caseOrder, decideAdjudication, localIsoWithOffset, manifestHash, measurementsHash, SdpmError, sha256Hex, type SignatureManifest, signatureReportHtml } from '../../core/index';
 import type { SqlDb } from '../db/SqlDb';
 import type { ReadRow, TaskRow } from '../db/TrialRepository';
 import { charterOf } from './AdminService';

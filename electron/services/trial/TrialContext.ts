@@ -4,9 +4,7 @@
  * `guard(actor, action)` (the roles table), then checks object ownership itself.
  */
 import { randomUUID } from 'node:crypto';
-import { SdpmError } from '../../core/errors';
-import { chainAuditEntry, type AuditAudience, type AuditEntry } from '../../core/trial/auditChain';
-import { requireAllowed, type Action, type Role } from '../../core/trial/roles';
+import { type Action, type AuditAudience, type AuditEntry, chainAuditEntry, requireAllowed, type Role, SdpmError } from '../../core/index';
 import type { SqlDb } from '../db/SqlDb';
 import type { TaskRow, TrialRepository, TrialRow } from '../db/TrialRepository';
 

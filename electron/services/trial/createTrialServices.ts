@@ -10,7 +10,7 @@ import { AuditService } from './AuditService';
 import { AuthService } from './AuthService';
 import { ReadService } from './ReadService';
 import { TrialContext, type Actor, type TrialDeps } from './TrialContext';
-import type { Action } from '../../core/trial/roles';
+import { type Action } from '../../core/index';
 
 export interface TrialServices {
   db: SqlDb;

@@ -4,8 +4,7 @@
  * task's series, and its SOP Instance UID (the SEG UID recorded in the read and the audit trail comes
  * from the file itself, never from the client).
  */
-import { SdpmError } from '../../core/errors';
-import { readSegHeader } from '../../core/seg/readSeg';
+import { readSegHeader, SdpmError } from '../../core/index';
 
 export interface SegIdentity {
   segUid: string;

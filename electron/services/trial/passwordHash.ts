@@ -5,7 +5,7 @@
  * 16-byte salt per user. Comparison is constant-time.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { SdpmError } from '../../core/errors';
+import { SdpmError } from '../../core/index';
 
 /** Default cost. Stored in each hash, so a later, higher default leaves old hashes verifiable. */
 export const DEFAULT_SCRYPT_N = 1 << 15;

@@ -5,9 +5,7 @@
  * checks the permission, then runs the handler (which checks object ownership). Tests enumerate this
  * table, so a route added here without a blinding test fails the suite.
  */
-import { SdpmError } from '../../core/errors';
-import type { Action } from '../../core/trial/roles';
-import { parseRole } from '../../core/trial/roles';
+import { type Action, parseRole, SdpmError } from '../../core/index';
 import { errorToEnvelope } from '../../ipc/dispatch';
 import type { Envelope } from '../../ipc/contract';
 import { arr, bytes, int, literal, nullable, num, obj, optional, str, type Parser } from '../../ipc/schema';
