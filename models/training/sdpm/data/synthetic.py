@@ -30,8 +30,12 @@ from .background import Background
 from .ge_head import GE_TILT_NIFTI, ge_variant, load_ge_head
 from .lesions import LesionRecord, insert_hemorrhage, insert_infarct, sample_volume_ml
 from .procedural_head import procedural_head
+from .hard_negatives import add_hard_negatives
+from .hemorrhage_subtypes import SUBTYPE_WEIGHTS, insert_ivh_cast, insert_subarachnoid, insert_subdural, sample_volume_v2
+from .noise import correlated_noise
 
 GENERATOR_VERSION = "sdpm-synth-1.2"
+GENERATOR_VERSION_V2 = "sdpm-synth-2.0"  # --v2: hard negatives, hemorrhage subtypes, small volumes, noise levels
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,14 @@ class SynthConfig:
     second_lesion_fraction: float = 0.1
     matrix_choices: tuple[int, ...] = (256,) * 9 + (512,)  # procedural in-plane matrix, drawn uniformly
     ge_path: str = str(GE_TILT_NIFTI)
+    # generator v2 (issue 10 item 3; DATA.md): all of its draws come from a second stream
+    # SeedSequence([seed, index, 2]), so the v1 draws of a case are unchanged
+    v2: bool = False
+    extra_noise_hu: tuple[float, float] = (0.0, 4.0)  # v2: extra correlated noise (scanner noise levels)
+
+    @property
+    def version(self) -> str:
+        return GENERATOR_VERSION_V2 if self.v2 else GENERATOR_VERSION
 
 
 def display_affine(spacing_zyx_mm: np.ndarray, shape_zyx: tuple[int, int, int]) -> np.ndarray:
@@ -81,6 +93,8 @@ def make_case(seed: int, index: int, cfg: SynthConfig) -> tuple[Background, np.n
     hu = bg.hu.copy()
     label = np.zeros(hu.shape, dtype=bool)
     records: list[LesionRecord] = []
+    if cfg.v2:
+        return _make_case_v2(seed, index, cfg, rng, bg, hu, label)
     if rng.random() >= cfg.lesion_free_fraction:
         n_lesions = 2 if rng.random() < cfg.second_lesion_fraction else 1
         for _ in range(n_lesions):
@@ -95,6 +109,45 @@ def make_case(seed: int, index: int, cfg: SynthConfig) -> tuple[Background, np.n
                     records.append(rec)
                     break
     return bg, hu, label, records
+
+
+def _make_case_v2(seed: int, index: int, cfg: SynthConfig, rng: np.random.Generator, bg: Background,
+                  hu: np.ndarray, label: np.ndarray) -> tuple[Background, np.ndarray, np.ndarray, list[LesionRecord]]:
+    rng2 = np.random.default_rng(np.random.SeedSequence([seed, index, 2]))
+    bg.info["hardNegatives"] = add_hard_negatives(bg, hu, rng2)
+    bg.hu = hu.copy()  # lesions are placed against the background including the hard negatives
+    records: list[LesionRecord] = []
+    if rng2.random() >= cfg.lesion_free_fraction:
+        n_lesions = 2 if rng2.random() < cfg.second_lesion_fraction else 1
+        names = list(SUBTYPE_WEIGHTS)
+        probs = np.array([SUBTYPE_WEIGHTS[n] for n in names])
+        for _ in range(n_lesions):
+            for _attempt in range(4):
+                target = sample_volume_v2(rng2)
+                if rng2.random() < cfg.hemorrhage_fraction:
+                    sub = str(rng2.choice(names, p=probs / probs.sum()))
+                    rec = insert_hemorrhage_v2(bg, hu, label, rng2, target, sub)
+                else:
+                    rec = insert_infarct(bg, hu, label, rng2, target)
+                if rec is not None:
+                    records.append(rec)
+                    break
+    lo, hi = cfg.extra_noise_hu
+    extra = float(rng2.uniform(lo, hi))
+    if extra > 0:
+        head = hu > -500
+        hu += correlated_noise(rng2, hu.shape, extra, 1.0) * head
+    bg.info["extraNoiseHu"] = extra
+    return bg, hu, label, records
+
+
+def insert_hemorrhage_v2(bg: Background, hu: np.ndarray, label: np.ndarray, rng: np.random.Generator,
+                         target: float, subtype: str) -> LesionRecord | None:
+    if subtype in ("intraparenchymal", "intraventricular"):
+        return insert_hemorrhage(bg, hu, label, rng, target, subtype)
+    fn = {"intraventricular-cast": insert_ivh_cast, "subdural": insert_subdural,
+          "subarachnoid": insert_subarachnoid}[subtype]
+    return fn(bg, hu, label, rng, target)
 
 
 def generate_one(args: tuple[int, int, str, str, SynthConfig]) -> dict[str, Any]:
@@ -118,7 +171,7 @@ def generate_one(args: tuple[int, int, str, str, SynthConfig]) -> dict[str, Any]
     return {
         "case": name,
         "seedSequence": [seed, index],
-        "generatorVersion": GENERATOR_VERSION,
+        "generatorVersion": cfg.version,
         "background": {"name": bg.name, **{k: v for k, v in bg.info.items()}},
         "shapeZyx": list(hu.shape),
         "spacingZyxMm": [float(v) for v in bg.spacing_zyx_mm],
@@ -172,7 +225,7 @@ def generate_dataset(out_dir: Path, n_cases: int, seed: int, prefix: str = "synt
     if cases_path.exists() and start > 0:
         old = [c for c in json.loads(cases_path.read_text())["cases"] if c["case"] not in {e["case"] for e in entries}]
     all_entries = sorted(old + entries, key=lambda c: c["case"])
-    _write_json_atomic(cases_path, {"generatorVersion": GENERATOR_VERSION, "seed": seed, "config": asdict(cfg),
+    _write_json_atomic(cases_path, {"generatorVersion": cfg.version, "seed": seed, "config": asdict(cfg),
                                       "cases": all_entries})
     _write_json_atomic(out_dir / "dataset.json", {
         "channel_names": {"0": "CT"},
@@ -182,7 +235,7 @@ def generate_dataset(out_dir: Path, n_cases: int, seed: int, prefix: str = "synt
         "name": f"SDPM synthetic NCCT lesions ({prefix}, seed {seed})",
         "description": "Synthetic acute hemorrhage and infarct lesions on procedural heads and the GE head "
                        "(BSD-2, dcm_qa_ct); ignoreTr holds per-voxel zero-loss-weight masks.",
-        "generator": GENERATOR_VERSION,
+        "generator": cfg.version,
     })
     if log:
         print(f"{len(entries)} cases in {time.time() - t0:.1f} s -> {out_dir}", file=sys.stderr)
@@ -204,9 +257,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="procedural in-plane matrix sizes to draw from (256: 0.8-1.0 mm, 512: 0.4-0.5 mm)")
     ap.add_argument("--ge-path", default=str(GE_TILT_NIFTI))
     ap.add_argument("--ready-file", action="store_true", help="write OUT/READY when done")
+    ap.add_argument("--v2", action="store_true", help="generator v2: hard negatives, hemorrhage subtypes "
+                    "(IVH cast, subdural, subarachnoid), 45 %% of volumes 0.05-2 mL, extra noise 0-4 HU")
     a = ap.parse_args(argv)
     cfg = SynthConfig(ge_fraction=a.ge_fraction, lesion_free_fraction=a.lesion_free_fraction,
-                      hemorrhage_fraction=a.hemorrhage_fraction, matrix_choices=tuple(a.matrix), ge_path=a.ge_path)
+                      hemorrhage_fraction=a.hemorrhage_fraction, matrix_choices=tuple(a.matrix), ge_path=a.ge_path,
+                      v2=a.v2)
     generate_dataset(a.out, a.n_cases, a.seed, a.prefix, a.jobs, cfg, a.start)
     if a.ready_file:
         (a.out / "READY").write_text("complete\n")
