@@ -100,7 +100,16 @@ export const regionSchema = obj({
   regionId: int({ min: 0 }),
   /** Ranked by uncertainty mass, highest first. */
   rank: int({ min: 0 }),
-  /** What the region is, for the reader (`lesion 2`, `slice 31`). */
+  /**
+   * over-call: the samples disagree with a lesion of the mask; possible-miss: a minority of samples or an
+   * intermediate probability outside the mask (electron/core/lesions/reviewQueue.ts)
+   */
+  kind: literal('over-call', 'possible-miss'),
+  /** the lesion's stable ID for an over-call, null for a possible miss */
+  lesionId: nullable(int({ min: 1 })),
+  /** region size (mL) */
+  sizeMl: num({ min: 0 }),
+  /** What the region is, for the reader (`lesion 2`, `possible miss`). */
   label: str({ maxLength: 80 }),
   centroidIjk: numTuple(3),
   voxelCount: int({ min: 0 }),

@@ -205,44 +205,23 @@ export class WorkerInferenceService implements InferenceService {
   }
 }
 
-/** Review regions: lesions with doubt and the most doubtful slices, ranked by doubt (mL). */
-export function rankRegions(result: ResultMessage, study: LoadedStudy): Response<'inference:regions'>['regions'] {
-  const v = study.volume;
-  const [nx, ny] = v.dimensions;
-  type Item = Omit<Response<'inference:regions'>['regions'][number], 'rank' | 'massFraction' | 'regionId'>;
-  const items: Item[] = [];
-  for (const l of result.report.lesions) {
-    if (l.doubtMl === null) continue;
-    items.push({ label: `lesion ${l.id}`, centroidIjk: [...l.centroidIjk], voxelCount: l.voxelCount, uncertaintyMass: l.doubtMl });
-  }
-  const u = result.uncertainty;
-  for (const s of result.report.slicesToReview) {
-    const inLesion = result.report.lesions.some((l) => s.k >= l.sliceRange[0] && s.k <= l.sliceRange[1]);
-    if (inLesion) continue;
-    // Centre the slice region on its uncertainty-weighted centroid, so the jump lands on the doubtful area.
-    let wsum = 0;
-    let ci = nx / 2;
-    let cj = ny / 2;
-    if (u !== null) {
-      let si = 0;
-      let sj = 0;
-      const base = s.k * nx * ny;
-      for (let j = 0; j < ny; j++) {
-        for (let i = 0; i < nx; i++) {
-          const w = u[base + i + nx * j] ?? 0;
-          wsum += w;
-          si += w * i;
-          sj += w * j;
-        }
-      }
-      if (wsum > 0) {
-        ci = si / wsum;
-        cj = sj / wsum;
-      }
-    }
-    items.push({ label: `slice ${s.k + 1}`, centroidIjk: [ci, cj, s.k], voxelCount: 0, uncertaintyMass: s.doubtMl });
-  }
-  items.sort((a, b) => b.uncertaintyMass - a.uncertaintyMass);
-  const total = items.reduce((acc, x) => acc + x.uncertaintyMass, 0);
-  return items.map((x, rank) => ({ ...x, regionId: rank, rank, massFraction: total > 0 ? Math.min(1, x.uncertaintyMass / total) : 0 }));
+/**
+ * The review queue of a run (core lesions/reviewQueue.ts, computed by the engine into report.json): over-call
+ * regions and possible misses in one ranking by the volume at stake; regions under the minimum size are not listed.
+ */
+export function rankRegions(result: ResultMessage, _study: LoadedStudy): Response<'inference:regions'>['regions'] {
+  const q = result.report.reviewQueue;
+  const total = q.regions.reduce((acc, r) => acc + r.scoreMl, 0);
+  return q.regions.map((r, i) => ({
+    regionId: i,
+    rank: i,
+    kind: r.kind,
+    lesionId: r.lesionId,
+    sizeMl: r.sizeMl,
+    label: r.kind === 'over-call' ? `lesion ${r.lesionId ?? '?'}: samples disagree` : 'possible miss',
+    centroidIjk: [...r.centroidIjk],
+    voxelCount: r.voxelCount,
+    uncertaintyMass: r.scoreMl,
+    massFraction: total > 0 ? Math.min(1, r.scoreMl / total) : 0,
+  }));
 }

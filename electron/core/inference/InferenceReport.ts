@@ -9,6 +9,7 @@ import type { ProviderChoice, ProviderUsed } from './createSessions';
 import type { GateRule } from './intracranialGate';
 import type { IntracranialGateSettings } from '../bundle/Preprocessing';
 import type { PlausibilityRuleName, PlausibilityRules } from '../lesions/plausibility';
+import type { ReviewQueue } from '../lesions/reviewQueue';
 
 export interface ReportLesion {
   /** stable lesion ID (electron/core/lesions/lesionIds.ts): the same lesion in the app, the study report and the SEG */
@@ -80,6 +81,11 @@ export interface InferenceReport {
   droppedCandidates: DroppedCandidate[];
   /** the rules applied (postprocessing.json), null when off; engine post-processing, not part of SDPM */
   plausibilityRules: PlausibilityRules | null;
+  /**
+   * where to look: over-call regions (samples disagree with a lesion) and possible misses (minority of samples or
+   * intermediate probability outside the mask) in one ranking; regions under minSizeMl counted in `hidden`
+   */
+  reviewQueue: ReviewQueue;
   /** slices with the most doubt first (at most 10) */
   slicesToReview: { k: number; doubtMl: number }[];
   settings: {

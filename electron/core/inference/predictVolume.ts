@@ -30,7 +30,6 @@ import { capOutside, publishProbability } from '../lesions/probabilityMask';
 import { volumeMl, voxelVolumeMl as gridVoxelVolumeMl } from '../lesions/voxelVolume';
 import { gateModeMaps, gateSliceModes, type GateRecord } from './gateSliceModes';
 import { intracranialGate } from './intracranialGate';
-import { sampleStacks } from './sampleStacks';
 import { preprocessSlice, ToStudySlice } from './sliceResampling';
 import { studyMask } from './studyMask';
 
@@ -69,11 +68,6 @@ export interface PredictOptions {
   onPartial?: (p: PartialPrediction) => void;
   /** false: do not apply the bundle's intracranial gate (research; --no-intracranial-gate). Default true. */
   intracranialGate?: boolean;
-  /**
-   * more networks to sample slice stacks on at the same time as `net` (e.g. one CPU session per core in worker
-   * threads, WorkerNetwork.ts); results are identical with or without them (sampleStacks.ts)
-   */
-  lanes?: readonly SdpmNetwork[];
   /** false: do not apply the bundle's plausibility rules (research; --no-plausibility). Default true. */
   plausibility?: boolean;
 }
@@ -106,6 +100,8 @@ export interface VolumePrediction {
   /** per candidate ID: fraction of its surface touching bone (when the boneContact rule is on) */
   boneFraction: Map<number, number>;
   totalVolumeMl: number;
+  /** the threshold the mask was made at (maskFromProbability(probability, threshold) === mask) */
+  threshold: number;
   voxelVolumeMl: number;
   skippedSlices: number[];
   /** the intracranial gate (engine post-processing, not SDPM): settings used and each slice's rule */
@@ -215,8 +211,9 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
   const nSamples = (o.mode === 'sal' || o.mode === 'all' ? settings.ySal.nSamples : 0) + (o.mode === 'infer' || o.mode === 'all' ? settings.yInfer.nSamples : 0);
   const acc = nSamples > 0 ? new UncertaintyAccumulator(nx, ny, nz, nSamples, threshold) : null;
   const stack = Math.max(1, o.stackSize);
-  const sampleStack = (part: SliceInput[], laneNet: SdpmNetwork): Promise<SliceModes[]> => sampleSlices(part, laneNet, bundle.schedule, settings, o.mode, noise, ticker, { avgP: part.map((s) => avgP.get(s.sliceIndex) ?? new Float32Array(0)) });
-  for await (const raw of sampleStacks(slices, stack, [net, ...(o.lanes ?? [])], sampleStack)) {
+  for (let start = 0; start < slices.length; start += stack) {
+    const part = slices.slice(start, start + stack);
+    const raw: SliceModes[] = await sampleSlices(part, net, bundle.schedule, settings, o.mode, noise, ticker, { avgP: part.map((s) => avgP.get(s.sliceIndex) ?? new Float32Array(0)) });
     for (const r0 of raw) {
       // the gate applies to the finished (thresholded + despeckled) model-grid masks, the p maps and the samples
       const r = gateSliceModes(r0, gates.get(r0.sliceIndex) ?? null);
@@ -286,6 +283,7 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
     uncertaintyNote: acc === null ? 'y_avg is a single deterministic network call: it has no samples, so no sampling uncertainty' : null,
     lesions: lm.lesions,
     totalVolumeMl: lm.totalVolumeMl,
+    threshold,
     voxelVolumeMl,
     skippedSlices,
     intracranialGate: gateRec,

@@ -5,10 +5,11 @@
 import type { Bundle } from '../bundle/Bundle';
 import { calibratedInterval, calibratedIntervalMeaning, NO_CALIBRATION_NOTE } from '../lesions/calibratedInterval';
 import { lesionType } from '../lesions/lesionKind';
+import { reviewQueue } from '../lesions/reviewQueue';
 import type { DroppedCandidate, InferenceReport, ReportLesion } from './InferenceReport';
 import type { VolumePrediction } from './predictVolume';
 
-type LesionPart = Pick<InferenceReport, 'totalVolumeMl' | 'totalVoxelCount' | 'voxelVolumeMl' | 'calibratedIntervalMl' | 'intervalNote' | 'calibration' | 'sampleRangeMl' | 'sampleMeanVolumeMl' | 'nUncertaintySamples' | 'lesions' | 'droppedCandidates' | 'plausibilityRules'>;
+type LesionPart = Pick<InferenceReport, 'reviewQueue' | 'totalVolumeMl' | 'totalVoxelCount' | 'voxelVolumeMl' | 'calibratedIntervalMl' | 'intervalNote' | 'calibration' | 'sampleRangeMl' | 'sampleMeanVolumeMl' | 'nUncertaintySamples' | 'lesions' | 'droppedCandidates' | 'plausibilityRules'>;
 
 const v3 = (v: readonly number[]): [number, number, number] => [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0];
 
@@ -69,5 +70,14 @@ export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle,
     lesions,
     droppedCandidates,
     plausibilityRules: prediction.plausibilityRules,
+    reviewQueue: reviewQueue({
+      dimensions: prediction.dimensions,
+      voxelMl: prediction.voxelVolumeMl,
+      mask: prediction.mask,
+      idMap: prediction.idMap,
+      probability: prediction.probability,
+      threshold: prediction.threshold,
+      agreement: u?.agreement ?? null,
+    }),
   };
 }

@@ -13,3 +13,6 @@ export * from './voxelVolume';
 export * from './lesionKind';
 export * from './calibratedInterval';
 export { ijkToLps, lpsToIjk, type Vec3, type VolumeGeometry } from '../dicom/Volume';
+export * from './reviewQueue';
+export * from './plausibility';
+export * from './sourceGrid';
