@@ -10,6 +10,8 @@
 #   g++ make            build better-sqlite3 (embedded trial database) from source when no prebuilt binary can be fetched
 #   python3-torch ...   the training package, reference sampler and ONNX export (Debian's torch 1.13, CPU)
 #   xvfb                a display for a headed browser or Electron where one is present
+#   slurmctld slurmd slurm-client munge  a one-node Slurm cluster the batch test starts on localhost (job array)
+#   redis-server        the queue the batch queue-service test starts on loopback (BullMQ)
 set -euo pipefail
 PKGS=(
   chromium
@@ -30,6 +32,11 @@ PKGS=(
   python3-skimage
   python3-pytest
   xvfb
+  slurmctld
+  slurmd
+  slurm-client
+  munge
+  redis-server
 )
 missing=()
 for p in "${PKGS[@]}"; do

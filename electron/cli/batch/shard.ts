@@ -5,8 +5,9 @@
  *
  * Sources, first found wins:
  *   1. `--shard i/n` (0-based index);
- *   2. Slurm job arrays: SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, minus SLURM_ARRAY_TASK_MIN (so
- *      `--array=1-4` works as well as `--array=0-3`);
+ *   2. Slurm job arrays (0-based: `--array=0-(n-1)`): the index is SLURM_ARRAY_TASK_ID, the count is
+ *      --shard-count / SDPM_SHARD_COUNT when given, else SLURM_ARRAY_TASK_COUNT. A task resubmitted on its
+ *      own (`sbatch --array=4`) sees a task count of 1, so the sbatch script passes the original count;
  *   3. Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX with the count from `--shard-count n` or
  *      SDPM_SHARD_COUNT (Kubernetes does not export the completion count).
  * None of them: null (the whole manifest).
@@ -38,17 +39,17 @@ export function resolveShard(flag: string | undefined, shardCountFlag: string | 
     if (m === null) throw new SdpmError('INVALID_ARGUMENT', `--shard must be i/n with 0 <= i < n (got "${flag}")`);
     return checked(Number(m[1]), Number(m[2]), 'flag', '--shard');
   }
+  const explicitCount = shardCountFlag ?? (env.SDPM_SHARD_COUNT !== undefined && env.SDPM_SHARD_COUNT !== '' ? env.SDPM_SHARD_COUNT : undefined);
   const slurmId = env.SLURM_ARRAY_TASK_ID;
   if (slurmId !== undefined && slurmId !== '') {
-    const countS = env.SLURM_ARRAY_TASK_COUNT;
-    if (countS === undefined || countS === '') throw new SdpmError('INVALID_ARGUMENT', 'SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not');
-    const min = env.SLURM_ARRAY_TASK_MIN !== undefined && env.SLURM_ARRAY_TASK_MIN !== '' ? int(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') : 0;
-    return checked(int(slurmId, 'SLURM_ARRAY_TASK_ID') - min, int(countS, 'SLURM_ARRAY_TASK_COUNT'), 'slurm', 'Slurm array task');
+    const countS = explicitCount ?? env.SLURM_ARRAY_TASK_COUNT;
+    if (countS === undefined || countS === '') throw new SdpmError('INVALID_ARGUMENT', 'SLURM_ARRAY_TASK_ID is set but neither SDPM_SHARD_COUNT nor SLURM_ARRAY_TASK_COUNT is');
+    return checked(int(slurmId, 'SLURM_ARRAY_TASK_ID'), int(countS, 'the shard count'), 'slurm', 'Slurm array task (arrays are 0-based; give the whole array\'s size as SDPM_SHARD_COUNT when resubmitting tasks)');
   }
   const k8s = env.JOB_COMPLETION_INDEX;
   if (k8s !== undefined && k8s !== '') {
-    const countS = shardCountFlag ?? env.SDPM_SHARD_COUNT;
-    if (countS === undefined || countS === '') throw new SdpmError('INVALID_ARGUMENT', 'JOB_COMPLETION_INDEX is set: give the number of shards with --shard-count N or SDPM_SHARD_COUNT (the Job\'s completions)');
+    const countS = explicitCount;
+    if (countS === undefined) throw new SdpmError('INVALID_ARGUMENT', 'JOB_COMPLETION_INDEX is set: give the number of shards with --shard-count N or SDPM_SHARD_COUNT (the Job\'s completions)');
     return checked(int(k8s, 'JOB_COMPLETION_INDEX'), int(countS, 'the shard count'), 'kubernetes', 'Kubernetes completion index');
   }
   return null;

@@ -14,6 +14,7 @@ import { readSliceHeaderFile } from './readSliceHeaderFile';
 import type { SliceHeader } from './SliceHeader';
 import type { SkippedFile, StudyScan } from './StudyScan';
 import { groupSlices } from './groupSlices';
+import { leaveOutSlicesWithoutGeometry, toSkippedFile } from './leaveOutFiles';
 import { DEFAULT_MAX_BYTES, summarizeSeries } from './summarizeSeries';
 
 export interface DiscoverOptions {
@@ -74,8 +75,8 @@ export async function discoverSeries(folder: string, options: DiscoverOptions = 
     try {
       return await readSliceHeaderFile(f);
     } catch (err) {
-      if (!isSdpmError(err)) throw err;
-      return { path: f, code: err.code, reason: err.message } satisfies SkippedFile;
+      // any failure of one file (even an unexpected one) leaves that file out, never the folder
+      return toSkippedFile(f, err);
     }
   });
   for (const r of results) {
@@ -84,7 +85,9 @@ export async function discoverSeries(folder: string, options: DiscoverOptions = 
       log.debug('skipped file', { path: r.path, code: r.code, reason: r.reason });
     } else headers.push(r);
   }
-  const groups = groupSlices(headers);
+  const geo = leaveOutSlicesWithoutGeometry(headers);
+  skipped.push(...geo.left);
+  const groups = groupSlices(geo.kept);
   const perUid = new Map<string, number>();
   for (const g of groups) perUid.set(g.seriesInstanceUid, (perUid.get(g.seriesInstanceUid) ?? 0) + 1);
   const seen = new Map<string, number>();

@@ -17,6 +17,7 @@ import { silentLogger } from '../logger';
 import { decodeFrame } from './codecs/decodeFrame';
 import { mapLimited } from './discoverSeries';
 import { groupSlices } from './groupSlices';
+import { leaveOutSlicesWithoutGeometry, leftOutNote, summaryWithout, toSkippedFile } from './leaveOutFiles';
 import { parseDicomFile } from './parseDicomFile';
 import { planVolumeGrid } from './planVolumeGrid';
 import { readSliceHeaderFile } from './readSliceHeaderFile';
@@ -24,7 +25,7 @@ import { resampleSlices } from './resampleSlices';
 import type { HuSlice } from './resampleSlices';
 import type { SliceHeader } from './SliceHeader';
 import { paddingRange, sliceToHu } from './sliceToHu';
-import type { SeriesSummary } from './StudyScan';
+import type { SeriesSummary, SkippedFile } from './StudyScan';
 import { DEFAULT_MAX_BYTES, DERIVED_REASON, estimateLoadBytes, formatBytes, stackInputs, summarizeSeries } from './summarizeSeries';
 import { analyzeSliceStack } from './analyzeSliceStack';
 import type { Volume } from './Volume';
@@ -61,16 +62,20 @@ function refuseUnloadable(summary: SeriesSummary, acceptDerived: boolean): void 
   throw new SdpmError('SERIES_INCONSISTENT', `${label} cannot be loaded: ${text}`, { path: where });
 }
 
-async function summaryFromFiles(files: readonly string[], maxBytes: number, paddingHu: number, acceptDerived: boolean): Promise<SeriesSummary> {
+async function summaryFromFiles(files: readonly string[], maxBytes: number, paddingHu: number, acceptDerived: boolean): Promise<{ summary: SeriesSummary; bad: SkippedFile[] }> {
   if (files.length === 0) throw new SdpmError('SERIES_EMPTY_FOLDER', 'no files given to load', {});
-  const headers = await mapLimited(files, 16, (f) => readSliceHeaderFile(f));
+  const read = await mapLimited(files, 16, async (f) => readSliceHeaderFile(f).catch((err: unknown) => toSkippedFile(f, err)));
+  const geo = leaveOutSlicesWithoutGeometry(read.filter((h): h is SliceHeader => !('reason' in h)));
+  const headers = geo.kept;
+  const bad = [...read.filter((h): h is SkippedFile => 'reason' in h), ...geo.left];
+  if (headers.length === 0 && bad[0] !== undefined) throw new SdpmError(bad[0].code, bad.slice(0, 3).map((b) => b.reason).join('; '), { path: bad[0].path });
   const groups = groupSlices(headers);
   const only = groups[0];
   if (groups.length !== 1 || only === undefined) {
     const list = groups.map((g) => `${g.seriesInstanceUid} (${g.slices.length} files, e.g. ${g.slices[0]?.filePath ?? '?'}${g.splitReason === null ? '' : `; ${g.splitReason}`})`);
     throw new SdpmError('SERIES_INCONSISTENT', `the ${files.length} files given are not one series but ${groups.length}: ${list.join('; ')}`, { path: files[0] ?? '' });
   }
-  return summarizeSeries(only, 0, 1, { maxBytes, paddingHu, acceptDerived });
+  return { summary: summarizeSeries(only, 0, 1, { maxBytes, paddingHu, acceptDerived }), bad };
 }
 
 function sameValues(a: HuSlice, b: HuSlice): boolean {
@@ -83,14 +88,15 @@ export async function loadSeries(source: SeriesSummary | readonly string[], opti
   const log = options.log ?? silentLogger;
   const paddingHu = options.paddingHu ?? -1024;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const summary = Array.isArray(source) ? await summaryFromFiles(source as readonly string[], maxBytes, paddingHu, options.acceptDerived === true) : (source as SeriesSummary);
+  const fromFiles = Array.isArray(source) ? await summaryFromFiles(source as readonly string[], maxBytes, paddingHu, options.acceptDerived === true) : null;
+  const summary = fromFiles?.summary ?? (source as SeriesSummary);
   refuseUnloadable(summary, options.acceptDerived === true);
   const all = summary.slices;
   const first = all[0];
   const inputs = stackInputs(all);
   if (first === undefined || inputs === null || first.pixelSpacingMm === null) throw new SdpmError('DICOM_MISSING_ATTRIBUTE', `series ${summary.id}: no slice geometry`, {});
   const { rows, columns } = first;
-  const notes: string[] = [];
+  const notes: string[] = (fromFiles?.bad ?? []).map(leftOutNote);
 
   // 1. Geometry from headers. `all` is sorted along the normal already (summarizeSeries), re-analysed here.
   const fullStack = analyzeSliceStack(inputs);
@@ -127,7 +133,15 @@ export async function loadSeries(source: SeriesSummary | readonly string[], opti
   const sliceVoxels = rows * columns;
   let huStack: Int16Array | Float32Array = intLike ? new Int16Array(sorted.length * sliceVoxels) : new Float32Array(sorted.length * sliceVoxels);
   let paddingCount = 0;
+  const undecodable: SkippedFile[] = [];
   const decodeOne = async (h: SliceHeader, k: number): Promise<void> => {
+    try {
+      await decodeInto(h, k);
+    } catch (err) {
+      undecodable.push(toSkippedFile(h.filePath, err));
+    }
+  };
+  const decodeInto = async (h: SliceHeader, k: number): Promise<void> => {
     const bytes = await readFile(h.filePath);
     const ds = parseDicomFile(bytes, h.filePath);
     const stored = await decodeFrame(ds, {
@@ -151,6 +165,14 @@ export async function loadSeries(source: SeriesSummary | readonly string[], opti
     paddingCount += r.paddingCount;
   };
   await mapLimited(sorted, options.concurrency ?? 8, decodeOne);
+  if (undecodable.length > 0) {
+    // Leave the bad files out and plan again from the rest of the headers (leaveOutFiles.ts).
+    const rest = summaryWithout(summary, undecodable, { maxBytes, paddingHu, acceptDerived: options.acceptDerived === true });
+    const volume = await loadSeries(rest, options);
+    const left = undecodable.map(leftOutNote);
+    for (const n of left) log.warn(n, { series: summary.id });
+    return { ...volume, corrections: { ...volume.corrections, notes: [...left, ...volume.corrections.notes] } };
+  }
   const sliceView = (k: number): HuSlice => huStack.subarray(k * sliceVoxels, (k + 1) * sliceVoxels);
 
   for (const [k, ref] of dupOf) {

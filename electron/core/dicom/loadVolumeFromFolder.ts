@@ -9,6 +9,7 @@
 import { SdpmError } from '../errors';
 import { discoverSeries } from './discoverSeries';
 import type { DiscoverOptions } from './discoverSeries';
+import { skippedFileNotes } from './leaveOutFiles';
 import { loadSeries } from './loadSeries';
 import type { LoadSeriesOptions } from './loadSeries';
 import type { SeriesSummary, StudyScan } from './StudyScan';
@@ -45,7 +46,7 @@ export function pickSeries(scan: StudyScan, seriesUid?: string): SeriesSummary {
   const only = ct[0];
   if (ct.length === 1 && only !== undefined) return only;
   if (ct.length === 0) {
-    const list = scan.series.map((s) => `${describeSeriesLine(s)}: ${s.reasons.join(', ')}`);
+    const list = scan.series.map((s) => `${describeSeriesLine(s)}, first file ${s.slices[0]?.filePath ?? '?'}: ${s.reasons.join(', ')}`);
     throw new SdpmError('SERIES_NOT_CT', `${folder}: no segmentable CT series; found ${list.join('; ')}`, { path: folder });
   }
   throw new SdpmError(
@@ -63,5 +64,8 @@ export async function loadVolumeFromFolder(folder: string, options: LoadFromFold
   if (options.log !== undefined) discover.log = options.log;
   if (options.acceptDerived !== undefined) discover.acceptDerived = options.acceptDerived;
   const scan = await discoverSeries(folder, discover);
-  return loadSeries(pickSeries(scan, options.seriesUid), options);
+  const volume = await loadSeries(pickSeries(scan, options.seriesUid), options);
+  if (scan.skipped.length === 0) return volume;
+  // files of the folder that discovery could not read are named in the notes (leaveOutFiles.ts)
+  return { ...volume, corrections: { ...volume.corrections, notes: [...skippedFileNotes(scan.skipped), ...volume.corrections.notes] } };
 }

@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises';
 import { SdpmError } from '../errors';
 import { PrefixTooShortError, parseDicomFile } from './parseDicomFile';
+import { toSdpmError } from './codecs/parseDicomFile';
 import { readSliceHeader } from './SliceHeader';
 import type { SliceHeader } from './SliceHeader';
 
@@ -45,7 +46,13 @@ export async function readSliceHeaderFile(filePath: string): Promise<SliceHeader
     read = await readBytes(filePath, Number.MAX_SAFE_INTEGER);
     dataSet = parseDicomFile(read.bytes, filePath, { headerOnly: true });
   }
-  const header = readSliceHeader(dataSet, filePath, read.fileSize);
+  let header: SliceHeader;
+  try {
+    header = readSliceHeader(dataSet, filePath, read.fileSize);
+  } catch (err) {
+    // an element whose declared length runs past the data fails only when its value is read
+    throw toSdpmError(err, filePath, read.fileSize);
+  }
   if (header.pixelDataOffset === null) {
     throw new SdpmError('DICOM_MISSING_ATTRIBUTE', `${filePath}: DICOM object without pixel data (not an image: DICOMDIR, report, presentation state...)`, { path: filePath });
   }

@@ -13,7 +13,9 @@
  *                                      syntax (name and UID) and the file.
  *   DICOM_MISSING_ATTRIBUTE            no Pixel Data.
  *   DICOM_TRUNCATED                    native pixel data or a fragment runs past the end of the file.
- *   DICOM_DECODE_FAILED                the codec rejects the data, or decodes to another size / depth.
+ *   DICOM_DECODE_FAILED                the codec rejects the data, or decodes to another size / depth, or
+ *                                      the codestream declares another size than the header or one over
+ *                                      the frame budget (checked before decoding: checkFrameSize.ts).
  *
  * Codecs: RLE (own, PS3.5 Annex G), JPEG lossless (own, T.81 Annex H), JPEG-LS (CharLS wasm),
  * JPEG 2000 and HTJ2K (OpenJPEG wasm), 8-bit baseline JPEG (libjpeg-turbo wasm), 12-bit extended and
@@ -24,6 +26,7 @@ import type { DataSet } from 'dicom-parser';
 import { SdpmError } from '../../errors';
 import { TRANSFER_SYNTAXES } from './transferSyntaxes';
 import { readCompressedFrame } from './readCompressedFrame';
+import { checkCompressedFrame } from './checkFrameSize';
 
 export interface FrameInfo {
   transferSyntaxUid: string;
@@ -40,6 +43,8 @@ export interface FrameInfo {
   planarConfiguration?: 0 | 1;
   /** NumberOfFrames (0028,0008). Default 1. */
   numberOfFrames?: number;
+  /** Largest decoded frame accepted, checked with the codestream's declared size before decoding (checkFrameSize.ts). */
+  maxFrameBytes?: number;
 }
 
 export interface TransferSyntaxInfo {
@@ -82,6 +87,7 @@ export async function decodeFrame(dataSet: DataSet, info: FrameInfo, frameIndex 
   if (!entry.encapsulated) return decodeNative(dataSet, el.dataOffset, info, frameIndex, entry.codec === 'native-be');
 
   const frame = readCompressedFrame(dataSet, el, frameIndex, numberOfFrames, info.filePath);
+  checkCompressedFrame(entry.codec, frame, info, `frame ${frameIndex + 1} in ${tsName} (${info.transferSyntaxUid})`, info.maxFrameBytes);
   const { decodeCompressedFrame } = await import('./decodeCompressedFrame');
   let decoded;
   try {

@@ -90,7 +90,12 @@ function looksLikeRawImplicitDataSet(bytes: Uint8Array): boolean {
   return view.getUint16(0, true) === 0x0008 && length % 2 === 0 && length + 8 <= bytes.byteLength;
 }
 
-function toSdpmError(err: unknown, filePath: string, size: number): SdpmError {
+/**
+ * dicom-parser's failures as SdpmError naming the file: its parse errors, and those of its lazy accessors
+ * (`string`, `uint16`... read element values only when asked, and throw strings or TypeErrors on elements
+ * whose declared length runs past the data), which callers reading a parsed data set wrap with this.
+ */
+export function toSdpmError(err: unknown, filePath: string, size: number): SdpmError {
   const inner: unknown = typeof err === 'object' && err !== null && 'exception' in err ? (err as { exception: unknown }).exception : err;
   if (inner instanceof SdpmError) return inner;
   const why = inner instanceof Error ? inner.message : String(inner);

@@ -7,9 +7,17 @@
 import type { DataSet } from 'dicom-parser';
 import { SdpmError } from '../../errors';
 import type { FrameInfo } from './decodeFrame';
-import { transferSyntaxOf } from './parseDicomFile';
+import { toSdpmError, transferSyntaxOf } from './parseDicomFile';
 
 export function readFrameInfo(dataSet: DataSet, filePath: string): FrameInfo {
+  try {
+    return readFrameInfoUnguarded(dataSet, filePath);
+  } catch (err) {
+    throw toSdpmError(err, filePath, dataSet.byteArray.byteLength);
+  }
+}
+
+function readFrameInfoUnguarded(dataSet: DataSet, filePath: string): FrameInfo {
   const required = (tag: string, name: string): number => {
     const v = dataSet.uint16(tag);
     if (v === undefined || v === 0) {

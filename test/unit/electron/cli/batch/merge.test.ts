@@ -18,7 +18,7 @@ function fakeOk(out: string, r: StudyRecord, volumeMl: number): void {
   const d = join(studiesDir(out), r.key);
   mkdirSync(d, { recursive: true });
   writeFileSync(join(d, 'study.json'), JSON.stringify(r));
-  const report = { totalVolumeMl: volumeMl, intervalMl: [1, 2], lesions: [{}], mode: 'all', settings: { preset: 'paper', profile: 'cpu-fast', approximation: true }, provider: { used: 'cpu' }, seed: 0, bundle: { name: 'tiny', version: '1', sha256SumsSha256: 'b' } };
+  const report = { totalVolumeMl: volumeMl, sampleRangeMl: [1, 2], lesions: [{}], mode: 'all', settings: { preset: 'paper', profile: 'cpu-fast', approximation: true }, provider: { used: 'cpu' }, seed: 0, bundle: { name: 'tiny', version: '1', sha256SumsSha256: 'b' } };
   writeFileSync(join(d, 'report.json'), JSON.stringify(report));
 }
 

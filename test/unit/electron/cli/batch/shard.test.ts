@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { resolveShard, shardIndices } from '../../../../../electron/cli/batch/shard';
 import { isSdpmError } from '../../../../../electron/core/errors';
 
-test('--shard i/n wins over the environment; Slurm arrays are offset by their first task id', () => {
+test('--shard i/n wins over the environment; a resubmitted Slurm task keeps the count given in SDPM_SHARD_COUNT', () => {
   assert.deepEqual(resolveShard('1/3', undefined, { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' }), { index: 1, count: 3, source: 'flag' });
   assert.deepEqual(resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' }), { index: 2, count: 3, source: 'slurm' });
-  assert.deepEqual(resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '1' }), { index: 3, count: 4, source: 'slurm' });
+  assert.deepEqual(resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '1', SDPM_SHARD_COUNT: '3' }), { index: 1, count: 3, source: 'slurm' });
+  assert.throws(() => resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '1' }), /SDPM_SHARD_COUNT when resubmitting/);
   assert.equal(resolveShard(undefined, undefined, {}), null);
 });
 
@@ -18,7 +19,7 @@ test('a Kubernetes completion index needs a count from the flag or SDPM_SHARD_CO
 
 test('bad shards are refused with the reason', () => {
   for (const f of ['3/3', '1', 'a/b', '-1/2', '0/0']) assert.throws(() => resolveShard(f, undefined, {}), (e: unknown) => isSdpmError(e, 'INVALID_ARGUMENT'), f);
-  assert.throws(() => resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: '1' }), /SLURM_ARRAY_TASK_COUNT/);
+  assert.throws(() => resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: '1' }), /neither SDPM_SHARD_COUNT nor SLURM_ARRAY_TASK_COUNT/);
 });
 
 test('shards partition the manifest: every study in exactly one shard', () => {
