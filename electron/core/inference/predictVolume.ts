@@ -30,6 +30,7 @@ import { capOutside, publishProbability } from '../lesions/probabilityMask';
 import { volumeMl, voxelVolumeMl as gridVoxelVolumeMl } from '../lesions/voxelVolume';
 import { gateModeMaps, gateSliceModes, type GateRecord } from './gateSliceModes';
 import { intracranialGate } from './intracranialGate';
+import { sampleStacks } from './sampleStacks';
 import { preprocessSlice, ToStudySlice } from './sliceResampling';
 import { studyMask } from './studyMask';
 
@@ -68,6 +69,11 @@ export interface PredictOptions {
   onPartial?: (p: PartialPrediction) => void;
   /** false: do not apply the bundle's intracranial gate (research; --no-intracranial-gate). Default true. */
   intracranialGate?: boolean;
+  /**
+   * more networks to sample slice stacks on at the same time as `net` (e.g. one CPU session per core in worker
+   * threads, WorkerNetwork.ts); results are identical with or without them (sampleStacks.ts)
+   */
+  lanes?: readonly SdpmNetwork[];
   /** false: do not apply the bundle's plausibility rules (research; --no-plausibility). Default true. */
   plausibility?: boolean;
 }
@@ -211,9 +217,8 @@ export async function predictVolume(volume: Volume, bundle: Bundle, net: SdpmNet
   const nSamples = (o.mode === 'sal' || o.mode === 'all' ? settings.ySal.nSamples : 0) + (o.mode === 'infer' || o.mode === 'all' ? settings.yInfer.nSamples : 0);
   const acc = nSamples > 0 ? new UncertaintyAccumulator(nx, ny, nz, nSamples, threshold) : null;
   const stack = Math.max(1, o.stackSize);
-  for (let start = 0; start < slices.length; start += stack) {
-    const part = slices.slice(start, start + stack);
-    const raw: SliceModes[] = await sampleSlices(part, net, bundle.schedule, settings, o.mode, noise, ticker, { avgP: part.map((s) => avgP.get(s.sliceIndex) ?? new Float32Array(0)) });
+  const sampleStack = (part: SliceInput[], laneNet: SdpmNetwork): Promise<SliceModes[]> => sampleSlices(part, laneNet, bundle.schedule, settings, o.mode, noise, ticker, { avgP: part.map((s) => avgP.get(s.sliceIndex) ?? new Float32Array(0)) });
+  for await (const raw of sampleStacks(slices, stack, [net, ...(o.lanes ?? [])], sampleStack)) {
     for (const r0 of raw) {
       // the gate applies to the finished (thresholded + despeckled) model-grid masks, the p maps and the samples
       const r = gateSliceModes(r0, gates.get(r0.sliceIndex) ?? null);
