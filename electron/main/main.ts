@@ -10,6 +10,8 @@ import { EVENT_CHANNEL } from '../ipc/eventChannel';
 import { createServices } from '../server/createServices';
 import { hardenApp } from './hardenApp';
 import { isTrustedUrl, registerIpc } from './registerIpc';
+import { registerTrialIpc } from './registerTrialIpc';
+import { openTrialRoutes } from '../server/trialRoutesHttp';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './serveRenderer';
 import { createUtilityInference } from './createUtilityInference';
 import { appResources } from './appResources';
@@ -43,6 +45,7 @@ async function start(): Promise<void> {
     pacsSecrets: new EncryptedSecretStore(join(app.getPath('userData'), 'pacs-secrets.json'), safeStorageCipher),
   });
   registerIpc(ipcMain, handlers, APP_ORIGIN, logger);
+  registerTrialIpc(ipcMain, await openTrialRoutes(app.getPath('userData'), process.env.SDPM_TRIAL_DB_URL, logger), APP_ORIGIN, logger);
 
   mainWindow = new BrowserWindow({
     width: 1600,

@@ -6,6 +6,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { channelNames, isEventName, type EventName, type EventPayload } from '../ipc/contract';
 import { BRIDGE_GLOBAL } from '../ipc/SdpmApi';
 import { EVENT_CHANNEL } from '../ipc/eventChannel';
+import { TRIAL_BRIDGE_GLOBAL, TRIAL_CHANNEL, type TrialBridge } from '../ipc/trialChannel';
 
 const api: Record<string, unknown> = {};
 for (const channel of channelNames) {
@@ -23,3 +24,6 @@ api.onEvent = <E extends EventName>(name: E, listener: (payload: EventPayload<E>
 };
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, api);
+// Core-lab trial routes: one channel (route, session token, request); main resolves the session and checks the role.
+const trial: TrialBridge = { call: (route, sessionToken, request) => ipcRenderer.invoke(TRIAL_CHANNEL, route, sessionToken, request) };
+contextBridge.exposeInMainWorld(TRIAL_BRIDGE_GLOBAL, trial);
