@@ -174,10 +174,25 @@ def sha256sums(root: Path) -> None:
     (root / "SHA256SUMS").write_text("\n".join(lines) + "\n")
 
 
+# Engine post-processing after SDPM (electron/core/bundle/Postprocessing.ts; H-core's rules, notes-core.md):
+# per-lesion plausibility checks, NOT part of the method; a dropped candidate stays listed and restorable.
+POSTPROCESSING: Dict[str, Any] = {
+    "formatVersion": 1,
+    "plausibility": {
+        "note": "Engine post-processing after SDPM, NOT part of the method: per-lesion checks a neuroradiologist "
+                "applies. A dropped candidate is listed with its rule and can be restored by the reader.",
+        "minVolumeMl": 0.05,
+        "meanHu": {"min": 15, "max": 100},
+        "boneContact": {"boneHu": 300, "maxFraction": 0.5},
+    },
+}
+
+
 def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: str, summary: str,
                  training: Dict[str, Any], intended_use: str, limitations: List[str],
                  metrics: Optional[Dict[str, Any]] = None, run_parity: bool = True, golden: bool = True,
-                 extra_deviations: Optional[List[str]] = None) -> Dict[str, Any]:
+                 extra_deviations: Optional[List[str]] = None, postprocessing: Optional[Dict[str, Any]] = None,
+                 calibration: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     sched: Schedule = make_schedule(500)
     unet = unet.float().cpu().eval()
@@ -187,6 +202,9 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     dump("sampler.json", sampler_json())
     dump("preprocessing.json", preprocessing_json(image_size))
     dump("labels.json", labels_json())
+    dump("postprocessing.json", postprocessing if postprocessing is not None else POSTPROCESSING)
+    if calibration is not None:
+        dump("calibration.json", calibration)
     par = parity(unet, sched, net_path, eps_path, image_size, batches=(1, 7), ts=(0, 25, 249, 499)) if run_parity else []
     deviations = [
         "Encoder and mid run once and feed both decoders (the code runs them twice on identical input; bit-identical).",
@@ -247,6 +265,8 @@ def main() -> None:
     ap.add_argument("--data-desc", default="synthetic lesions inserted into CT backgrounds (sdpm.data)")
     ap.add_argument("--metrics", default=None, help="JSON file with measured metrics")
     ap.add_argument("--no-golden", action="store_true")
+    ap.add_argument("--calibration", default=None, help="calibration.json from sdpm.calibration (copied in)")
+    ap.add_argument("--deviations", default=None, help="JSON list of strings: extra deviations from the paper")
     ap.add_argument("--summary", default=None)
     ap.add_argument("--history", default=None,
                     help="JSON list of strings: training phases (e.g. a warm start from another run), for the card")
@@ -270,7 +290,9 @@ def main() -> None:
                  limitations=["Trained on synthetic lesions only; no real patient labels were used.",
                               "Short CPU training; accuracy on real stroke CT is unknown.",
                               "Not for clinical use."],
-                 metrics=metrics, golden=not a.no_golden)
+                 metrics=metrics, golden=not a.no_golden,
+                 extra_deviations=json.loads(Path(a.deviations).read_text()) if a.deviations else None,
+                 calibration=json.loads(Path(a.calibration).read_text()) if a.calibration else None)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import numpy as np
 import torch
 
 from .bundle import load_checkpoint_unet, sampler_json
+from .lesion_stats import lesion_stats
 from .diffusion import make_schedule
 from .net.wrapper import SdpmNet
 from .intracranial import DEFAULT_GATE, IntracranialGateConfig, intracranial_gate as slice_gate
@@ -95,6 +96,15 @@ def dice(a: np.ndarray, b: np.ndarray) -> float:
     return float(2 * (a & b).sum() / s) if s > 0 else 1.0
 
 
+def small_lesions(rows: List[Dict[str, Any]], name: str, max_ml: float = 2.0) -> Dict[str, Any]:
+    """True lesions under max_ml (26-connected components of the reference): detection rate (any predicted
+    voxel overlaps) and mean per-lesion Dice (against the predicted lesions that overlap it)."""
+    les = [t for r in rows for t in r.get("lesions", {}).get(name, {}).get("true", []) if t["trueMl"] < max_ml]
+    return {"smallLesions": len(les),
+            "smallDetectionRate": float(np.mean([t["detected"] for t in les])) if les else float("nan"),
+            "smallDice": float(np.mean([t["dice"] for t in les])) if les else float("nan")}
+
+
 def summarise(rows: List[Dict[str, Any]], names: List[str]) -> Dict[str, Dict[str, Any]]:
     summ: Dict[str, Dict[str, Any]] = {}
     for n in names:
@@ -108,6 +118,8 @@ def summarise(rows: List[Dict[str, Any]], names: List[str]) -> Dict[str, Dict[st
                    "dice": float(np.mean(d)) if d else float("nan"),
                    "vc": vc,
                    "vdp": float(np.mean(np.abs(vp[pos] - vr[pos]) / vr[pos])) if pos.any() else float("nan"),
+                   "vdpMedian": float(np.median(np.abs(vp[pos] - vr[pos]) / vr[pos])) if pos.any() else float("nan"),
+                   **small_lesions(rs, n),
                    "fpMlLesionFree": float(np.mean(vp[~pos])) if (~pos).any() else float("nan")}
     return summ
 
@@ -115,12 +127,16 @@ def summarise(rows: List[Dict[str, Any]], names: List[str]) -> Dict[str, Dict[st
 def table(summ: Dict[str, Dict[str, Any]], title: str) -> str:
     label = {"baseline": "SDPM w/o noise", "yAvg": "SDPM-y_avg", "yInfer": "SDPM-y_infer", "ySal": "SDPM-y_sal",
              "yAll": "SDPM-y_all"}
-    lines = [f"Table 1 layout: {title}", f"{'method':<18}{'Dice':>8}{'VC':>8}{'VDP':>8}{'cases':>7}{'FP mL':>9}"]
+    lines = [f"Table 1 layout: {title}", f"{'method':<18}{'Dice':>8}{'VC':>8}{'VDP':>8}{'VDPmed':>8}{'cases':>7}"
+                                           f"{'FP mL':>9} | <2 mL: {'n':>4}{'det':>7}{'Dice':>7}"]
     for n in ("baseline", "yAvg", "yInfer", "ySal", "yAll"):
         if n in summ:
             s = summ[n]
             f = lambda v: f"{v:8.3f}" if not math.isnan(v) else "     n/a"  # noqa: E731
-            lines.append(f"{label[n]:<18}{f(s['dice'])}{f(s['vc'])}{f(s['vdp'])}{s['cases']:>7}{f(s['fpMlLesionFree'])}")
+            g = lambda v: f"{v:7.3f}" if not math.isnan(v) else "    n/a"  # noqa: E731
+            lines.append(f"{label[n]:<18}{f(s['dice'])}{f(s['vc'])}{f(s['vdp'])}{f(s.get('vdpMedian', float('nan')))}"
+                         f"{s['cases']:>7}{f(s['fpMlLesionFree'])} |        {s.get('smallLesions', 0):>4}"
+                         f"{g(s.get('smallDetectionRate', float('nan')))}{g(s.get('smallDice', float('nan')))}")
     return "\n".join(lines)
 
 
@@ -225,6 +241,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             pm = pm & keep
             row["pred_ml"][n] = float(pm.sum() * vox)
             row["dice"][n] = dice(pm, refm)
+            row.setdefault("lesions", {})[n] = lesion_stats(pm, refm, vox)
         rows.append(row)
         print(json.dumps({**row, "elapsed_s": round(time.time() - t0, 1)}), flush=True)
     names = [m for m in MODES if m in a.modes.split(",") or m == "yAvg"] + (["baseline"] if base is not None else [])

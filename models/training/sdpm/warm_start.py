@@ -71,7 +71,9 @@ def write_checkpoint(onnx_path: Path, preset: str, step: int, out: Path) -> floa
     ema = {"model": {k: v.clone() for k, v in sd.items()}, "step": step}
     out.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"step": step, "unet": sd, "ema": ema, "preset": preset, "preset_config": PRESETS[preset],
-                "image_size": PRESETS[preset]["image_size"], "source": f"recovered from {onnx_path}"}, out)
+                "image_size": PRESETS[preset]["image_size"], "source": f"recovered from {onnx_path}",
+                "config": {"note": f"weights recovered from {onnx_path}; training config not stored in a bundle"},
+                "torch": torch.__version__}, out)
     return max_restandardize_change(unet)
 
 

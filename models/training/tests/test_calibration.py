@@ -1,0 +1,63 @@
+"""Split-conformal calibration and per-lesion matching (contract /work/coord/calibration-contract.md)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sdpm.calibration import calibrate, conformal_q, coverage, interval, scores
+from sdpm.lesion_stats import lesion_stats
+
+
+def test_q_is_the_ceil_n_plus_1_times_nominal_smallest() -> None:
+    s = list(range(1, 20))  # n = 19 -> ceil(20 * 0.9) = 18th smallest
+    assert conformal_q(s) == 18
+    assert math.isinf(conformal_q([0.1, 0.2]))  # ceil(3 * 0.9) = 3 > n
+
+
+def test_interval_contains_v_and_matches_the_engine_formula() -> None:
+    # same numbers as electron/core/lesions/calibratedInterval.ts: half = q (V + cMl)
+    lo, hi = interval(10.0, 0.2, 0.5)
+    assert (lo, hi) == (10.0 - 0.2 * 10.5, 10.0 + 0.2 * 10.5)
+    assert interval(0.1, 1.0, 0.5) == (0.0, 0.1 + 0.6)
+    for v in (0.0, 0.3, 18.17):
+        a, b = interval(v, 0.35)
+        assert a <= v <= b
+
+
+def test_scores_and_coverage() -> None:
+    assert np.allclose(scores([10, 0], [8, 1]), [2 / 8.5, 1 / 1.5])
+    assert coverage([10, 0, 5], [10, 1, 20], q=0.1) == 1 / 3
+
+
+def test_conformal_coverage_on_exchangeable_data() -> None:
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.1, 50, 4000)
+    t = p * np.exp(rng.normal(0, 0.3, p.size))
+    q = conformal_q(scores(t[:2000], p[:2000]))
+    assert abs(coverage(t[2000:], p[2000:], q) - 0.9) < 0.03
+
+
+def test_lesion_matching_by_max_overlap() -> None:
+    ref = np.zeros((4, 10, 10), bool)
+    ref[1, 1:4, 1:4] = True  # true lesion A (9 voxels)
+    ref[1, 7:9, 7:9] = True  # true lesion B (4 voxels), missed
+    pred = np.zeros_like(ref)
+    pred[1, 2:5, 1:4] = True  # overlaps A by 6
+    pred[3, 6:8, 0:2] = True  # false positive
+    st = lesion_stats(pred, ref, voxel_ml=0.5)
+    assert sorted(r["trueMl"] for r in st["pred"]) == [0.0, 4.5]
+    a, b = st["true"]
+    assert a["detected"] and math.isclose(a["dice"], 12 / 18) and not b["detected"] and b["dice"] == 0.0
+
+
+def test_calibrate_writes_the_contract_fields() -> None:
+    rows = [{"ref_ml": float(i), "pred_ml": {"yAvg": float(i) + 0.5},
+             "lesions": {"yAvg": {"pred": [{"predMl": float(i) + 0.5, "trueMl": float(i)}], "true": []}}}
+            for i in range(20)]
+    ev = {"cases": rows}
+    c = calibrate(ev, ev, "yAvg", "cpu-fast", 4, "calib", "test", "avg")
+    for k in ("schema", "method", "nominalCoverage", "cMl", "mode", "profile", "nSamples", "study", "lesion",
+              "calibrationSet", "testSet"):
+        assert k in c
+    assert c["study"]["measuredCoverage"] >= 0.9 and c["study"]["nCalibration"] == 20 and c["mode"] == "avg"
