@@ -75,10 +75,12 @@ def labels_json() -> Dict[str, Any]:
                      "recommendedDisplayRgb": [255, 200, 0]}],
         "lesionTypes": [
             {"name": "Intracranial hemorrhage", "rule": "meanHu >= 45", "category": category,
-             "type": code("1386000", "SCT", "Intracranial hemorrhage"), "anatomicRegion": brain,
+             # morphologic-abnormality concepts (SEG CID 7151/7194), the same as electron/core/seg/codes.ts; the
+             # disorder concepts 1386000 / 432504007 are in no segmentation context group
+             "type": code("50960005", "SCT", "Hemorrhage"), "anatomicRegion": brain,
              "recommendedDisplayRgb": [230, 40, 40]},
             {"name": "Cerebral infarction", "rule": "meanHu < 45", "category": category,
-             "type": code("432504007", "SCT", "Cerebral infarction"), "anatomicRegion": brain,
+             "type": code("55641003", "SCT", "Infarct"), "anatomicRegion": brain,
              "recommendedDisplayRgb": [40, 140, 255]},
         ],
     }
