@@ -7,58 +7,16 @@
  * DIMSE has no paging: C-FIND returns every match, and findStudies pages them on our side.
  */
 import dimse from 'dcmjs-dimse';
-import dcmjs from 'dcmjs';
 import { describePeer, type DimsePeer } from './PacsConfig';
+import { datasetToPart10, part10ToDataset, type DimseDataset } from './dimseDatasets';
 import { pacsError, type PacsContext } from './pacsErrors';
 import { assertUid, dateRange, normalizeQuery, type InstanceRef, type PacsTransport, type SeriesHit, type StudyPage, type StudyQuery } from './PacsTransport';
 
-const { Client, Dataset } = dimse;
+const { Client } = dimse;
 const { CFindRequest, CGetRequest, CStoreRequest } = dimse.requests;
 const { CStoreResponse } = dimse.responses;
 const { Status } = dimse.constants;
-type DimseDataset = InstanceType<typeof Dataset>;
 type DimseRequest = Parameters<InstanceType<typeof Client>['addRequest']>[0];
-
-const IMPLICIT_LE = '1.2.840.10008.1.2';
-const EXPLICIT_LE = '1.2.840.10008.1.2.1';
-
-dimse.log.setLevel('silent'); // it logs every PDU to the console; our errors carry what matters
-// dcmjs warns on the console for each private tag it re-encodes (datasetToPart10)
-(dcmjs.log as unknown as { setLevel(level: string): void }).setLevel('error');
-
-/**
- * Storage SOP classes that dcmjs-dimse 0.3.3 leaves out of the C-GET association (its list predates
- * them), so the archive could not send them back: SEG (binary, labelmap), encapsulated PDF, SR.
- * A C-GET association gets a presentation context with the SCP role for each of them.
- */
-const EXTRA_CGET_STORAGE = ['1.2.840.10008.5.1.4.1.1.66.4', '1.2.840.10008.5.1.4.1.1.66.7', '1.2.840.10008.5.1.4.1.1.104.1', '1.2.840.10008.5.1.4.1.1.88.11', '1.2.840.10008.5.1.4.1.1.88.22', '1.2.840.10008.5.1.4.1.1.88.33'];
-
-interface AssociationInternals {
-  addPresentationContextFromRequest(request: unknown, ts?: unknown): number;
-  addOrGetPresentationContext(uid: string): number;
-  addTransferSyntaxToPresentationContext(id: number, ts: string): void;
-  getPresentationContext(id: number): { setProviderRole(v: boolean): void };
-}
-
-function addCGetStorageClasses(): void {
-  const proto = dimse.association.Association.prototype as unknown as AssociationInternals & { __sdpmCGet?: boolean };
-  if (proto.__sdpmCGet === true) return;
-  const original = proto.addPresentationContextFromRequest;
-  proto.addPresentationContextFromRequest = function patched(this: AssociationInternals, request: unknown, ts?: unknown): number {
-    const id = original.call(this, request, ts);
-    if (request instanceof CGetRequest) {
-      for (const uid of EXTRA_CGET_STORAGE) {
-        const pc = this.addOrGetPresentationContext(uid);
-        this.getPresentationContext(pc).setProviderRole(true);
-        this.addTransferSyntaxToPresentationContext(pc, IMPLICIT_LE);
-        this.addTransferSyntaxToPresentationContext(pc, EXPLICIT_LE);
-      }
-    }
-    return id;
-  };
-  proto.__sdpmCGet = true;
-}
-addCGetStorageClasses();
 
 function el(ds: DimseDataset | undefined, key: string): string {
   const v = ds?.getElements()[key];
@@ -73,33 +31,6 @@ function num(ds: DimseDataset | undefined, key: string): number | null {
   const s = el(ds, key);
   const n = s === '' ? NaN : Number(s);
   return Number.isFinite(n) ? n : null;
-}
-
-/** A received data set as a Part-10 file (implicit VR is re-encoded as explicit VR little endian). */
-export function datasetToPart10(ds: DimseDataset): Uint8Array {
-  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
-  const elements = ds.getElements();
-  const ts = ds.getTransferSyntaxUid() === IMPLICIT_LE ? EXPLICIT_LE : ds.getTransferSyntaxUid();
-  const meta = DicomMetaDictionary.denaturalizeDataset({
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: elements.SOPClassUID,
-    MediaStorageSOPInstanceUID: elements.SOPInstanceUID,
-    TransferSyntaxUID: ts,
-    ImplementationClassUID: '1.2.826.0.1.3680043.10.1425.1',
-    ImplementationVersionName: 'SDPM_PACS',
-  });
-  const dict = new DicomDict(meta);
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(elements);
-  return new Uint8Array(dict.write());
-}
-
-/** A Part-10 file as a dcmjs-dimse data set (for C-STORE). */
-export function part10ToDataset(bytes: Uint8Array): DimseDataset {
-  const copy = bytes.slice().buffer;
-  const dict = dcmjs.data.DicomMessage.readFile(copy);
-  const ts = dict.meta['00020010']?.Value?.[0];
-  const elements = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict);
-  return new Dataset(elements, typeof ts === 'string' ? ts : EXPLICIT_LE);
 }
 
 export class DimseTransport implements PacsTransport {

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSdpmError } from '../../../electron/core/errors';
@@ -14,8 +14,9 @@ import { DimseTransport } from '../../../electron/core/pacs/DimseTransport';
 import type { DimsePeer } from '../../../electron/core/pacs/PacsConfig';
 import { SeriesCache } from '../../../electron/core/pacs/SeriesCache';
 import { retrieveSeries } from '../../../electron/core/pacs/retrieveSeries';
-import { sendAndVerify } from '../../../electron/core/pacs/sendAndVerify';
-import { GE_HEAD_PATIENT_ID, GE_HEAD_SERIES_UID, GE_HEAD_STUDY_UID, OrthancServer, freePort, orthancMissing } from './orthanc';
+import { instanceRefOf, sendAndVerify } from '../../../electron/core/pacs/sendAndVerify';
+import { compareDicom } from '../../../electron/core/pacs/compareDicom';
+import { GE_HEAD_PATIENT_ID, GE_HEAD_SERIES_UID, GE_HEAD_STUDY_UID, OrthancServer, freePort, geHeadFiles, orthancMissing } from './orthanc';
 import { assertSameVolume, loadGeHead, smallGeHeadSeg } from './helpers';
 
 const skip = orthancMissing();
@@ -53,7 +54,14 @@ describe('DIMSE against a real Orthanc', { skip }, () => {
     const r = await retrieveSeries(new DimseTransport(peer), cache, GE_HEAD_STUDY_UID, GE_HEAD_SERIES_UID, { concurrency: 2 });
     assert.equal(r.status, 'complete', r.message);
     assert.equal(r.fetched, 28);
-    await assertSameVolume(await loadVolumeFromFolder(await cache.completeSeriesFolder(GE_HEAD_STUDY_UID, GE_HEAD_SERIES_UID)));
+    const folder = await cache.completeSeriesFolder(GE_HEAD_STUDY_UID, GE_HEAD_SERIES_UID);
+    await assertSameVolume(await loadVolumeFromFolder(folder));
+    // the cached files carry the archive's data set bytes (GE private elements included), not a re-encoding
+    for (const f of await geHeadFiles()) {
+      const original = new Uint8Array(readFileSync(f));
+      const cached = new Uint8Array(readFileSync(join(folder, `${instanceRefOf(original, f).sopInstanceUid}.dcm`)));
+      assert.equal(compareDicom(original, cached).level, 'dataset-bytes', f);
+    }
   });
 
   test('a SEG stored with C-STORE is read back with C-GET and compared tag for tag', async (t) => {
