@@ -14,6 +14,7 @@ import type { CliContext } from '../../../electron/cli/CliCommand';
 import { GE_HEAD_PATIENT_ID, GE_HEAD_SERIES_UID, GE_HEAD_STUDY_UID, OrthancServer, orthancMissing } from './orthanc';
 import { loadGeHead, localGeHead, smallGeHeadSeg } from './helpers';
 import { listStudies } from '../../../electron/cli/batch/manifest';
+import { pacsBatchInput } from '../../../electron/cli/pacs/batchHook';
 import { writeNifti } from '../../../electron/core/dicom/niftiWrite';
 
 const skip = orthancMissing();
@@ -115,6 +116,17 @@ describe('sdpm pacs against a real Orthanc', { skip }, () => {
     assert.match(rec.message, /stored and verified/);
     const again = await sdpm('send-results', '--peer', 'web', '--out', out);
     assert.match(again.text, /^0 SEG stored and verified, 1 already verified earlier/m);
+  });
+
+  test('the sdpm batch hook: --pacs-peer with a query writes <out>/pacs-inputs.csv from the cache; unknown peers and empty queries are refused', async () => {
+    const out = join(work, 'hook-out');
+    const list = await pacsBatchInput({ 'pacs-peer': 'web', 'pacs-settings': settings, 'pacs-cache': cache, 'pacs-patient-id': GE_HEAD_PATIENT_ID }, out, ctx);
+    assert.equal(list, join(out, 'pacs-inputs.csv'));
+    assert.deepEqual(listStudies(list!).map((s) => s.id), [GE_HEAD_STUDY_UID]);
+    assert.equal(await pacsBatchInput({}, out, ctx), undefined);
+    await assert.rejects(pacsBatchInput({ 'pacs-peer': 'web', 'pacs-settings': settings }, out, ctx), /needs --accession/);
+    await assert.rejects(pacsBatchInput({ 'pacs-peer': 'nope', 'pacs-settings': settings, accession: 'A1' }, out, ctx), /no PACS connection "nope"/);
+    await assert.rejects(pacsBatchInput({ 'pacs-peer': 'web', 'pacs-settings': settings, 'pacs-cache': cache, accession: 'NO-SUCH-ACC' }, out, ctx), (e: Error) => /no study could be retrieved/.test(e.message));
   });
 
   test('wrong password through the CLI: the error names the peer; the password never appears anywhere', async () => {
