@@ -12,7 +12,7 @@ export interface StudyRow { studyId: string; trialId: string; studyCode: string;
 export type TaskKind = 'read' | 'adjudication';
 export type TaskStatus = 'assigned' | 'draft' | 'signed' | 'reopened';
 export interface TaskRow { taskId: string; trialId: string; studyId: string; username: string; kind: TaskKind; status: TaskStatus; orderIndex: number }
-export interface ReadRow { readId: string; taskId: string; version: number; segBytes: Uint8Array; segSha256: string; segUid: string; measurementsJson: string; measurementsSha256: string; volumeMl: number; reason: string | null; createdBy: string; createdAt: string }
+export interface ReadRow { readId: string; taskId: string; version: number; segBytes: Uint8Array; segSha256: string; segUid: string; measurementsJson: string; measurementsSha256: string; volumeMl: number; volumeSource: 'seg' | 'app'; reason: string | null; createdBy: string; createdAt: string }
 export interface SignatureRow { signatureId: string; readId: string; username: string; manifestJson: string; manifestSha256: string; signedAtUtc: string }
 export interface DecisionRow { studyId: string; trialId: string; outcome: 'agreed' | 'pending' | 'adjudicated'; finalReadId: string | null; finalVolumeMl: number | null; decidedBy: string | null; reason: string | null; decidedAt: string | null; diffMl: number; diffPercent: number; explanation: string }
 
@@ -20,7 +20,7 @@ const toUser = (r: SqlRow): UserRow => ({ username: col.str(r, 'username'), prin
 const toTrial = (r: SqlRow): TrialRow => ({ trialId: col.str(r, 'trial_id'), title: col.str(r, 'title'), charterJson: col.str(r, 'charter_json'), charterSha256: col.str(r, 'charter_sha256'), status: col.str(r, 'status') === 'locked' ? 'locked' : 'open', createdBy: col.str(r, 'created_by'), createdAt: col.str(r, 'created_at'), lockedAt: col.strOrNull(r, 'locked_at') });
 const toStudy = (r: SqlRow): StudyRow => ({ studyId: col.str(r, 'study_id'), trialId: col.str(r, 'trial_id'), studyCode: col.str(r, 'study_code'), studyUid: col.str(r, 'study_uid'), seriesUid: col.str(r, 'series_uid'), source: col.str(r, 'source') });
 const toTask = (r: SqlRow): TaskRow => ({ taskId: col.str(r, 'task_id'), trialId: col.str(r, 'trial_id'), studyId: col.str(r, 'study_id'), username: col.str(r, 'username'), kind: col.str(r, 'kind') as TaskKind, status: col.str(r, 'status') as TaskStatus, orderIndex: col.num(r, 'order_index') });
-const toRead = (r: SqlRow): ReadRow => ({ readId: col.str(r, 'read_id'), taskId: col.str(r, 'task_id'), version: col.num(r, 'version'), segBytes: col.bytes(r, 'seg_bytes'), segSha256: col.str(r, 'seg_sha256'), segUid: col.str(r, 'seg_uid'), measurementsJson: col.str(r, 'measurements_json'), measurementsSha256: col.str(r, 'measurements_sha256'), volumeMl: col.num(r, 'volume_ml'), reason: col.strOrNull(r, 'reason'), createdBy: col.str(r, 'created_by'), createdAt: col.str(r, 'created_at') });
+const toRead = (r: SqlRow): ReadRow => ({ readId: col.str(r, 'read_id'), taskId: col.str(r, 'task_id'), version: col.num(r, 'version'), segBytes: col.bytes(r, 'seg_bytes'), segSha256: col.str(r, 'seg_sha256'), segUid: col.str(r, 'seg_uid'), measurementsJson: col.str(r, 'measurements_json'), measurementsSha256: col.str(r, 'measurements_sha256'), volumeMl: col.num(r, 'volume_ml'), volumeSource: col.str(r, 'volume_source') === 'seg' ? 'seg' : 'app', reason: col.strOrNull(r, 'reason'), createdBy: col.str(r, 'created_by'), createdAt: col.str(r, 'created_at') });
 const toSignature = (r: SqlRow): SignatureRow => ({ signatureId: col.str(r, 'signature_id'), readId: col.str(r, 'read_id'), username: col.str(r, 'username'), manifestJson: col.str(r, 'manifest_json'), manifestSha256: col.str(r, 'manifest_sha256'), signedAtUtc: col.str(r, 'signed_at_utc') });
 const toDecision = (r: SqlRow): DecisionRow => ({ studyId: col.str(r, 'study_id'), trialId: col.str(r, 'trial_id'), outcome: col.str(r, 'outcome') as DecisionRow['outcome'], finalReadId: col.strOrNull(r, 'final_read_id'), finalVolumeMl: col.numOrNull(r, 'final_volume_ml'), decidedBy: col.strOrNull(r, 'decided_by'), reason: col.strOrNull(r, 'reason'), decidedAt: col.strOrNull(r, 'decided_at'), diffMl: col.num(r, 'diff_ml'), diffPercent: col.num(r, 'diff_percent'), explanation: col.str(r, 'explanation') });
 export const toAuditEntry = (r: SqlRow): AuditEntry => ({
@@ -110,8 +110,8 @@ export class TrialRepository {
   }
   async insertRead(tx: SqlDb, r: ReadRow): Promise<void> {
     await tx.run(
-      'INSERT INTO reads (read_id, task_id, version, seg_bytes, seg_sha256, seg_uid, measurements_json, measurements_sha256, volume_ml, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
-      [r.readId, r.taskId, r.version, r.segBytes, r.segSha256, r.segUid, r.measurementsJson, r.measurementsSha256, r.volumeMl, r.reason, r.createdBy, r.createdAt],
+      'INSERT INTO reads (read_id, task_id, version, seg_bytes, seg_sha256, seg_uid, measurements_json, measurements_sha256, volume_ml, volume_source, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+      [r.readId, r.taskId, r.version, r.segBytes, r.segSha256, r.segUid, r.measurementsJson, r.measurementsSha256, r.volumeMl, r.volumeSource, r.reason, r.createdBy, r.createdAt],
     );
   }
   async signatureOf(readId: string, q: SqlDb = this.db): Promise<SignatureRow | null> {

@@ -61,6 +61,11 @@ CREATE INDEX reads_by_task ON reads (task_id, version);
 ${appendOnlyTriggers(d)}
 `.replaceAll('{BLOB}', d === 'sqlite' ? 'BLOB' : 'BYTEA').replaceAll('{REAL}', d === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION'),
   },
+  {
+    version: 2,
+    name: "reads.volume_source: 'seg' (measured by the server on the study's images) or 'app' (as the app sent it)",
+    sql: () => "ALTER TABLE reads ADD COLUMN volume_source TEXT NOT NULL DEFAULT 'app';",
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions applied now. */

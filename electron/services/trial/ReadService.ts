@@ -10,6 +10,7 @@ import type { SqlDb } from '../db/SqlDb';
 import type { ReadRow, TaskRow } from '../db/TrialRepository';
 import { charterOf } from './AdminService';
 import { inspectSeg } from './inspectSeg';
+import { measureSegOnSource } from './measureSegOnSource';
 import type { AuthService } from './AuthService';
 import type { Actor, TrialContext } from './TrialContext';
 
@@ -27,7 +28,9 @@ export interface ReadInput {
 export interface ReadView {
   readId: string;
   version: number;
+  /** The read's volume: measured on the study's images from the SEG ('seg'), or as the app sent it ('app'). */
   volumeMl: number;
+  volumeSource: 'seg' | 'app';
   segSha256: string;
   segUid: string;
   measurements: Measurements;
@@ -68,7 +71,7 @@ export class ReadService {
 
   private async view(r: ReadRow): Promise<ReadView> {
     const sig = await this.ctx.repo.signatureOf(r.readId);
-    return { readId: r.readId, version: r.version, volumeMl: r.volumeMl, segSha256: r.segSha256, segUid: r.segUid, measurements: JSON.parse(r.measurementsJson) as Measurements, reason: r.reason, signature: sig === null ? null : (JSON.parse(sig.manifestJson) as SignatureManifest) };
+    return { readId: r.readId, version: r.version, volumeMl: r.volumeMl, volumeSource: r.volumeSource, segSha256: r.segSha256, segUid: r.segUid, measurements: JSON.parse(r.measurementsJson) as Measurements, reason: r.reason, signature: sig === null ? null : (JSON.parse(sig.manifestJson) as SignatureManifest) };
   }
 
   /** All versions of the actor's own read on a task, newest last, with their signatures. */
@@ -103,6 +106,11 @@ export class ReadService {
   async saveRead(actor: Actor, taskId: string, input: ReadInput): Promise<{ readId: string; version: number }> {
     this.ctx.guard(actor, 'read.save');
     if (!Number.isFinite(input.measurements.totalMl) || input.measurements.totalMl < 0) throw new SdpmError('INVALID_ARGUMENT', 'measurements.totalMl must be a volume >= 0 mL');
+    // Reading the images is slow: done before the transaction, on the actor's own task only.
+    const own = await this.ctx.ownTask(actor, taskId);
+    const ownStudy = (await this.ctx.repo.study(own.studyId))!;
+    inspectSeg(input.segBytes, ownStudy);
+    const measuredMl = await measureSegOnSource(input.segBytes, ownStudy);
     return this.ctx.repo.db.transaction(async (tx) => {
       const task = await this.ctx.ownTask(actor, taskId, tx);
       await this.ctx.openTrial(task.trialId, tx);
@@ -113,12 +121,12 @@ export class ReadService {
       const prev = await this.ctx.repo.latestRead(taskId, tx);
       const row: ReadRow = {
         readId: this.ctx.newId(), taskId, version: (prev?.version ?? 0) + 1, segBytes: input.segBytes, segSha256: sha256Hex(input.segBytes), segUid,
-        measurementsJson: canonicalJson(input.measurements), measurementsSha256: measurementsHash(input.measurements), volumeMl: input.measurements.totalMl,
+        measurementsJson: canonicalJson(input.measurements), measurementsSha256: measurementsHash(input.measurements), volumeMl: measuredMl ?? input.measurements.totalMl, volumeSource: measuredMl === null ? 'app' : 'seg',
         reason: task.status === 'reopened' ? 'correction after reopen' : null, createdBy: actor.username, createdAt: this.ctx.nowUtc(),
       };
       await this.ctx.repo.insertRead(tx, row);
       if (task.status === 'assigned') await this.ctx.repo.setTaskStatus(tx, taskId, 'draft');
-      await this.ctx.audit(tx, actor, { action: 'read.save', trialId: task.trialId, objectType: 'read', objectId: row.readId, studyUid: study.studyUid, seriesUid: study.seriesUid, segUid: row.segUid, oldHash: prev === null ? null : readDigest(prev), newHash: readDigest(row), audience: 'actor', details: { version: row.version, volumeMl: row.volumeMl } });
+      await this.ctx.audit(tx, actor, { action: 'read.save', trialId: task.trialId, objectType: 'read', objectId: row.readId, studyUid: study.studyUid, seriesUid: study.seriesUid, segUid: row.segUid, oldHash: prev === null ? null : readDigest(prev), newHash: readDigest(row), audience: 'actor', details: { version: row.version, volumeMl: row.volumeMl, volumeSource: row.volumeSource, appTotalMl: input.measurements.totalMl } });
       return { readId: row.readId, version: row.version };
     });
   }

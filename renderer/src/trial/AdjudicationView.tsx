@@ -42,6 +42,7 @@ export function AdjudicationView({ taskId }: { taskId: string; printedName: stri
             <div key={text(r.label)} className="trial-card" data-testid={`trial-read-${text(r.label)}`}>
               <h3>Read {text(r.label)}</h3>
               <p className="trial-big">{text(r.volumeMl)} mL</p>
+              <p>{r.volumeSource === 'seg' ? 'measured from the SEG on the study images' : 'volume as sent by the app'}</p>
               <p>{Array.isArray(m?.lesions) ? `${m.lesions.length} lesion(s)` : ''} · SEG {text(r.segUid)}</p>
               <p>{sig === null ? 'not signed' : `signed: ${text(sig.meaning)}, ${text(sig.signedAtUtc)} UTC`}</p>
             </div>

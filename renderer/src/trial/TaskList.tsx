@@ -46,7 +46,7 @@ function ReadTask({ taskId, printedName }: { taskId: string; printedName: string
             return (
               <tr key={text(v.readId)}>
                 <td>{text(v.version)}</td>
-                <td>{text(v.volumeMl)}</td>
+                <td title={v.volumeSource === 'seg' ? 'measured from the SEG on the study images' : 'as sent by the app'}>{text(v.volumeMl)}{v.volumeSource === 'seg' ? ' (SEG)' : ''}</td>
                 <td>{text(v.segUid)}</td>
                 <td>{sig === null ? 'not signed' : `${text(sig.printedName)} — ${text(sig.meaning)} — ${text(sig.signedAtUtc)} UTC / ${text(sig.signedAtLocal)}`}</td>
               </tr>

@@ -15,7 +15,10 @@ import type { CliContext } from '../../../../../electron/cli/CliCommand';
 import { openTrialDatabase } from '../../../../../electron/services/db/openTrialDatabase';
 import { createTrialServices } from '../../../../../electron/services/trial/createTrialServices';
 import { writeSyntheticSeries } from '../../../../fixtures/dicom-generated/syntheticCt';
-import { PASSWORD, TRIAL_ID, charterText, measurements, segBytes } from '../../services/trial/trialFixture';
+import { PASSWORD, TRIAL_ID, charterText, measurements } from '../../services/trial/trialFixture';
+import { loadVolumeFromFolder } from '../../../../../electron/core/dicom/loadVolumeFromFolder';
+import { writeSeg } from '../../../../../electron/core/seg/writeSeg';
+import { sourceMaskVolumeMl } from '../../../../../electron/core/volumetry/maskVolume';
 
 function capture(): CliContext & { out: string[] } {
   const out: string[] = [];
@@ -51,12 +54,24 @@ test('sdpm trial: administrator and auditor commands on the embedded database', 
 
     const db = await openTrialDatabase({ dataDir: join(dir, 'data') }, {});
     const svc = createTrialServices(db, { workstation: 'ws-reader' });
-    for (const [who, vols] of [['ana', [10, 16, 30]], ['ben', [11, 24, 31]]] as const) {
+    // real SEGs written by the core writer on the imported series; the app's number is deliberately wrong:
+    // the server measures the SEG on the study's images and uses that
+    const expectedMl = new Map<string, number>();
+    for (const [who, voxels] of [['ana', [100, 100, 200]], ['ben', [104, 150, 205]]] as const) {
       const { actor } = await svc.auth.login(who, PASSWORD);
       for (const t of await svc.reads.myTasks(actor, TRIAL_ID)) {
         const i = Number(t.studyUid.slice(-1)) - 1;
-        await svc.reads.saveRead(actor, t.taskId, { segBytes: segBytes(`${who}${i}`, { studyUid: t.studyUid, seriesUid: t.seriesUid }), measurements: measurements(vols[i]!) });
+        const vol = await loadVolumeFromFolder(join(images, `study${i + 1}`), { seriesUid: t.seriesUid, log: silentLogger });
+        const mask = new Uint8Array(vol.voxels.length);
+        mask.fill(1, 256 * 3, 256 * 3 + voxels[i]!);
+        const seg = writeSeg({ volume: vol, segments: [{ label: 'lesion', kind: 'infarct', mask, algorithmType: 'SEMIAUTOMATIC' }], algorithm: { name: 'test', version: '1' }, reader: who });
+        expectedMl.set(`${who}${i}`, sourceMaskVolumeMl(seg.sourceMasks[0]!, vol.source));
+        await svc.reads.saveRead(actor, t.taskId, { segBytes: seg.bytes, measurements: measurements(999) });
         await svc.reads.signRead(actor, t.taskId, PASSWORD);
+        const v = (await svc.reads.readVersions(actor, t.taskId)).versions[0]!;
+        assert.equal(v.volumeSource, 'seg');
+        assert.ok(Math.abs(v.volumeMl - expectedMl.get(`${who}${i}`)!) < 1e-9, `${v.volumeMl} vs ${expectedMl.get(`${who}${i}`)}`);
+        assert.ok(v.volumeMl > 0);
       }
     }
     const status = await sdpm('status', '--as', 'aud', '--trial', TRIAL_ID);

@@ -72,6 +72,7 @@ forEachDriver('trial workflow', (driver) => {
       const { versions } = await f.svc.reads.readVersions(f.ana, task);
       assert.deepEqual(versions.map((v) => [v.version, v.volumeMl, v.signature?.meaning]), [[1, 12, 'Initial read per protocol'], [2, 13, 'Corrected read per protocol']]);
       assert.match(versions[0]!.segUid, /^2\.25\.\d+$/);
+      assert.equal(versions[0]!.volumeSource, 'app'); // the fixture study's images are not on this machine
       assert.notEqual(versions[0]!.segUid, versions[1]!.segUid);
       assert.deepEqual(await f.svc.reads.readSeg(f.ana, task, 1), segBytes('v1'));
       const report = (await f.svc.reads.signatureReport(f.ana, task, 2)).html;

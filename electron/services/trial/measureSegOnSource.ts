@@ -1,0 +1,19 @@
+/**
+ * The volume a read's SEG holds, measured by the core rule on the study's own images: the SEG's frames
+ * are placed on the source slices (core/seg/readSeg.ts) and the union of its segments is measured with
+ * sourceMaskVolumeMl (pixel area x slab along the normal). That number, not the one the client sent, is
+ * what the charter rule compares and the final table reports. Returns null when the study's images are
+ * not reachable from here (a server that does not hold the images); the read then keeps the app's number
+ * and says so (volumeSource 'app').
+ */
+import { existsSync } from 'node:fs';
+import { findReferencedSeries, readSeg, sourceMaskVolumeMl } from '../../core/index';
+
+export async function measureSegOnSource(bytes: Uint8Array, study: { studyCode: string; seriesUid: string; source: string }): Promise<number | null> {
+  if (!existsSync(study.source)) return null;
+  const ref = await findReferencedSeries(study.seriesUid, [study.source]);
+  const seg = readSeg(bytes, ref, { filePath: `the SEG saved for study ${study.studyCode}` });
+  const union = new Uint8Array(ref.source.slices.length * ref.source.rows * ref.source.columns);
+  for (const m of seg.masks) for (let i = 0; i < union.length; i++) if (m[i] !== 0) union[i] = 1;
+  return sourceMaskVolumeMl(union, ref.source);
+}
