@@ -6,6 +6,9 @@
  * tree and may import the module they test. Add a line here when a new core module is used outside core.
  */
 export * from './bundle/Bundle';
+export * from './bundle/Labels';
+export * from './bundle/Preprocessing';
+export * from './bundle/SamplerConfig';
 export * from './bundle/loadBundle';
 export * from './bundle/resolveBundleDir';
 export * from './bundle/resolveDefaultBundle';

@@ -118,12 +118,19 @@ export const regionSchema = obj({
   massFraction: num({ min: 0, max: 1 }),
 });
 
+const calibrationLevelSchema = obj({ q: num({ min: 0 }), nCalibration: int({ min: 0 }), measuredCoverage: num({ min: 0, max: 1 }), nTest: int({ min: 0 }) });
+export const calibrationSchema = obj({ cMl: num({ min: 0 }), nominalCoverage: num({ min: 0, max: 1 }), study: calibrationLevelSchema, lesion: calibrationLevelSchema });
+
 export const lesionSchema = obj({
   lesionId: int({ min: 1 }),
   voxelCount: int({ min: 0 }),
   volumeMl: num({ min: 0 }),
-  /** Per-lesion sample interval over the SDPM samples (mL), when samples are available. */
+  /** Per-lesion SAMPLE RANGE (5th-95th percentile over the SDPM samples, mL; not a confidence interval), when samples are available. */
   sampleIntervalMl: nullable(numTuple(2)),
+  /** Calibrated interval (bundle calibration.json, electron/core/lesions/calibratedInterval.ts); null without calibration. */
+  calibratedIntervalMl: optional(nullable(numTuple(2))),
+  /** Lesion type from the bundle's labels.json (its mean HU), null when no rule matches. */
+  type: optional(nullable(str({ maxLength: 80 }))),
   /** ABC/2 estimate (mL) for comparison with the bedside method. */
   abc2Ml: num({ min: 0 }),
   centroidIjk: numTuple(3),
@@ -186,7 +193,20 @@ export const channels = {
   'inference:regions': { request: runIdReq, response: obj({ regions: arr(regionSchema) }) },
   'volumetry:measure': {
     request: obj({ volumeId: id, runId: nullable(id), labelmap: bytes({ maxBytes: MAX_VOLUME_BYTES }) }),
-    response: obj({ totalMl: num({ min: 0 }), voxelVolumeMl: num({ min: 0 }), lesions: arr(lesionSchema) }),
+    response: obj({
+      totalMl: num({ min: 0 }),
+      voxelVolumeMl: num({ min: 0 }),
+      lesions: arr(lesionSchema),
+      /** calibrated interval of the total, null without calibration (see `calibration`) */
+      totalCalibratedIntervalMl: optional(nullable(numTuple(2))),
+      /**
+       * the bundle's interval calibration, so the page can recompute intervals after each edit with the core
+       * function (calibratedInterval(volume, calibration, level)); null when the bundle has none
+       */
+      calibration: optional(nullable(calibrationSchema)),
+      /** what the interval means in plain words, or that there is none (shown to the reader) */
+      intervalNote: optional(str({ maxLength: 400 })),
+    }),
   },
   'journal:append': { request: obj({ studyKey: id, entries: arr(journalEntrySchema, { maxLength: 1000 }) }), response: obj({ lastSeq: int({ min: -1 }) }) },
   'journal:read': { request: obj({ studyKey: id }), response: obj({ entries: arr(journalEntrySchema), updatedAtMs: nullable(num()) }) },

@@ -4,12 +4,14 @@
  */
 import type { EventName, EventPayload, Request, Response } from '../ipc/contract';
 import type { LoadedStudy } from './createServices';
-import type { Calibration } from '../core/index';
+import type { Calibration, LesionType } from '../core/index';
 
 export interface LesionContext {
   reference: Int32Array;
   sampleRangeMl: ReadonlyMap<number, [number, number]>;
   calibration: Calibration | null;
+  /** labels.json lesion types of the run's bundle (lesion kind per lesion) */
+  lesionTypes: readonly LesionType[];
 }
 
 export interface InferenceService {

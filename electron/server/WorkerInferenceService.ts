@@ -194,7 +194,7 @@ export class WorkerInferenceService implements InferenceService {
     }
     const sampleRangeMl = new Map<number, [number, number]>();
     for (const l of r.result.report.lesions) if (l.sampleRangeMl !== null) sampleRangeMl.set(l.id, l.sampleRangeMl);
-    return { reference, sampleRangeMl, calibration: this.bundle().calibration };
+    return { reference, sampleRangeMl, calibration: this.bundle().calibration, lesionTypes: this.bundle().labels.lesionTypes };
   }
 
   async exportSeg(study: LoadedStudy, request: Request<'export:seg'>, outFolder: string): Promise<Response<'export:seg'>> {

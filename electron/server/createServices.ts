@@ -13,7 +13,7 @@ import type { Volume } from '../core/index';
 import type { StudyScan } from '../core/index';
 import { discoverSeries } from '../core/index';
 import { loadSeries } from '../core/index';
-import { measureLesions } from '../core/index';
+import { calibratedInterval, calibratedIntervalMeaning, lesionType, measureLesions, NO_CALIBRATION_NOTE } from '../core/index';
 import { JournalStore } from './JournalStore';
 import { gpuStatus } from '../core/index';
 import { createPacsHandlers } from '../services/pacs/PacsService';
@@ -118,13 +118,24 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
       // the run's candidate IDs as reference: lesions keep the engine's stable IDs (no centroid matching)
       const ctx = runId !== null && deps.inference !== null ? deps.inference.lesionContext(runId) : null;
       const m = measureLesions(labelmap, volume, { hu: volume.voxels, reference: ctx?.reference ?? null });
+      const cal = ctx?.calibration ?? null;
+      const ci = (v: number, level: 'study' | 'lesion'): [number, number] | null => {
+        if (cal === null) return null;
+        const iv = calibratedInterval(v, cal, cal[level]);
+        return [iv.lowMl, iv.highMl];
+      };
       return {
         totalMl: m.totalVolumeMl,
         voxelVolumeMl: m.voxelVolumeMl,
+        totalCalibratedIntervalMl: ci(m.totalVolumeMl, 'study'),
+        calibration: cal === null ? null : { cMl: cal.cMl, nominalCoverage: cal.nominalCoverage, study: cal.study, lesion: cal.lesion },
+        intervalNote: cal === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning({ nominalCoverage: cal.nominalCoverage, measuredCoverage: cal.lesion.measuredCoverage, nTest: cal.lesion.nTest }),
         lesions: m.lesions.map((l) => ({
           lesionId: l.id,
           voxelCount: l.voxelCount,
           volumeMl: l.volumeMl,
+          calibratedIntervalMl: ci(l.volumeMl, 'lesion'),
+          type: ctx === null ? null : lesionType(l.meanHu, ctx.lesionTypes),
           sampleIntervalMl: ctx?.sampleRangeMl.get(l.id) ?? null,
           abc2Ml: l.abc2.volumeMl,
           centroidIjk: [...l.centroidIjk],

@@ -1,7 +1,8 @@
 import type { Response } from '../../../electron/ipc/contract';
-import { formatVolumeMl } from '../../../electron/core/lesions/index';
+import { calibratedInterval, formatVolumeMl } from '../../../electron/core/lesions/index';
 
 type Lesion = Response<'volumetry:measure'>['lesions'][number];
+type Calibration = NonNullable<Response<'volumetry:measure'>['calibration']>;
 
 interface Props {
   totalMl: number | null;
@@ -11,22 +12,47 @@ interface Props {
   hash: string;
   lesions: Lesion[];
   decisions: ReadonlyMap<number, 'accepted' | 'rejected'>;
+  /** the bundle's interval calibration (volumetry:measure); intervals follow the current volumes. Absent/null: none */
+  calibration?: Calibration | null;
+  /** plain-words meaning of the interval, or that there is none (volumetry:measure intervalNote) */
+  intervalNote?: string;
   onGo: (lesion: Lesion) => void;
   onDecide: (lesionId: number, decision: 'accepted' | 'rejected') => void;
 }
 
+const range = (iv: readonly number[] | null | undefined): string => (iv === null || iv === undefined ? '—' : `${formatVolumeMl(iv[0] ?? 0)}–${formatVolumeMl(iv[1] ?? 0)}`);
+
+/**
+ * Lesions by stable ID (electron/core/lesions), volumes printed with the core formatter, so the panel shows the
+ * same digits as report.json, the CSV/HTML report and the SEG. Two ranges, never confused: the calibrated interval
+ * (measured coverage of the true volume on held-out cases) and the sample range (how much the SDPM samples disagree).
+ */
 export function LesionPanel(p: Props) {
+  const cal = p.calibration ?? null;
+  const ci = (v: number, level: 'study' | 'lesion'): [number, number] | null => {
+    if (cal === null) return null;
+    const iv = calibratedInterval(v, cal, cal[level]);
+    return [iv.lowMl, iv.highMl];
+  };
+  const totalCi = p.totalMl === null ? null : ci(p.totalMl, 'study');
   return (
     <section className="panel">
       <h2>Lesions</h2>
       <div className="total" data-testid="total-volume" data-ml={p.totalMl ?? ''} data-voxels={p.voxels} data-voxel-ml={p.voxelMl} data-hash={p.hash}>
         Total {p.totalMl === null ? '—' : `${formatVolumeMl(p.totalMl)} mL`}
+        {totalCi !== null && <span title={p.intervalNote}> (interval {range(totalCi)} mL)</span>}
       </div>
+      {p.intervalNote !== undefined && (
+        <div className="muted" data-testid="interval-note">
+          {p.intervalNote}
+        </div>
+      )}
       <table className="lesions">
         <thead>
           <tr>
             <th>#</th>
             <th>mL</th>
+            <th title={p.intervalNote ?? 'Calibrated interval (bundle calibration.json)'}>interval</th>
             <th title="Sample range: 5th-95th percentile of this lesion's volume over the SDPM samples (how much the samples disagree; not a confidence interval)">sample range</th>
             <th title="A×B×C/2 estimate">ABC/2</th>
             <th />
@@ -34,20 +60,23 @@ export function LesionPanel(p: Props) {
         </thead>
         <tbody>
           {p.lesions.map((l) => (
-            <tr key={l.lesionId} className={p.decisions.get(l.lesionId) ?? ''}>
+            <tr key={l.lesionId} className={p.decisions.get(l.lesionId) ?? ''} title={l.type ?? undefined}>
               <td>
                 <button type="button" onClick={() => p.onGo(l)} title="Go to this lesion">
                   {l.lesionId}
                 </button>
               </td>
-              <td data-testid="lesion-volume" data-lesion-id={l.lesionId}>{formatVolumeMl(l.volumeMl)}</td>
-              <td>{l.sampleIntervalMl === null ? '—' : `${formatVolumeMl(l.sampleIntervalMl[0] ?? 0)}–${formatVolumeMl(l.sampleIntervalMl[1] ?? 0)}`}</td>
+              <td data-testid="lesion-volume" data-lesion-id={l.lesionId}>
+                {formatVolumeMl(l.volumeMl)}
+              </td>
+              <td>{range(cal !== null ? ci(l.volumeMl, 'lesion') : l.calibratedIntervalMl)}</td>
+              <td>{range(l.sampleIntervalMl)}</td>
               <td>{l.abc2Ml.toFixed(1)}</td>
               <td>
                 <button type="button" onClick={() => p.onDecide(l.lesionId, 'accepted')} title="Accept">
                   ✓
                 </button>
-                <button type="button" onClick={() => p.onDecide(l.lesionId, 'rejected')} title="Reject (remove from the mask)">
+                <button type="button" onClick={() => p.onDecide(l.lesionId, 'rejected')} title="Reject (remove exactly this lesion's voxels from the mask)">
                   ✗
                 </button>
               </td>
