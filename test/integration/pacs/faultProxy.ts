@@ -5,11 +5,12 @@
  *   'baddicom'  the DICOM instance inside a well-formed multipart answer overwritten (does not parse)
  *   'badjson'   a QIDO-RS JSON answer cut in half
  *   'stall'     half of the answer, then nothing (the client must time out)
+ *   'stowlie'   a STOW-RS request answered 200 with a success body listing the instance, stored nowhere
  * Only the `nth` matching request (1-based) is damaged; everything else passes through.
  */
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 
-export type FaultMode = 'none' | 'truncate' | 'corrupt' | 'baddicom' | 'badjson' | 'stall';
+export type FaultMode = 'none' | 'truncate' | 'corrupt' | 'baddicom' | 'badjson' | 'stall' | 'stowlie';
 
 export class FaultProxy {
   mode: FaultMode = 'none';
@@ -31,6 +32,14 @@ export class FaultProxy {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (this.mode === 'stowlie' && req.method === 'POST') {
+          // claim success for every SOP Instance UID in the body, forward nothing
+          const uids = [...new Set(Buffer.concat(chunks).toString('latin1').match(/2\.25\.\d+/g) ?? [])];
+          const items = uids.map((u) => ({ '00081155': { vr: 'UI', Value: [u] } }));
+          res.writeHead(200, { 'content-type': 'application/dicom+json' });
+          res.end(JSON.stringify({ '00081199': { vr: 'SQ', Value: items } }));
+          return;
+        }
         const headers = { ...req.headers };
         delete headers['accept-encoding']; // plain bytes, so that the damage lands where it is meant to
         const up = httpRequest({ host: '127.0.0.1', port: this.targetPort, method: req.method, path: req.url, headers }, (upRes) => {

@@ -17,7 +17,8 @@ import { MARKER_FILE, SeriesCache } from '../../../electron/core/pacs/SeriesCach
 import { retrieveSeries, type RetrieveResult } from '../../../electron/core/pacs/retrieveSeries';
 import { GE_HEAD_PATIENT_ID, GE_HEAD_SERIES_UID, GE_HEAD_STUDY_UID, OrthancServer, orthancMissing } from './orthanc';
 import { FaultProxy } from './faultProxy';
-import { assertSameVolume, loadGeHead } from './helpers';
+import { assertSameVolume, loadGeHead, smallGeHeadSeg } from './helpers';
+import { sendAndVerify } from '../../../electron/core/pacs/sendAndVerify';
 
 const skip = orthancMissing();
 const orthanc = new OrthancServer();
@@ -90,6 +91,17 @@ describe('bad peers (real Orthanc behind a fault proxy)', { skip }, () => {
       await assertResumes(cache, r);
     });
   }
+
+  test('an archive that answers a STOW-RS with 200 and stores nothing: PACS_VERIFY_FAILED, never "stored"', async (t) => {
+    proxy.set('stowlie');
+    const seg = await smallGeHeadSeg();
+    await assert.rejects(sendAndVerify(new DicomWebTransport(viaProxy, orthanc.password), seg, 'seg.dcm'), (e) => {
+      if (!isSdpmError(e, 'PACS_VERIFY_FAILED')) return false;
+      t.diagnostic(`user sees: ${e.message}`);
+      return /acknowledged the store but does not return the instance: it was NOT stored/.test(e.message) && e.message.includes('orthanc-via-proxy');
+    });
+    proxy.set('none');
+  });
 
   test('malformed QIDO JSON: PACS_BAD_RESPONSE naming the peer', async () => {
     proxy.set('badjson', 1);
