@@ -6,14 +6,16 @@
  * by side and picks one with a reason; the administrator exports the final table; the auditor verifies
  * the audit chain and every signature. Chromium against the real local server (production build).
  *
- * Not through the viewer: each read's SEG bytes and measurements are saved by this test through the
- * same trial route the app would use after a SEG export (trial:saveRead), as the reader's own session;
- * the review app does not yet hand its SEG export to the trial task. Screenshots go to
- * SDPM_E2E_SCREENS (default test-results/e2e/core-lab).
+ * The three studies are small synthetic CT series written into a temp folder and imported with
+ * `sdpm trial import`. Not through the viewer: each reader's SEG (written by the core SEG writer from a
+ * mask that differs between the readers) is saved by this test through the same trial route the app
+ * would use after a SEG export (trial:saveRead), as the reader's own session; the review app does not
+ * yet hand its SEG export to the trial task. The server measures every SEG on the study's images.
+ * Screenshots go to SDPM_E2E_SCREENS (default test-results/e2e/core-lab).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -22,7 +24,11 @@ import { silentLogger } from '../../electron/core/logger';
 import { decodeWire, encodeWire } from '../../electron/ipc/wireCodec';
 import { builtAppMissing, ROOT, startAppServer } from './harness/startAppServer';
 import { chromiumMissing, launchChromium } from './harness/launchChromium';
-import { PASSWORD, TRIAL_ID, charterText, measurements, segBytes } from '../unit/electron/services/trial/trialFixture';
+import { PASSWORD, TRIAL_ID, charterText, measurements } from '../unit/electron/services/trial/trialFixture';
+import { writeSyntheticSeries } from '../fixtures/dicom-generated/syntheticCt';
+import { loadVolumeFromFolder } from '../../electron/core/dicom/loadVolumeFromFolder';
+import { writeSeg } from '../../electron/core/seg/writeSeg';
+import { sourceMaskVolumeMl } from '../../electron/core/volumetry/maskVolume';
 
 const SCREENS = process.env.SDPM_E2E_SCREENS ?? join(ROOT, 'test-results', 'e2e', 'core-lab');
 
@@ -60,6 +66,13 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
   const charter = join(dataDir, 'charter.json');
   writeFileSync(charter, charterText);
   await sdpmTrial(dataDir, 'create', '--as', 'admin', charter);
+  const images = join(dataDir, 'images');
+  for (const i of [1, 2, 3]) {
+    mkdirSync(join(images, `case${i}`), { recursive: true });
+    await writeSyntheticSeries(join(images, `case${i}`), { seriesUid: `1.2.826.0.77.${i}.1`, count: 12, extra: { studyUid: `1.2.826.0.77.${i}` } });
+  }
+  await sdpmTrial(dataDir, 'import', '--as', 'admin', '--trial', TRIAL_ID, images);
+  await sdpmTrial(dataDir, 'assign', '--as', 'admin', '--trial', TRIAL_ID);
   const server = await startAppServer({ dataDir });
   const browser = await launchChromium();
   try {
@@ -71,21 +84,25 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
       assert.ok(env.ok, `${route}: ${env.error?.message}`);
       return env.value;
     };
-    const admin = String((await post('trial:login', { username: 'admin', password: PASSWORD })).token);
-    const { imported } = (await post('trial:importStudies', { trialId: TRIAL_ID, studies: [1, 2, 3].map((i) => ({ studyUid: `1.2.826.0.77.${i}`, seriesUid: `1.2.826.0.77.${i}.1`, source: `/studies/case${i}` })) }, admin)) as { imported: { studyId: string }[] };
-    assert.equal(imported.length, 3);
-    for (const s of imported) await post('trial:assign', { trialId: TRIAL_ID, studyId: s.studyId }, admin);
-
-    // each reader's read of each study (what the app saves after the SEG export); study 2 differs by 8 mL
-    const volumes: Record<string, number[]> = { ana: [10, 16, 30], ben: [11, 24, 31.5] };
+    // each reader's SEG of each study (what the app saves after the SEG export): the contours differ;
+    // on case 2 the readers differ by 50 % of the voxels, beyond the charter's 20 %
+    const voxels: Record<string, number[]> = { ana: [100, 100, 200], ben: [104, 150, 205] };
+    const ml: Record<string, number[]> = { ana: [], ben: [] };
+    const shown = (v: number): string => String(Math.round(v * 100) / 100); // as the screens print it
     for (const who of ['ana', 'ben']) {
       const session = String((await post('trial:login', { username: who, password: PASSWORD })).token);
-      const tasks = (await post('trial:myTasks', { trialId: TRIAL_ID }, session)).tasks as { taskId: string; studyUid: string; seriesUid: string }[];
+      const tasks = (await post('trial:myTasks', { trialId: TRIAL_ID }, session)).tasks as { taskId: string; studyUid: string; seriesUid: string; source: string }[];
       for (const task of tasks) {
         const i = Number(task.studyUid.slice(-1)) - 1;
-        await post('trial:saveRead', { taskId: task.taskId, segBytes: segBytes(`${who}-${i}`, { studyUid: task.studyUid, seriesUid: task.seriesUid }), measurements: measurements(volumes[who]![i]!) }, session);
+        const vol = await loadVolumeFromFolder(task.source, { seriesUid: task.seriesUid, log: silentLogger });
+        const mask = new Uint8Array(vol.voxels.length);
+        mask.fill(1, who === 'ana' ? 256 * 3 : 256 * 3 + 7, (who === 'ana' ? 256 * 3 : 256 * 3 + 7) + voxels[who]![i]!);
+        const seg = writeSeg({ volume: vol, segments: [{ label: 'infarct', kind: 'infarct', mask, algorithmType: 'SEMIAUTOMATIC' }], algorithm: { name: 'sdpm', version: 'test' }, reader: who });
+        ml[who]![i] = sourceMaskVolumeMl(seg.sourceMasks[0]!, vol.source);
+        await post('trial:saveRead', { taskId: task.taskId, segBytes: seg.bytes, measurements: measurements(ml[who]![i]!) }, session);
       }
     }
+    const [a2, b2] = [ml.ana![1]!, ml.ben![1]!];
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.url); // sets the app token cookie
@@ -116,14 +133,15 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
     await page.getByTestId('trial-read-B').waitFor();
     const aText = await page.getByTestId('trial-read-A').textContent();
     const bText = await page.getByTestId('trial-read-B').textContent();
-    assert.match(`${aText} ${bText}`, /16 mL/);
-    assert.match(`${aText} ${bText}`, /24 mL/);
+    assert.ok(`${aText} ${bText}`.includes(`${shown(a2)} mL`), `${aText} ${bText}`);
+    assert.ok(`${aText} ${bText}`.includes(`${shown(b2)} mL`), `${aText} ${bText}`);
+    assert.match(`${aText}`, /measured from the SEG on the study images/);
     await page.screenshot({ path: join(SCREENS, '03-adjudicator-side-by-side.png') });
-    const pick = aText?.includes('24 mL') === true ? 'A' : 'B';
+    const pick = aText?.includes(`${shown(b2)} mL`) === true ? 'A' : 'B'; // ben's larger contour
     await page.getByLabel('final read').selectOption(pick);
     await page.getByLabel('decision reason').fill('includes the insular cortex the other read missed');
     await page.getByRole('button', { name: 'Decide' }).click();
-    await page.getByTestId('trial-decided').filter({ hasText: 'final volume 24 mL' }).waitFor();
+    await page.getByTestId('trial-decided').filter({ hasText: `final volume ${shown(b2)} mL` }).waitFor();
     await page.screenshot({ path: join(SCREENS, '04-adjudication-decided.png') });
     await page.getByRole('button', { name: 'Sign out' }).click();
 
@@ -133,7 +151,8 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
     const lines = csv.trim().split('\n');
     assert.equal(lines.length, 4);
     assert.equal(lines.filter((l) => l.includes(',agreed,')).length, 2);
-    assert.match(csv, /,adjudicated,24,cho,"?read [AB]: includes the insular cortex/);
+    assert.match(csv, /,adjudicated,[0-9.]+,cho,"?read [AB]: includes the insular cortex/);
+    assert.ok(csv.includes(`,adjudicated,${Math.round(b2 * 1000) / 1000},cho,`), csv);
     await page.screenshot({ path: join(SCREENS, '05-admin-final-table.png') });
     await page.getByRole('button', { name: 'Sign out' }).click();
 
@@ -154,6 +173,7 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
   } finally {
     await browser.close();
     await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     process.env.SDPM_PASSWORD = saved.p;
     process.env.SDPM_NEW_PASSWORD = saved.n;
     if (saved.p === undefined) delete process.env.SDPM_PASSWORD;
