@@ -17,6 +17,7 @@ import { runShard } from '../batch/runShard';
 import { resolveShard, shardIndices } from '../batch/shard';
 import { hashSettings } from '../batch/studyKey';
 import { requestFromOptions, SEGMENT_OPTIONS_HELP, SEGMENT_PARSE_OPTIONS } from './segment';
+import { PACS_BATCH_HELP, PACS_BATCH_OPTIONS, pacsBatchInput, pacsBatchSend } from '../pacs/batchHook';
 
 export { listStudies, type StudyEntry } from '../batch/manifest';
 
@@ -35,7 +36,7 @@ error row into <out>/errors/); a study already published is skipped, so reruns a
   --no-merge        do not write results.csv at the end (default: merge after an unsharded run)
 merge: one row per listed study (ok, error with the file and problem, or missing), summary.json with counts,
 missing studies, workers and timings. Exit code 0 only when every study is ok.
-${SEGMENT_OPTIONS_HELP}
+${PACS_BATCH_HELP}${SEGMENT_OPTIONS_HELP}
 `;
 
 async function runMerge(out: string, ctx: CliContext): Promise<number> {
@@ -52,7 +53,7 @@ export const batch: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { ...SEGMENT_PARSE_OPTIONS, out: { type: 'string', short: 'o' }, workers: { type: 'string' }, shard: { type: 'string' }, 'shard-count': { type: 'string' }, 'retry-errors': { type: 'boolean', default: false }, 'no-merge': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { ...SEGMENT_PARSE_OPTIONS, ...PACS_BATCH_OPTIONS, out: { type: 'string', short: 'o' }, workers: { type: 'string' }, shard: { type: 'string' }, 'shard-count': { type: 'string' }, 'retry-errors': { type: 'boolean', default: false }, 'no-merge': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
     });
     if (values.help === true) {
       ctx.stdout(HELP);
@@ -63,8 +64,10 @@ export const batch: CliCommand = {
       if (out === undefined) throw new SdpmError('INVALID_ARGUMENT', `sdpm batch merge needs --out <dir>\n${HELP}`);
       return runMerge(resolve(out), ctx);
     }
-    const input = positionals[0];
-    if (input === undefined || positionals.length > 1) throw new SdpmError('INVALID_ARGUMENT', `sdpm batch needs exactly one folder or CSV\n${HELP}`);
+    // PACS input source (electron/cli/pacs/batchHook.ts): retrieves, then lists the cached series as a CSV
+    const pacsList = values.out !== undefined ? await pacsBatchInput(values, resolve(values.out), ctx) : undefined;
+    const input = pacsList ?? positionals[0];
+    if (input === undefined || positionals.length > (pacsList === undefined ? 1 : 0)) throw new SdpmError('INVALID_ARGUMENT', `sdpm batch needs exactly one folder or CSV\n${HELP}`);
     if (values.out === undefined) throw new SdpmError('INVALID_ARGUMENT', `sdpm batch needs --out <dir>\n${HELP}`);
     const out = resolve(values.out);
     const workers = Number(values.workers ?? '1');
@@ -89,7 +92,10 @@ export const batch: CliCommand = {
     try {
       const r = await runShard(mine, { out, base, settingsSha256, workers, shardLabel, retryErrors: values['retry-errors'] === true, isStopped: () => stopped }, ctx);
       ctx.stdout(`shard ${shardLabel}: ${mine.length} studies: ${r.ok} done now, ${r.skipped} already done, ${r.duplicates} done by another worker meanwhile, ${r.failed} failed\n`);
-      if (shard === null && values['no-merge'] !== true && !stopped) return await runMerge(out, ctx);
+      if (shard === null && values['no-merge'] !== true && !stopped) {
+        const merged = await runMerge(out, ctx);
+        return (await pacsBatchSend(values, out, ctx)) > 0 ? 1 : merged;
+      }
       return r.failed > 0 ? 1 : 0;
     } finally {
       process.off('SIGINT', onSigint);
