@@ -191,6 +191,17 @@ export const channels = {
     response: obj({ data: bytes({ maxBytes: MAX_VOLUME_BYTES }) }),
   },
   'inference:regions': { request: runIdReq, response: obj({ regions: arr(regionSchema) }) },
+  /**
+   * Candidates the bundle's plausibility rules dropped (engine post-processing, not SDPM), with the rule and the
+   * measured value, and each one's voxels (Int32 little-endian voxel indices on the volume grid) so the reader can
+   * restore it (electron/core/lesions restoreLesion). Empty when the rules are off or dropped nothing.
+   */
+  'inference:dropped': {
+    request: runIdReq,
+    response: obj({
+      candidates: arr(obj({ id: int({ min: 1 }), volumeMl: num({ min: 0 }), meanHu: nullable(num()), rule: str({ maxLength: 40 }), reason: str({ maxLength: 300 }), centroidIjk: numTuple(3), voxels: bytes({ maxBytes: MAX_VOLUME_BYTES }) })),
+    }),
+  },
   'volumetry:measure': {
     request: obj({ volumeId: id, runId: nullable(id), labelmap: bytes({ maxBytes: MAX_VOLUME_BYTES }) }),
     response: obj({

@@ -27,5 +27,7 @@ export interface InferenceService {
    * null when the run is unknown or unfinished.
    */
   lesionContext(runId: string): LesionContext | null;
+  /** The run's dropped candidates with their voxels (restorable by the reader). */
+  dropped(runId: string): Response<'inference:dropped'>['candidates'];
   exportSeg(study: LoadedStudy, request: Request<'export:seg'>, outFolder: string): Promise<Response<'export:seg'>>;
 }

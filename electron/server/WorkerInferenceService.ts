@@ -197,6 +197,24 @@ export class WorkerInferenceService implements InferenceService {
     return { reference, sampleRangeMl, calibration: this.bundle().calibration, lesionTypes: this.bundle().labels.lesionTypes };
   }
 
+  dropped(runId: string): Response<'inference:dropped'>['candidates'] {
+    const r = this.getRun(runId);
+    if (r.result === null) throw new SdpmError('INVALID_ARGUMENT', `run ${runId} has not finished`);
+    const ctx = this.lesionContext(runId);
+    if (ctx === null) return [];
+    const byId = new Map<number, number[]>();
+    for (const v of r.result.droppedVoxels) {
+      const id = ctx.reference[v] ?? 0;
+      let list = byId.get(id);
+      if (list === undefined) byId.set(id, (list = []));
+      list.push(v);
+    }
+    return r.result.report.droppedCandidates.map((d) => {
+      const voxels = Int32Array.from(byId.get(d.id) ?? []);
+      return { id: d.id, volumeMl: d.volumeMl, meanHu: d.meanHu, rule: d.rule, reason: d.reason, centroidIjk: [...d.centroidIjk], voxels: new Uint8Array(voxels.buffer) };
+    });
+  }
+
   async exportSeg(study: LoadedStudy, request: Request<'export:seg'>, outFolder: string): Promise<Response<'export:seg'>> {
     const run = request.runId === null ? null : (this.runs.get(request.runId) ?? null);
     await mkdir(outFolder, { recursive: true });

@@ -111,6 +111,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
     },
     'inference:map': async ({ runId, map }) => needInference().map(runId, map),
     'inference:regions': async ({ runId }) => ({ regions: needInference().regions(runId) }),
+    'inference:dropped': async ({ runId }) => ({ candidates: needInference().dropped(runId) }),
     'volumetry:measure': async ({ volumeId, runId, labelmap }): Promise<Response<'volumetry:measure'>> => {
       const { volume } = getStudy(volumeId);
       const n = volume.dimensions[0] * volume.dimensions[1] * volume.dimensions[2];

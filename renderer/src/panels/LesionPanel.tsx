@@ -16,6 +16,10 @@ interface Props {
   calibration?: Calibration | null;
   /** plain-words meaning of the interval, or that there is none (volumetry:measure intervalNote) */
   intervalNote?: string;
+  /** candidates the plausibility rules dropped (inference:dropped), not in the mask; listed with why, restorable */
+  dropped?: ReadonlyArray<{ id: number; volumeMl: number; reason: string }>;
+  /** put a dropped candidate's voxels back into the mask (core restoreLesion); absent: no restore button */
+  onRestore?: (candidateId: number) => void;
   onGo: (lesion: Lesion) => void;
   onDecide: (lesionId: number, decision: 'accepted' | 'rejected') => void;
 }
@@ -84,6 +88,25 @@ export function LesionPanel(p: Props) {
           ))}
         </tbody>
       </table>
+      {p.dropped !== undefined && p.dropped.length > 0 && (
+        <details data-testid="dropped-candidates">
+          <summary>
+            {p.dropped.length} dropped candidate{p.dropped.length === 1 ? '' : 's'} (plausibility rules, not part of SDPM)
+          </summary>
+          <ul className="compact">
+            {p.dropped.map((d) => (
+              <li key={d.id} data-candidate-id={d.id}>
+                #{d.id} {formatVolumeMl(d.volumeMl)} mL: {d.reason}{' '}
+                {p.onRestore !== undefined && (
+                  <button type="button" onClick={() => p.onRestore?.(d.id)} title="Put this candidate back into the mask">
+                    Restore
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
     </section>
   );
 }
