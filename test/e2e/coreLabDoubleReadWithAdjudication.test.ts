@@ -7,10 +7,9 @@
  * the audit chain and every signature. Chromium against the real local server (production build).
  *
  * The three studies are small synthetic CT series written into a temp folder and imported with
- * `sdpm trial import`. Not through the viewer: each reader's SEG (written by the core SEG writer from a
- * mask that differs between the readers) is saved by this test through the same trial route the app
- * would use after a SEG export (trial:saveRead), as the reader's own session; the review app does not
- * yet hand its SEG export to the trial task. The server measures every SEG on the study's images.
+ * `sdpm trial import`. Not through the viewer: each reader's SEG file is written by the core SEG writer
+ * from a mask that differs between the readers (standing in for the review app's export); the reader
+ * attaches it to the task in the browser, and the server measures it on the study's images.
  * Screenshots go to SDPM_E2E_SCREENS (default test-results/e2e/core-lab).
  */
 import { test } from 'node:test';
@@ -21,10 +20,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { trial } from '../../electron/cli/commands/trial';
 import { silentLogger } from '../../electron/core/logger';
-import { decodeWire, encodeWire } from '../../electron/ipc/wireCodec';
 import { builtAppMissing, ROOT, startAppServer } from './harness/startAppServer';
 import { chromiumMissing, launchChromium } from './harness/launchChromium';
-import { PASSWORD, TRIAL_ID, charterText, measurements } from '../unit/electron/services/trial/trialFixture';
+import { PASSWORD, TRIAL_ID, charterText } from '../unit/electron/services/trial/trialFixture';
 import { writeSyntheticSeries } from '../fixtures/dicom-generated/syntheticCt';
 import { loadVolumeFromFolder } from '../../electron/core/dicom/loadVolumeFromFolder';
 import { writeSeg } from '../../electron/core/seg/writeSeg';
@@ -76,30 +74,22 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
   const server = await startAppServer({ dataDir });
   const browser = await launchChromium();
   try {
-    const post = async (route: string, body: unknown, session?: string): Promise<Record<string, unknown>> => {
-      const headers: Record<string, string> = { 'x-sdpm-token': server.url.split('token=')[1]!, 'content-type': 'application/octet-stream' };
-      if (session !== undefined) headers['x-sdpm-session'] = session;
-      const res = await fetch(`${server.origin}/api/${route}`, { method: 'POST', headers, body: encodeWire(body) as Uint8Array<ArrayBuffer> });
-      const env = decodeWire(new Uint8Array(await res.arrayBuffer())) as { ok: boolean; value: Record<string, unknown>; error?: { message: string } };
-      assert.ok(env.ok, `${route}: ${env.error?.message}`);
-      return env.value;
-    };
     // each reader's SEG of each study (what the app saves after the SEG export): the contours differ;
     // on case 2 the readers differ by 50 % of the voxels, beyond the charter's 20 %
     const voxels: Record<string, number[]> = { ana: [100, 100, 200], ben: [104, 150, 205] };
     const ml: Record<string, number[]> = { ana: [], ben: [] };
     const shown = (v: number): string => String(Math.round(v * 100) / 100); // as the screens print it
+    const segFiles = join(dataDir, 'exports');
+    mkdirSync(segFiles, { recursive: true });
     for (const who of ['ana', 'ben']) {
-      const session = String((await post('trial:login', { username: who, password: PASSWORD })).token);
-      const tasks = (await post('trial:myTasks', { trialId: TRIAL_ID }, session)).tasks as { taskId: string; studyUid: string; seriesUid: string; source: string }[];
-      for (const task of tasks) {
-        const i = Number(task.studyUid.slice(-1)) - 1;
-        const vol = await loadVolumeFromFolder(task.source, { seriesUid: task.seriesUid, log: silentLogger });
+      for (const i of [0, 1, 2]) {
+        const vol = await loadVolumeFromFolder(join(images, `case${i + 1}`), { log: silentLogger });
         const mask = new Uint8Array(vol.voxels.length);
-        mask.fill(1, who === 'ana' ? 256 * 3 : 256 * 3 + 7, (who === 'ana' ? 256 * 3 : 256 * 3 + 7) + voxels[who]![i]!);
+        const from = who === 'ana' ? 256 * 3 : 256 * 3 + 7;
+        mask.fill(1, from, from + voxels[who]![i]!);
         const seg = writeSeg({ volume: vol, segments: [{ label: 'infarct', kind: 'infarct', mask, algorithmType: 'SEMIAUTOMATIC' }], algorithm: { name: 'sdpm', version: 'test' }, reader: who });
         ml[who]![i] = sourceMaskVolumeMl(seg.sourceMasks[0]!, vol.source);
-        await post('trial:saveRead', { taskId: task.taskId, segBytes: seg.bytes, measurements: measurements(ml[who]![i]!) }, session);
+        writeFileSync(join(segFiles, `${who}-case${i + 1}.dcm`), seg.bytes);
       }
     }
     const [a2, b2] = [ml.ana![1]!, ml.ben![1]!];
@@ -113,6 +103,10 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
       assert.equal(await rows.count(), 3);
       for (let r = 0; r < 3; r++) {
         await rows.nth(r).click();
+        const source = (await rows.nth(r).locator('td').nth(4).textContent()) ?? '';
+        await page.getByLabel('SEG file').setInputFiles(join(segFiles, `${who}-${source.split('/').pop()}.dcm`));
+        await page.getByTestId('trial-read').locator('tbody tr').first().waitFor();
+        if (who === 'ana' && r === 0) await page.screenshot({ path: join(SCREENS, '01b-reader-read-saved.png') });
         await page.getByRole('button', { name: 'Sign latest version' }).click();
         await page.getByLabel('signature password').fill(PASSWORD);
         await page.getByRole('button', { name: 'Sign', exact: true }).click();

@@ -9,7 +9,8 @@ import type { StudyImport } from '../../services/trial/AdminService';
 
 export async function studiesInFolder(folder: string, log: Logger): Promise<StudyImport[]> {
   const scan = await discoverSeries(folder, { log });
-  return scan.series.filter((s) => s.segmentable).map((s) => ({ studyUid: s.studyInstanceUid, seriesUid: s.seriesInstanceUid, source: resolve(folder) }));
+  // source: the series' own folder (where its first slice is), so a reader's workstation opens just that series
+  return scan.series.filter((s) => s.segmentable).map((s) => ({ studyUid: s.studyInstanceUid, seriesUid: s.seriesInstanceUid, source: resolve(s.slices[0] === undefined ? folder : dirname(s.slices[0].filePath)) }));
 }
 
 /** Splits one CSV line (RFC 4180 quotes). */

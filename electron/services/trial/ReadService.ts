@@ -22,7 +22,8 @@ export interface Measurements {
 export interface ReadInput {
   /** The exact bytes of the DICOM SEG the reader exported; its UID is read from it. */
   segBytes: Uint8Array;
-  measurements: Measurements;
+  /** The app's measurements; may be left out when the server can measure the SEG on the study's images. */
+  measurements?: Measurements | undefined;
 }
 
 export interface ReadView {
@@ -105,12 +106,15 @@ export class ReadService {
 
   async saveRead(actor: Actor, taskId: string, input: ReadInput): Promise<{ readId: string; version: number }> {
     this.ctx.guard(actor, 'read.save');
-    if (!Number.isFinite(input.measurements.totalMl) || input.measurements.totalMl < 0) throw new SdpmError('INVALID_ARGUMENT', 'measurements.totalMl must be a volume >= 0 mL');
+    if (input.measurements !== undefined && (!Number.isFinite(input.measurements.totalMl) || input.measurements.totalMl < 0)) throw new SdpmError('INVALID_ARGUMENT', 'measurements.totalMl must be a volume >= 0 mL');
     // Reading the images is slow: done before the transaction, on the actor's own task only.
     const own = await this.ctx.ownTask(actor, taskId);
     const ownStudy = (await this.ctx.repo.study(own.studyId))!;
     inspectSeg(input.segBytes, ownStudy);
-    const measuredMl = await measureSegOnSource(input.segBytes, ownStudy);
+    const measured = await measureSegOnSource(input.segBytes, ownStudy);
+    if (measured === null && input.measurements === undefined) throw new SdpmError('INVALID_ARGUMENT', `the images of study ${ownStudy.studyCode} are not reachable from here to measure the SEG: send the measurements with it`);
+    const measurements: Measurements = input.measurements ?? { totalMl: measured!.totalMl, lesions: measured!.segments.map((s) => ({ lesionId: s.segmentNumber, volumeMl: s.volumeMl, voxelCount: s.voxelCount })) };
+    const measuredMl = measured?.totalMl ?? null;
     return this.ctx.repo.db.transaction(async (tx) => {
       const task = await this.ctx.ownTask(actor, taskId, tx);
       await this.ctx.openTrial(task.trialId, tx);
@@ -121,12 +125,12 @@ export class ReadService {
       const prev = await this.ctx.repo.latestRead(taskId, tx);
       const row: ReadRow = {
         readId: this.ctx.newId(), taskId, version: (prev?.version ?? 0) + 1, segBytes: input.segBytes, segSha256: sha256Hex(input.segBytes), segUid,
-        measurementsJson: canonicalJson(input.measurements), measurementsSha256: measurementsHash(input.measurements), volumeMl: measuredMl ?? input.measurements.totalMl, volumeSource: measuredMl === null ? 'app' : 'seg',
+        measurementsJson: canonicalJson(measurements), measurementsSha256: measurementsHash(measurements), volumeMl: measuredMl ?? measurements.totalMl, volumeSource: measuredMl === null ? 'app' : 'seg',
         reason: task.status === 'reopened' ? 'correction after reopen' : null, createdBy: actor.username, createdAt: this.ctx.nowUtc(),
       };
       await this.ctx.repo.insertRead(tx, row);
       if (task.status === 'assigned') await this.ctx.repo.setTaskStatus(tx, taskId, 'draft');
-      await this.ctx.audit(tx, actor, { action: 'read.save', trialId: task.trialId, objectType: 'read', objectId: row.readId, studyUid: study.studyUid, seriesUid: study.seriesUid, segUid: row.segUid, oldHash: prev === null ? null : readDigest(prev), newHash: readDigest(row), audience: 'actor', details: { version: row.version, volumeMl: row.volumeMl, volumeSource: row.volumeSource, appTotalMl: input.measurements.totalMl } });
+      await this.ctx.audit(tx, actor, { action: 'read.save', trialId: task.trialId, objectType: 'read', objectId: row.readId, studyUid: study.studyUid, seriesUid: study.seriesUid, segUid: row.segUid, oldHash: prev === null ? null : readDigest(prev), newHash: readDigest(row), audience: 'actor', details: { version: row.version, volumeMl: row.volumeMl, volumeSource: row.volumeSource, appTotalMl: input.measurements?.totalMl ?? null } });
       return { readId: row.readId, version: row.version };
     });
   }

@@ -7,13 +7,21 @@
  * and says so (volumeSource 'app').
  */
 import { existsSync } from 'node:fs';
-import { findReferencedSeries, readSeg, sourceMaskVolumeMl } from '../../core/index';
+import { countForeground, findReferencedSeries, readSeg, sourceMaskVolumeMl } from '../../core/index';
 
-export async function measureSegOnSource(bytes: Uint8Array, study: { studyCode: string; seriesUid: string; source: string }): Promise<number | null> {
+export interface SegMeasurement {
+  /** Volume of the union of all segments (mL). */
+  totalMl: number;
+  /** Each segment on its own (its number, voxels on the source slices, mL). */
+  segments: { segmentNumber: number; voxelCount: number; volumeMl: number }[];
+}
+
+export async function measureSegOnSource(bytes: Uint8Array, study: { studyCode: string; seriesUid: string; source: string }): Promise<SegMeasurement | null> {
   if (!existsSync(study.source)) return null;
   const ref = await findReferencedSeries(study.seriesUid, [study.source]);
   const seg = readSeg(bytes, ref, { filePath: `the SEG saved for study ${study.studyCode}` });
   const union = new Uint8Array(ref.source.slices.length * ref.source.rows * ref.source.columns);
   for (const m of seg.masks) for (let i = 0; i < union.length; i++) if (m[i] !== 0) union[i] = 1;
-  return sourceMaskVolumeMl(union, ref.source);
+  const segments = seg.masks.map((m, i) => ({ segmentNumber: seg.segments[i]?.number ?? i + 1, voxelCount: countForeground(m), volumeMl: sourceMaskVolumeMl(m, ref.source) }));
+  return { totalMl: sourceMaskVolumeMl(union, ref.source), segments };
 }

@@ -71,7 +71,7 @@ export const trialRoutes = {
   'trial:readVersions': route('read.view', obj({ taskId: id }), (svc, actor, req) => svc.reads.readVersions(actor, req.taskId)),
   'trial:readSeg': route('read.view', obj({ taskId: id, version: int({ min: 1 }) }), async (svc, actor, req) => ({ segBytes: await svc.reads.readSeg(actor, req.taskId, req.version) })),
   'trial:signatureReport': route('read.view', obj({ taskId: id, version: int({ min: 1 }) }), (svc, actor, req) => svc.reads.signatureReport(actor, req.taskId, req.version)),
-  'trial:saveRead': route('read.save', obj({ taskId: id, segBytes: bytes({ maxBytes: 512 * 1024 * 1024 }), measurements: measurementsSchema }), (svc, actor, req) => svc.reads.saveRead(actor, req.taskId, req)),
+  'trial:saveRead': route('read.save', obj({ taskId: id, segBytes: bytes({ maxBytes: 512 * 1024 * 1024 }), measurements: optional(measurementsSchema) }), (svc, actor, req) => svc.reads.saveRead(actor, req.taskId, req)),
   'trial:signRead': route('read.sign', obj({ taskId: id, password }), (svc, actor, req) => svc.reads.signRead(actor, req.taskId, req.password)),
   'trial:reopenRead': route('read.reopen', obj({ taskId: id, reason: text, password }), async (svc, actor, req) => {
     await svc.reads.reopenRead(actor, req.taskId, req.reason, req.password);

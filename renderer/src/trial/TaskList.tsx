@@ -24,6 +24,17 @@ function ReadTask({ taskId, printedName }: { taskId: string; printedName: string
     }
   }, [taskId]);
   useEffect(() => void load(), [load]);
+  const attach = async (file: File | undefined) => {
+    if (file === undefined) return;
+    setError(null);
+    try {
+      // The server checks the SEG belongs to this study's series and measures it on the study's images.
+      await trialCall('trial:saveRead', { taskId, segBytes: new Uint8Array(await file.arrayBuffer()) });
+      await load();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
   const reopen = async () => {
     try {
       await trialCall('trial:reopenRead', { taskId, reason, password });
@@ -54,6 +65,11 @@ function ReadTask({ taskId, printedName }: { taskId: string; printedName: string
           })}
         </tbody>
       </table>
+      {status !== 'signed' && !signing && (
+        <label>
+          Save a read: the SEG exported from the review app <input type="file" aria-label="SEG file" accept=".dcm,application/dicom" onChange={(e) => void attach(e.target.files?.[0])} />
+        </label>
+      )}
       {(status === 'draft' || status === 'reopened') && versions.length > 0 && !signing && <button onClick={() => setSigning(true)}>Sign latest version</button>}
       {signing && <SignDialog taskId={taskId} printedName={printedName} onDone={() => { setSigning(false); void load(); }} />}
       {status === 'signed' && (

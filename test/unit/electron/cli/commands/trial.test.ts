@@ -66,12 +66,14 @@ test('sdpm trial: administrator and auditor commands on the embedded database', 
         mask.fill(1, 256 * 3, 256 * 3 + voxels[i]!);
         const seg = writeSeg({ volume: vol, segments: [{ label: 'lesion', kind: 'infarct', mask, algorithmType: 'SEMIAUTOMATIC' }], algorithm: { name: 'test', version: '1' }, reader: who });
         expectedMl.set(`${who}${i}`, sourceMaskVolumeMl(seg.sourceMasks[0]!, vol.source));
-        await svc.reads.saveRead(actor, t.taskId, { segBytes: seg.bytes, measurements: measurements(999) });
+        // ana's app sends a wrong number, ben's sends none (the server measures the SEG in both cases)
+        await svc.reads.saveRead(actor, t.taskId, who === 'ana' ? { segBytes: seg.bytes, measurements: measurements(999) } : { segBytes: seg.bytes });
         await svc.reads.signRead(actor, t.taskId, PASSWORD);
         const v = (await svc.reads.readVersions(actor, t.taskId)).versions[0]!;
         assert.equal(v.volumeSource, 'seg');
         assert.ok(Math.abs(v.volumeMl - expectedMl.get(`${who}${i}`)!) < 1e-9, `${v.volumeMl} vs ${expectedMl.get(`${who}${i}`)}`);
         assert.ok(v.volumeMl > 0);
+        if (who === 'ben') assert.deepEqual(v.measurements.lesions.map((l) => [l.lesionId, l.voxelCount]), [[1, seg.sourceMasks[0]!.reduce((a, b) => a + b, 0)]]);
       }
     }
     const status = await sdpm('status', '--as', 'aud', '--trial', TRIAL_ID);

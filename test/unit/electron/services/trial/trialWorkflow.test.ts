@@ -53,6 +53,8 @@ forEachDriver('trial workflow', (driver) => {
       await rejects(f.svc.reads.signRead(f.ana, task, PASSWORD), 'INVALID_ARGUMENT'); // nothing saved yet
       // the SEG must be a DICOM SEG of this study's series; its UID comes from the file
       await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: new TextEncoder().encode('not dicom'), measurements: measurements(1) }), 'DICOM_NOT_DICOM');
+      // without the app's measurements the server must measure the SEG itself; these images are not here
+      await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v0') }), 'INVALID_ARGUMENT');
       await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('other', 1), measurements: measurements(1) }), 'SEG_NO_REFERENCE');
       await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('other', { studyUid: '1.2.826.0.1.1', seriesUid: '9.9' }), measurements: measurements(1) }), 'SEG_NO_REFERENCE');
       await f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v1'), measurements: measurements(12) });
