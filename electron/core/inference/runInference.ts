@@ -13,7 +13,7 @@ import { resolveSettings } from '../sdpm/resolveSettings';
 import { createSessions } from './createSessions';
 import { extraLanes, openLanes, sessionThreads } from './networkLanes';
 import type { SdpmNetwork } from '../sdpm/SdpmNetwork';
-import { acquireCachedSessions } from './sessionCache';
+import { acquireCachedSessions, isWarm, markWarm } from './sessionCache';
 import { DEFAULT_BATCH_SIZE, DEFAULT_STACK_SIZE, type InferenceRequest } from './InferenceRequest';
 import type { InferenceReport } from './InferenceReport';
 import { reportLesions } from './reportLesions';
@@ -58,11 +58,15 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
   try {
     // one single-threaded CPU session per core, each sampling its own slice stacks (networkLanes.ts)
     lanes = await openLanes({ net: bundle.netPath, eps: bundle.epsPath }, S, extraLanes(sessions.provider, req.intraOpThreads, availableParallelism()), batchSize);
-    // warm-up: the first call at each batch shape is slower (allocations, kernel selection)
-    const xw = new Float32Array(batchSize * S * S).fill(-1);
-    const tw = new Int32Array(batchSize);
-    await net.runFull(xw, tw, batchSize);
-    await net.runEps(xw, tw, batchSize);
+    // warm-up: the first call at each batch shape is slower (allocations, kernel selection); sessions kept
+    // from an earlier study of this worker (keepSessions) are warm already at this batch size
+    if (req.keepSessions !== true || !isWarm(sessions, batchSize)) {
+      const xw = new Float32Array(batchSize * S * S).fill(-1);
+      const tw = new Int32Array(batchSize);
+      await net.runFull(xw, tw, batchSize);
+      await net.runEps(xw, tw, batchSize);
+      markWarm(sessions, batchSize);
+    }
     const tWarm = performance.now();
     const prediction = await predictVolume(volume, bundle, net, {
       mode: req.mode,

@@ -8,6 +8,18 @@ import type { Logger } from '../logger';
 import { createSessions, type Sessions, type SessionOptions } from './createSessions';
 
 let cached: { key: string; sessions: Sessions } | null = null;
+const warmBatches = new WeakMap<Sessions, Set<number>>();
+
+/** true when these sessions already ran a warm-up call at this batch size */
+export function isWarm(s: Sessions, batchSize: number): boolean {
+  return warmBatches.get(s)?.has(batchSize) === true;
+}
+
+export function markWarm(s: Sessions, batchSize: number): void {
+  const set = warmBatches.get(s) ?? new Set<number>();
+  set.add(batchSize);
+  warmBatches.set(s, set);
+}
 
 export async function acquireCachedSessions(paths: { net: string; eps: string | null }, o: SessionOptions, log: Logger, cores: number): Promise<Sessions> {
   const key = JSON.stringify([paths.net, paths.eps, o.provider, o.allowFallback === true, o.intraOpThreads ?? cores]);
