@@ -47,6 +47,7 @@ export * from './pacs/retrieveSeries';
 export * from './pacs/secrets';
 export * from './pacs/sendAndVerify';
 export * from './report/StudyReport';
+export * from './report/keyImages';
 export * from './report/studyReportCsv';
 export * from './report/studyReportHtml';
 export * from './sdpm/CallTicker';

@@ -12,7 +12,7 @@ import { lesionTypeFor } from '../core/index';
 import { writeSeg, type SegSegmentInput } from '../core/index';
 import { conceptFromLabels, type LesionKind } from '../core/index';
 import { buildStudyReport, studyReportJson, type ReportDroppedCandidate } from '../core/index';
-import { studyReportHtml } from '../core/index';
+import { keyImages, studyReportHtml } from '../core/index';
 import { studyReportCsv } from '../core/index';
 import type { ResultMessage } from '../worker/protocol';
 import type { LoadedStudy } from './createServices';
@@ -108,7 +108,10 @@ export async function exportSegAndReport(x: ExportInput): Promise<Response<'expo
   const reportPath = x.join(x.outFolder, `report-${stamp}.html`);
   await x.write(x.join(x.outFolder, `report-${stamp}.json`), studyReportJson(report));
   await x.write(x.join(x.outFolder, `report-${stamp}.csv`), studyReportCsv(report));
-  await x.write(reportPath, studyReportHtml(report));
+  // key images: each of the largest lesions' reference slice with its contour (and the run's uncertainty map)
+  const unc = x.result?.uncertainty ?? null;
+  const images = keyImages(v, mask, measurements, unc !== null && unc.length === n ? { uncertainty: unc, uncertaintyLabel: "uncertainty (entropy of the samples' mean, bits)" } : {});
+  await x.write(reportPath, studyReportHtml(report, images));
   const segPixels = w.placeholderEmptyFrame ? 0 : w.sourceMasks.reduce((acc, m) => acc + m.reduce((a, b) => a + (b !== 0 ? 1 : 0), 0), 0);
   return { segPath, reportPath, totalMl: measurements.totalVolumeMl, segPixels, algorithmType };
 }

@@ -18,16 +18,6 @@
  * threshold show" without re-running the network.
  */
 
-/** The threshold as the comparisons see it (float32). */
-export function thresholdF32(threshold: number): number {
-  return Math.fround(threshold);
-}
-
-/** True when a probability counts as lesion at this threshold (float32 `p > threshold`). */
-export function isLesionProbability(p: number, threshold: number): boolean {
-  return p > Math.fround(threshold);
-}
-
 /** The lesion mask (0/1) of a probability map at a threshold. `out` may be given to avoid an allocation. */
 export function maskFromProbability(probability: ArrayLike<number>, threshold: number, out: Uint8Array = new Uint8Array(probability.length)): Uint8Array {
   const t = Math.fround(threshold);

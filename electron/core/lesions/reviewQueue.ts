@@ -121,15 +121,12 @@ export function reviewQueue(x: ReviewQueueInput, options: { minSizeMl?: number; 
   });
   for (const [id, a] of lesionAcc) if (a.score > 0) all.push(region('over-call', id, a));
   for (const a of missAcc) all.push(region('possible-miss', null, a));
-  const shown = all.filter((r) => r.sizeMl >= minSizeMl);
-  const hidden = all.filter((r) => r.sizeMl < minSizeMl);
+  const { shown, hidden } = regionsAtMinSize(all, minSizeMl);
   shown.sort((a, b) => b.scoreMl - a.scoreMl || (a.kind === b.kind ? 0 : a.kind === 'possible-miss' ? -1 : 1) || a.centroidIjk[2] - b.centroidIjk[2]);
   return { regions: shown.map((r, i) => ({ ...r, rank: i + 1 })), hidden: { count: hidden.length, sizeMl: hidden.reduce((s, r) => s + r.sizeMl, 0) }, minSizeMl };
 }
 
-/** The queue at another reader-set minimum size, from an unfiltered queue (minSizeMl 0). */
-export function filterReviewQueue(q: ReviewQueue, minSizeMl: number): ReviewQueue {
-  const shown = q.regions.filter((r) => r.sizeMl >= minSizeMl);
-  const hidden = q.regions.filter((r) => r.sizeMl < minSizeMl);
-  return { regions: shown.map((r, i) => ({ ...r, rank: i + 1 })), hidden: { count: q.hidden.count + hidden.length, sizeMl: q.hidden.sizeMl + hidden.reduce((s, r) => s + r.sizeMl, 0) }, minSizeMl };
+/** The regions a reader-set minimum size lists (size >= minSizeMl); the rest are hidden and counted. */
+export function regionsAtMinSize<T extends { sizeMl: number }>(regions: readonly T[], minSizeMl: number): { shown: T[]; hidden: T[] } {
+  return { shown: regions.filter((r) => r.sizeMl >= minSizeMl), hidden: regions.filter((r) => r.sizeMl < minSizeMl) };
 }

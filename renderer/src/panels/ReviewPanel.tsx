@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Response } from '../../../electron/ipc/contract';
-import { DEFAULT_REVIEW_MIN_SIZE_ML, formatVolumeMl } from '../../../electron/core/lesions/index';
+import { DEFAULT_REVIEW_MIN_SIZE_ML, formatVolumeMl, regionsAtMinSize } from '../../../electron/core/lesions/index';
 
 type Region = Response<'inference:regions'>['regions'][number];
 
@@ -23,8 +23,8 @@ const KIND_TEXT: Record<Region['kind'], { short: string; title: string }> = {
  */
 export function ReviewPanel(p: Props) {
   const [minSizeMl, setMinSizeMl] = useState(DEFAULT_REVIEW_MIN_SIZE_ML);
-  const visible = p.regions.map((r, index) => ({ r, index })).filter(({ r }) => r.sizeMl >= minSizeMl);
-  const hidden = p.regions.length - visible.length;
+  const { shown: visible, hidden: small } = regionsAtMinSize(p.regions.map((r, index) => ({ r, index, sizeMl: r.sizeMl })), minSizeMl);
+  const hidden = small.length;
   const massReviewed = p.regions.filter((r) => p.reviewed.has(r.regionId)).reduce((s, r) => s + r.massFraction, 0);
   const region = p.regions[p.current];
   const pos = visible.findIndex((v) => v.index === p.current);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterReviewQueue, reviewQueue } from '../../../../../electron/core/lesions/reviewQueue';
+import { regionsAtMinSize, reviewQueue } from '../../../../../electron/core/lesions/reviewQueue';
 import { measureLesions } from '../../../../../electron/core/lesions/measureLesions';
 import type { VolumeGeometry } from '../../../../../electron/core/dicom/Volume';
 
@@ -25,7 +25,7 @@ test('one queue ranks over-calls and possible misses by volume at stake; small r
   assert.ok(Math.abs((q.regions[0]?.scoreMl ?? 0) - 0.004) < 1e-12);
   assert.ok(Math.abs((q.regions[1]?.scoreMl ?? 0) - 0.003) < 1e-12);
   assert.deepEqual(q.hidden, { count: 1, sizeMl: 0.001 });
-  assert.equal(filterReviewQueue(q, 0.017).regions.length, 1);
+  assert.equal(regionsAtMinSize(q.regions, 0.017).shown.length, 1);
   // y_avg (no samples): misses from intermediate probability only (p >= threshold / 2: the speck, not the 0.2 region), no over-calls
   const q0 = reviewQueue({ dimensions: geom.dimensions, voxelMl: 0.001, mask, idMap: m.idMap, probability: p, threshold: 0.5, agreement: null }, { minSizeMl: 0 });
   assert.deepEqual(q0.regions.map((r) => [r.kind, r.voxelCount]), [['possible-miss', 1]]);

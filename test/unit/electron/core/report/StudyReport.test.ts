@@ -1,14 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildStudyReport, studyReportJson } from '../../../../../electron/core/report/StudyReport';
 import { studyReportCsv, STUDY_REPORT_CSV_HEADER } from '../../../../../electron/core/report/studyReportCsv';
 import { studyReportHtml } from '../../../../../electron/core/report/studyReportHtml';
 import { keyImages } from '../../../../../electron/core/report/keyImages';
-import { writeFloatMap } from '../../../../../electron/core/report/writeFloatMap';
-import { readNifti } from '../../../../../electron/core/dicom/niftiRead';
 import { measureLesions } from '../../../../../electron/core/lesions/measureLesions';
 import { compareVolumes } from '../../../../../electron/core/volumetry/compareVolumes';
 import { syntheticVolume } from '../seg/syntheticVolume';
@@ -79,25 +74,4 @@ test('HTML report is self-contained (no external resources), escapes DICOM text,
   const png = Buffer.from(/base64,([^"]+)"/.exec(html)?.[1] ?? '', 'base64');
   assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]);
   assert.match(html, /Expansion/);
-});
-
-test('probability / uncertainty maps are written as float32 NIfTI on the volume grid and read back exactly', async () => {
-  const values = Float32Array.from({ length: mask.length }, (_, i) => (i % 17) / 16.5);
-  const file = join(mkdtempSync(join(tmpdir(), 'sdpm-map-')), 'prob.nii.gz');
-  await writeFloatMap(file, vol, values, 'SDPM lesion probability');
-  const back = await readNifti(file);
-  assert.deepEqual(back.dimensions, vol.dimensions);
-  assert.ok(back.voxels instanceof Float32Array);
-  assert.deepEqual([...back.voxels], [...values]);
-  await assert.rejects(writeFloatMap(file, vol, new Float32Array(3), 'x'), { code: 'GEOMETRY_MISMATCH' });
-});
-
-test('writeStudyReportFiles writes JSON, CSV and HTML next to each other', async () => {
-  const { writeStudyReportFiles } = await import('../../../../../electron/core/report/writeStudyReportFiles');
-  const { readFileSync } = await import('node:fs');
-  const base = join(mkdtempSync(join(tmpdir(), 'sdpm-report-')), 'study');
-  const paths = await writeStudyReportFiles(base, buildStudyReport(input), keyImages(vol, mask, m));
-  assert.equal((JSON.parse(readFileSync(paths.json, 'utf8')) as { lesionCount: number }).lesionCount, 2);
-  assert.match(readFileSync(paths.csv, 'utf8'), /^study_instance_uid,/);
-  assert.match(readFileSync(paths.html, 'utf8'), /^<!doctype html>/);
 });
