@@ -17,11 +17,16 @@ import type { DicomWebPeer } from '../../../electron/core/pacs/PacsConfig';
 import { memorySecretSource } from '../../../electron/core/pacs/secrets';
 import { SeriesCache } from '../../../electron/core/pacs/SeriesCache';
 import { retrieveSeries, type RetrieveProgress } from '../../../electron/core/pacs/retrieveSeries';
-import { sendAndVerify } from '../../../electron/core/pacs/sendAndVerify';
+import { instanceRefOf, sendAndVerify } from '../../../electron/core/pacs/sendAndVerify';
+import { compareDicom } from '../../../electron/core/pacs/compareDicom';
+import { parseDicomFile } from '../../../electron/core/dicom/parseDicomFile';
+import { readFrameInfo } from '../../../electron/core/dicom/codecs/readFrameInfo';
+import { decodeFrame } from '../../../electron/core/dicom/codecs/decodeFrame';
 import { GE_HEAD_PATIENT_ID, GE_HEAD_SERIES_UID, GE_HEAD_STUDY_UID, OrthancServer, freePort, orthancMissing } from './orthanc';
 import { assertSameVolume, loadGeHead, smallGeHeadSeg } from './helpers';
 
 const skip = orthancMissing();
+const TS_DIR = join(import.meta.dirname, '../../../../shared/data/dicom/transfer-syntaxes');
 const orthanc = new OrthancServer();
 const work = mkdtempSync(join(tmpdir(), 'sdpm-pacs-web-'));
 const log = memoryLogger();
@@ -81,6 +86,25 @@ describe('DICOMweb against a real Orthanc', { skip }, () => {
     assert.equal(r.ref.studyInstanceUid, GE_HEAD_STUDY_UID);
     const series = await (await transport()).findSeries(GE_HEAD_STUDY_UID);
     assert.ok(series.some((s) => s.modality === 'SEG'));
+  });
+
+  test('a compressed instance (JPEG-LS) arrives as the archive stores it and decodes to the same pixels as the uncompressed file', async () => {
+    const jls = new Uint8Array(readFileSync(join(TS_DIR, 'CTImage.dcm_JPEGLSLosslessTransferSyntax_1.2.840.10008.1.2.4.80.dcm')));
+    const plain = new Uint8Array(readFileSync(join(TS_DIR, 'CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm')));
+    const ref = instanceRefOf(jls, 'jls');
+    const t = await transport();
+    await t.storeInstance(jls, ref);
+    const cache = new SeriesCache(join(work, 'cache-jls'));
+    const r = await retrieveSeries(t, cache, ref.studyInstanceUid, ref.seriesInstanceUid);
+    assert.equal(r.status, 'complete', r.message);
+    const cached = new Uint8Array(readFileSync(cache.instancePath(ref)));
+    assert.notEqual(compareDicom(jls, cached).level, 'different');
+    assert.equal(readFrameInfo(parseDicomFile(cached, 'cached'), 'cached').transferSyntaxUid, '1.2.840.10008.1.2.4.80', 'still JPEG-LS in the cache');
+    const decode = async (bytes: Uint8Array, label: string): Promise<number[]> => {
+      const ds = parseDicomFile(bytes, label);
+      return Array.from(await decodeFrame(ds, readFrameInfo(ds, label)));
+    };
+    assert.deepEqual(await decode(cached, 'cached'), await decode(plain, 'plain'));
   });
 
   test('wrong password: PACS_AUTH_FAILED naming the peer; nothing in the cache', async () => {
