@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from './passwordHash';
 import type { Actor, TrialContext } from './TrialContext';
 
 const SESSION_HOURS = 12;
+let dummyHash: string | null = null;
 const USER = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export interface NewUser {
@@ -54,7 +55,9 @@ export class AuthService {
   /** Checks the password; audits the failure; returns the actor. */
   async authenticate(username: string, password: string, workstation: string, action = 'login.failed'): Promise<Actor> {
     const user = await this.ctx.repo.user(username);
-    const ok = user !== null && (await verifyPassword(password, user.passwordHash));
+    // An unknown name costs one scrypt too, so the answer time does not tell which names exist.
+    dummyHash ??= await hashPassword('not-a-password-of-anyone', this.ctx.scryptN);
+    const ok = (await verifyPassword(password, user?.passwordHash ?? dummyHash)) && user !== null;
     if (!ok || user === null) {
       await this.ctx.repo.db.transaction((tx) =>
         this.ctx.audit(tx, { username: username.slice(0, 64), role: user?.role ?? 'unknown', workstation }, { action, objectType: 'user', objectId: username.slice(0, 64), audience: 'unblinded' }),
