@@ -6,6 +6,17 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const NO_ELECTRON = { name: 'electron', message: 'Only electron/main and electron/preload may import Electron.' };
+/**
+ * No deep imports into electron/core from outside it: core/index.ts (Node), core/engine.ts (onnxruntime
+ * engine) and core/lesions/index.ts (pure lesion rules) are its public entry points. Tests are exempt: unit
+ * tests mirror the source tree and test the module they mirror.
+ */
+const DEEP_CORE = {
+  regex: String.raw`^(\.\.?/)+(electron/)?core/(?!(index|engine|lesions|lesions/index)$)`,
+  message: 'Import electron/core through electron/core/index.ts, electron/core/engine.ts or electron/core/lesions/index.ts.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -53,9 +64,39 @@ export default tseslint.config(
   },
   {
     // Core, CLI, worker and server are plain Node: no Electron, no console (one injected logger).
-    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/server/**/*.ts', 'electron/worker/**/*.ts', 'electron/ipc/**/*.ts'],
+    files: ['electron/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import Electron.' }] }],
+      'no-restricted-imports': ['error', { paths: [NO_ELECTRON] }],
+    },
+  },
+  {
+    // The lesion rules are pure so the renderer can bundle them: no Node built-ins, no native packages, and from
+    // the rest of core only these pure modules.
+    files: ['electron/core/lesions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_ELECTRON],
+          patterns: [
+            { group: ['node:*', 'onnxruntime-node', 'dcmjs*', 'dicom-parser'], message: 'electron/core/lesions is pure (the renderer bundles it).' },
+            { regex: String.raw`^\.\./(?!(errors|dicom/Volume|volumetry/abcOver2|bundle/Labels)$)`, message: 'electron/core/lesions may import only pure core modules (errors, dicom/Volume, volumetry/abcOver2, bundle/Labels types).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Outside core, core is imported only through its public entry points (electron/core/index.ts).
+    files: ['electron/cli/**/*.ts', 'electron/server/**/*.ts', 'electron/worker/**/*.ts', 'electron/ipc/**/*.ts', 'electron/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [NO_ELECTRON], patterns: [DEEP_CORE] }],
+    },
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [DEEP_CORE] }],
     },
   },
   {
@@ -74,7 +115,10 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'The renderer talks to the API object only (renderer/src/api).' }],
-          patterns: [{ group: ['node:*'], message: 'No Node built-ins in the renderer.' }],
+          patterns: [
+            { group: ['node:*'], message: 'No Node built-ins in the renderer.' },
+            { regex: String.raw`^(\.\./)+electron/core/(?!(lesions|lesions/index)$)`, message: 'The renderer imports core only through the pure entry electron/core/lesions/index.ts.' },
+          ],
         },
       ],
     },

@@ -12,7 +12,7 @@
  *      SDPM_SHARD_COUNT (Kubernetes does not export the completion count).
  * None of them: null (the whole manifest).
  */
-import { SdpmError } from '../../core/errors';
+import { SdpmError } from '../../core/index';
 
 export interface Shard {
   index: number;
