@@ -111,6 +111,12 @@ def load_checkpoint_unet(path: Path, use_ema: bool = True) -> Tuple[Unet2, Dict[
     unet = Unet2(dim=p["dim"], dim_mults=tuple(p["dim_mults"]), channels=1, attn_heads=p["attn_heads"],
                  attn_dim_head=p["attn_dim_head"])
     unet.load_state_dict(sd["ema"]["model"] if use_ema else sd["unet"])
+    if sd.get("folded"):  # weights recovered from an exported graph (sdpm.warm_start): already standardised
+        from .net.unet2 import WeightStandardizedConv2d
+
+        for mod in unet.modules():
+            if isinstance(mod, WeightStandardizedConv2d):
+                mod.folded = True
     info = {k: sd[k] for k in ("step", "config", "preset", "preset_config", "image_size", "torch")}
     info["ema_step"] = sd["ema"]["step"]
     return unet.eval(), info

@@ -73,7 +73,8 @@ def write_checkpoint(onnx_path: Path, preset: str, step: int, out: Path) -> floa
     torch.save({"step": step, "unet": sd, "ema": ema, "preset": preset, "preset_config": PRESETS[preset],
                 "image_size": PRESETS[preset]["image_size"], "source": f"recovered from {onnx_path}",
                 "config": {"note": f"weights recovered from {onnx_path}; training config not stored in a bundle"},
-                "torch": torch.__version__}, out)
+                "torch": torch.__version__,
+                "folded": True}, out)  # evaluation reproduces the graph exactly; training re-standardises
     return max_restandardize_change(unet)
 
 
