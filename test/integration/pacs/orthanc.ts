@@ -93,7 +93,7 @@ export class OrthancServer {
     proc.stderr.on('data', (d: Buffer) => (this.log += d.toString()));
     this.proc = proc;
     const auth = `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`;
-    for (let i = 0; i < 150; i += 1) {
+    for (let i = 0; i < 300; i += 1) {
       if (proc.exitCode !== null) throw new Error(`Orthanc exited (${proc.exitCode}): ${this.log.slice(-2000)}`);
       try {
         const r = await fetch(`${this.httpUrl}/system`, { headers: { Authorization: auth } });
@@ -103,7 +103,7 @@ export class OrthancServer {
       }
       await new Promise((res) => setTimeout(res, 200));
     }
-    throw new Error(`Orthanc did not answer within 30 s: ${this.log.slice(-2000)}`);
+    throw new Error(`Orthanc did not answer within 60 s: ${this.log.slice(-2000)}`);
   }
 
   /** SIGKILL: the archive dies without a goodbye (connections drop mid-transfer). */
