@@ -14,7 +14,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -114,6 +114,14 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
         if (who === 'ana' && r === 0) await page.screenshot({ path: join(SCREENS, '02-reader-signed-manifestation.png') });
         await page.getByRole('button', { name: 'Close' }).click();
         await page.getByTestId('trial-read').getByText('Initial read per protocol').waitFor();
+        if (who === 'ana' && r === 0) {
+          // the printable signed-read report (print to PDF): the manifestation with the SEG's UID and hash
+          const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trial-signed-report').click()]);
+          const report = readFileSync(await download.path(), 'utf8');
+          assert.match(report, /Electronically signed by Ana Reader/);
+          assert.match(report, /Meaning: Initial read per protocol/);
+          assert.match(report, /Signed SEG: SOP Instance UID [0-9.]+, SHA-256 [0-9a-f]{64}/);
+        }
       }
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.getByTestId('trial-tasks').locator('tbody tr', { hasText: 'signed' }).nth(2).waitFor();

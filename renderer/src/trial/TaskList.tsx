@@ -7,6 +7,28 @@ import { AdjudicationView } from './AdjudicationView';
 import { SignDialog } from './SignDialog';
 import { errorText, list, text, trialCall } from './trialApi';
 
+/** The printable signed-read report of one version, offered as an HTML file (print it to PDF). */
+function SignedReportLink({ taskId, version }: { taskId: string; version: string }) {
+  const [href, setHref] = useState<string | null>(null);
+  useEffect(() => {
+    let url: string | null = null;
+    trialCall('trial:signatureReport', { taskId, version: Number(version) })
+      .then((r) => {
+        url = URL.createObjectURL(new Blob([text(r.html)], { type: 'text/html' }));
+        setHref(url);
+      })
+      .catch(() => setHref(null));
+    return () => {
+      if (url !== null) URL.revokeObjectURL(url);
+    };
+  }, [taskId, version]);
+  return href === null ? null : (
+    <a href={href} download={`signed-read-v${version}.html`} data-testid="trial-signed-report">
+      signed report
+    </a>
+  );
+}
+
 function ReadTask({ taskId, printedName }: { taskId: string; printedName: string }) {
   const [versions, setVersions] = useState<Record<string, unknown>[]>([]);
   const [status, setStatus] = useState('');
@@ -59,7 +81,10 @@ function ReadTask({ taskId, printedName }: { taskId: string; printedName: string
                 <td>{text(v.version)}</td>
                 <td title={v.volumeSource === 'seg' ? 'measured from the SEG on the study images' : 'as sent by the app'}>{text(v.volumeMl)}{v.volumeSource === 'seg' ? ' (SEG)' : ''}</td>
                 <td>{text(v.segUid)}</td>
-                <td>{sig === null ? 'not signed' : `${text(sig.printedName)} — ${text(sig.meaning)} — ${text(sig.signedAtUtc)} UTC / ${text(sig.signedAtLocal)}`}</td>
+                <td>
+                  {sig === null ? 'not signed' : `${text(sig.printedName)} — ${text(sig.meaning)} — ${text(sig.signedAtUtc)} UTC / ${text(sig.signedAtLocal)} `}
+                  {sig !== null && <SignedReportLink taskId={taskId} version={text(v.version)} />}
+                </td>
               </tr>
             );
           })}
