@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 
 export const ORTHANC_BIN = '/usr/sbin/Orthanc';
 export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
@@ -133,17 +133,6 @@ export class OrthancServer {
 
   authHeader(): string {
     return `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`;
-  }
-
-  /** Loads files through Orthanc's REST API (POST /instances); returns how many were accepted. */
-  async upload(files: readonly string[]): Promise<number> {
-    let n = 0;
-    for (const f of files) {
-      const r = await fetch(`${this.httpUrl}/instances`, { method: 'POST', headers: { Authorization: this.authHeader(), 'Content-Type': 'application/dicom' }, body: await readFile(f) });
-      if (!r.ok) throw new Error(`upload ${f}: HTTP ${r.status} ${await r.text()}`);
-      n += 1;
-    }
-    return n;
   }
 }
 
