@@ -125,6 +125,9 @@ export class TrialRepository {
   async decision(studyId: string, q: SqlDb = this.db): Promise<DecisionRow | null> {
     return one(await q.query('SELECT * FROM decisions WHERE study_id = $1', [studyId]), toDecision);
   }
+  async deleteDecision(tx: SqlDb, studyId: string): Promise<void> {
+    await tx.run('DELETE FROM decisions WHERE study_id = $1', [studyId]);
+  }
   async upsertDecision(tx: SqlDb, d: DecisionRow): Promise<void> {
     await tx.run('DELETE FROM decisions WHERE study_id = $1', [d.studyId]);
     await tx.run(

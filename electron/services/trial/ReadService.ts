@@ -205,6 +205,8 @@ export class ReadService {
       if (decision?.outcome === 'adjudicated') throw new SdpmError('CONFLICT', 'this study is adjudicated: its reads can no longer be reopened');
       const read = (await this.ctx.repo.latestRead(taskId, tx))!;
       await this.ctx.repo.setTaskStatus(tx, taskId, 'reopened');
+      // The rule decided on the old read: the study waits again until both reads are signed.
+      if (decision !== null) await this.ctx.repo.deleteDecision(tx, task.studyId);
       const study = (await this.ctx.repo.study(task.studyId, tx))!;
       await this.ctx.audit(tx, actor, { action: 'read.reopen', trialId: task.trialId, objectType: 'read', objectId: read.readId, studyUid: study.studyUid, seriesUid: study.seriesUid, segUid: read.segUid, oldHash: readDigest(read), reason, audience: 'actor', details: { version: read.version } });
     });

@@ -45,6 +45,26 @@ forEachDriver('trial workflow', (driver) => {
     }
   });
 
+  test("the adjudicator's own third read: saved, signed with the adjudication meaning, then chosen with a reason", async () => {
+    const { db } = await driver.fresh();
+    try {
+      const f = await setUpTrial(db);
+      await readAndSignAll(f);
+      const adjTask = (await f.svc.reads.myTasks(f.cho, TRIAL_ID))[0]!.taskId;
+      await rejects(f.svc.reads.decide(f.cho, adjTask, 'own', 'my own contour'), 'CONFLICT'); // nothing signed yet
+      await f.svc.reads.saveRead(f.cho, adjTask, { segBytes: segBytes('cho-1', 1), measurements: measurements(19.5) });
+      const { manifest } = await f.svc.reads.signRead(f.cho, adjTask, PASSWORD);
+      assert.equal(manifest.meaning, 'Adjudication read');
+      assert.equal((await f.svc.reads.decide(f.cho, adjTask, 'own', 'both reads missed part of the lesion')).finalVolumeMl, 19.5);
+      const d = (await f.svc.admin.status(f.admin, TRIAL_ID)).studies[1]!.decision!;
+      assert.deepEqual([d.outcome, d.finalVolumeMl, d.decidedBy, d.reason], ['adjudicated', 19.5, 'cho', 'adjudicator read: both reads missed part of the lesion']);
+      await rejects(f.svc.reads.decide(f.cho, adjTask, 'A', 'again'), 'CONFLICT');
+      await rejects(f.svc.reads.reopenRead(f.ana, f.tasks.ana[1]!, 'late change', PASSWORD), 'CONFLICT'); // adjudicated: closed
+    } finally {
+      await db.close();
+    }
+  });
+
   test('a signed read is locked; reopening needs reason and password; both versions stay', async () => {
     const { db } = await driver.fresh();
     try {
@@ -67,10 +87,16 @@ forEachDriver('trial workflow', (driver) => {
       await rejects(f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v2'), measurements: measurements(13) }), 'RECORD_LOCKED');
       await rejects(f.svc.reads.reopenRead(f.ana, task, '', PASSWORD), 'INVALID_ARGUMENT');
       await rejects(f.svc.reads.reopenRead(f.ana, task, 'missed a lesion', 'nope-nope-nope'), 'AUTH_FAILED');
+      await f.svc.reads.saveRead(f.ben, f.tasks.ben[0]!, { segBytes: segBytes('ben-v1'), measurements: measurements(12.5) });
+      await f.svc.reads.signRead(f.ben, f.tasks.ben[0]!, PASSWORD);
+      const decided = async () => (await f.svc.admin.status(f.admin, TRIAL_ID)).studies[0]!.decision;
+      assert.equal((await decided())?.finalVolumeMl, 12.25);
       await f.svc.reads.reopenRead(f.ana, task, 'missed a lesion', PASSWORD);
+      assert.equal(await decided(), null); // the rule decided on the old read: undecided until signed again
       await f.svc.reads.saveRead(f.ana, task, { segBytes: segBytes('v2'), measurements: measurements(13) });
       const second = await f.svc.reads.signRead(f.ana, task, PASSWORD);
       assert.equal(second.manifest.meaning, 'Corrected read per protocol');
+      assert.equal((await decided())?.finalVolumeMl, 12.75);
       const { versions } = await f.svc.reads.readVersions(f.ana, task);
       assert.deepEqual(versions.map((v) => [v.version, v.volumeMl, v.signature?.meaning]), [[1, 12, 'Initial read per protocol'], [2, 13, 'Corrected read per protocol']]);
       assert.match(versions[0]!.segUid, /^2\.25\.\d+$/);
