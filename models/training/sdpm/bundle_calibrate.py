@@ -1,0 +1,63 @@
+"""Add a measured held-out table and the split-conformal calibration to an EXISTING bundle without
+re-exporting its network (the graphs and golden vectors stay byte-identical).
+
+    cd models/training && /usr/bin/python3 -m sdpm.bundle_calibrate --bundle ../bundles/sdpm-synth-compact-s \\
+        --test work/eval/test.json --calibration work/eval/calibration.json --key heldOutV3 --title "..." --note "..."
+
+Writes calibration.json, metadata.json (metrics.<key> with the summary tables, metrics.calibration, and the
+table text appended to metrics.tableText), MODEL_CARD.md (regenerated from metadata) and SHA256SUMS.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any, Dict
+
+from .bundle import model_card, sha256sums
+from .evaluate import print_tables
+
+
+def table_text(ev: Dict[str, Any], title: str) -> str:
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        print_tables(ev["summary"], ev["summaryByBackground"], title)
+    return buf.getvalue()
+
+
+def update(bundle: Path, ev: Dict[str, Any], cal: Dict[str, Any], key: str, title: str, note: str) -> Dict[str, Any]:
+    meta = json.loads((bundle / "metadata.json").read_text())
+    metrics = meta.setdefault("metrics", {})
+    text = table_text(ev, title)
+    metrics[key] = {"note": note, "data": ev["data"], "profile": ev["profile"], "summary": ev["summary"],
+                    "byBackground": ev["summaryByBackground"], "geHeadNoLesion": ev.get("geHeadNoLesion"),
+                    "tableText": text}
+    metrics["calibration"] = cal
+    old = str(metrics.get("tableText", ""))
+    marker = f"\n--- {key} ---\n"
+    metrics["tableText"] = (old.split(marker)[0] if marker in old else old) + marker + text
+    (bundle / "calibration.json").write_text(json.dumps(cal, indent=1) + "\n")
+    (bundle / "metadata.json").write_text(json.dumps(meta, indent=1) + "\n")
+    (bundle / "MODEL_CARD.md").write_text(model_card(meta))
+    sha256sums(bundle)
+    return meta
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="add held-out metrics + calibration.json to an existing bundle")
+    ap.add_argument("--bundle", required=True)
+    ap.add_argument("--test", required=True, help="sdpm.evaluate result JSON (test split)")
+    ap.add_argument("--calibration", required=True, help="sdpm.calibration output")
+    ap.add_argument("--key", default="heldOutV3")
+    ap.add_argument("--title", required=True)
+    ap.add_argument("--note", required=True)
+    a = ap.parse_args()
+    update(Path(a.bundle), json.loads(Path(a.test).read_text()), json.loads(Path(a.calibration).read_text()),
+           a.key, a.title, a.note)
+    print(table_text(json.loads(Path(a.test).read_text()), a.title))
+
+
+if __name__ == "__main__":
+    main()

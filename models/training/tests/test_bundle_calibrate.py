@@ -1,0 +1,31 @@
+"""sdpm.bundle_calibrate: adds calibration.json and a held-out table to a copy of a bundle, graphs untouched."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from sdpm.bundle_calibrate import update
+
+TINY = Path(__file__).resolve().parents[2] / "bundles" / "sdpm-tiny-test"
+
+
+def test_update_writes_calibration_metrics_and_checksums(tmp_path: Path) -> None:
+    b = tmp_path / "b"
+    shutil.copytree(TINY, b)
+    net_before = (b / "sdpm_net.onnx").read_bytes()
+    s = {"cases": 2, "casesWithLesion": 1, "dice": 0.5, "vc": float("nan"), "vdp": 0.1, "vdpMedian": 0.1,
+         "fpMlLesionFree": 0.0, "smallLesions": 0, "smallDetectionRate": float("nan"), "smallDice": float("nan")}
+    ev = {"data": "d", "profile": "cpu-fast", "summary": {"yAvg": s}, "summaryByBackground": {"procedural": {"yAvg": s}}}
+    cal = {"schema": 1, "method": "split-conformal-relative", "study": {"q": 1.0}}
+    meta = update(b, ev, cal, "heldOutV3", "title", "note")
+    assert json.loads((b / "calibration.json").read_text()) == cal
+    assert meta["metrics"]["calibration"] == cal and "SDPM-y_avg" in meta["metrics"]["heldOutV3"]["tableText"]
+    assert (b / "sdpm_net.onnx").read_bytes() == net_before
+    sums = dict(line.split("  ")[::-1] for line in (b / "SHA256SUMS").read_text().splitlines())
+    assert sums["calibration.json"] == hashlib.sha256((b / "calibration.json").read_bytes()).hexdigest()
+    assert sums["metadata.json"] == hashlib.sha256((b / "metadata.json").read_bytes()).hexdigest()
+    update(b, ev, cal, "heldOutV3", "title", "note")  # idempotent: the table is replaced, not appended twice
+    text = json.loads((b / "metadata.json").read_text())["metrics"]["tableText"]
+    assert text.count("--- heldOutV3 ---") == 1
