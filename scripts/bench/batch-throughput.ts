@@ -6,7 +6,8 @@
  * this run. Ratios from one run are what to compare; absolute times depend on the machine's load, which is
  * printed with them.
  *
- *   npx tsx scripts/bench/batch-throughput.ts [--avg-studies 4] [--default-studies 2] [--bundle DIR]
+ *   npx tsx scripts/bench/batch-throughput.ts [--avg-studies 4] [--default-studies 2] [--default-workers 1,2] [--bundle DIR]
+ * Rows are printed as each configuration finishes (the default profile takes minutes per study on 2 cores).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { createLogger, loadStudyInput, writeNifti } from '../../electron/core/in
 const ROOT = new URL('../..', import.meta.url).pathname;
 const DEMO = join(ROOT, 'models/demo/ge-head-ich/dicom');
 
-async function studies(dir: string, n: number): Promise<void> {
+async function studies(dir: string, n: number): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const v = await loadStudyInput(DEMO);
   for (let i = 0; i < n; i++) {
@@ -26,6 +27,7 @@ async function studies(dir: string, n: number): Promise<void> {
     voxels[i] = (voxels[i] ?? 0) + 1; // a different input hash per copy
     await writeNifti(join(dir, `demo${i}.nii.gz`), { dimensions: v.dimensions, spacingMm: v.spacingMm, originLps: v.originLps, directionLps: v.directionLps, voxels }, { datatype: 'float32' });
   }
+  return v.dimensions.join('x');
 }
 
 async function run(input: string, out: string, extra: string[]): Promise<number> {
@@ -40,32 +42,33 @@ async function run(input: string, out: string, extra: string[]): Promise<number>
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'avg-studies': { type: 'string', default: '4' }, 'default-studies': { type: 'string', default: '2' }, bundle: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'avg-studies': { type: 'string', default: '4' }, 'default-studies': { type: 'string', default: '2' }, 'default-workers': { type: 'string', default: '1,2' }, bundle: { type: 'string' } } });
+  const defaultWorkers = values['default-workers'].split(',').map(Number);
   const cores = availableParallelism();
   const root = mkdtempSync(join(tmpdir(), 'sdpm-bench-batch-'));
   const bundle = values.bundle !== undefined ? ['--bundle', values.bundle] : [];
-  const rows: string[] = [];
   const load0 = loadavg()[0] ?? 0;
+  process.stdout.write(`batch throughput on ${cores} cores, copies of the demo head CT (models/demo/ge-head-ich), load average ${load0.toFixed(1)} at start\n`);
+  process.stdout.write('| mode | workers | studies | wall s | s/study | studies/hour | studies/hour/core | load avg |\n|---|---|---|---|---|---|---|---|\n');
+  const row = (r: string): void => void process.stdout.write(`${r}\n`);
   try {
     for (const [label, mode, n] of [['y_avg only', 'avg', Number(values['avg-studies'])], ['default profile (all)', 'all', Number(values['default-studies'])]] as const) {
       const input = join(root, `in-${mode}`);
-      await studies(input, n);
+      const dims = await studies(input, n);
+      if (mode === 'avg') row(`(study grid ${dims} voxels)`);
       const perHour: number[] = [];
-      for (const workers of [1, 2]) {
+      for (const workers of mode === 'avg' ? [1, 2] : defaultWorkers) {
         const threads = Math.max(1, Math.floor(cores / workers));
         const s = await run(input, join(root, `out-${mode}-${workers}`), ['--mode', mode, '--workers', String(workers), '--threads', String(threads), ...bundle]);
         const sph = (n / s) * 3600;
         perHour.push(sph);
-        rows.push(`| ${label} | ${workers} x ${threads} threads | ${n} | ${s.toFixed(1)} | ${(s / n).toFixed(1)} | ${sph.toFixed(1)} | ${(sph / cores).toFixed(1)} |`);
+        row(`| ${label} | ${workers} x ${threads} threads | ${n} | ${s.toFixed(1)} | ${(s / n).toFixed(1)} | ${sph.toFixed(1)} | ${(sph / cores).toFixed(1)} | ${(loadavg()[0] ?? 0).toFixed(1)} |`);
       }
-      rows.push(`| ${label} | scaling 2 workers / 1 worker | | | | ${((perHour[1] ?? 0) / (perHour[0] ?? 1)).toFixed(2)}x | |`);
+      if (perHour.length === 2) row(`| ${label} | scaling 2 workers / 1 worker | | | | ${((perHour[1] ?? 0) / (perHour[0] ?? 1)).toFixed(2)}x | | |`);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  process.stdout.write(`batch throughput on ${cores} cores (demo head CT 512x611x28 after tilt correction; load average ${load0.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end)\n`);
-  process.stdout.write('| mode | workers | studies | wall s | s/study | studies/hour | studies/hour/core |\n|---|---|---|---|---|---|---|\n');
-  process.stdout.write(`${rows.join('\n')}\n`);
 }
 
 await main();

@@ -42,7 +42,7 @@ function csvCell(v: string | number | null | undefined): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const RESULTS_HEAD = ['study', 'path', 'status', 'studyInstanceUid', 'totalVolumeMl', 'intervalP5Ml', 'intervalP95Ml', 'lesions', 'mode', 'preset', 'profile', 'approximation', 'provider', 'seed', 'bundle', 'bundleSha256', 'result', 'errorCode', 'error'];
+export const RESULTS_HEAD = ['study', 'path', 'status', 'studyInstanceUid', 'totalVolumeMl', 'sampleRangeP5Ml', 'sampleRangeP95Ml', 'lesions', 'mode', 'preset', 'profile', 'approximation', 'provider', 'seed', 'bundle', 'bundleSha256', 'result', 'errorCode', 'error'];
 
 export function resultsCsv(rows: readonly MergedRow[]): string {
   const lines = rows.map((r) => {
