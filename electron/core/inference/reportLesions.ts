@@ -3,6 +3,7 @@
  * (labels.json), sample range and calibrated interval; dropped candidates with their rule; the total's intervals.
  */
 import type { Bundle } from '../bundle/Bundle';
+import type { SourceGeometry, VolumeGeometry } from '../dicom/Volume';
 import { calibratedInterval, calibratedIntervalMeaning, NO_CALIBRATION_NOTE } from '../lesions/calibratedInterval';
 import { lesionType } from '../lesions/lesionKind';
 import { reviewQueue } from '../lesions/reviewQueue';
@@ -13,7 +14,8 @@ type LesionPart = Pick<InferenceReport, 'reviewQueue' | 'totalVolumeMl' | 'total
 
 const v3 = (v: readonly number[]): [number, number, number] => [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0];
 
-export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle, 'labels' | 'calibration'>): LesionPart {
+/** `grid`: the study's grid with its source geometry, so review-queue sizes are measured like lesion volumes. */
+export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle, 'labels' | 'calibration'>, grid?: VolumeGeometry & { source?: SourceGeometry }): LesionPart {
   const u = prediction.uncertainty;
   const cal = bundle.calibration;
   const byId = new Map(u?.summary.lesions.map((l) => [l.id, l]) ?? []);
@@ -78,6 +80,7 @@ export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle,
       probability: prediction.probability,
       threshold: prediction.threshold,
       agreement: u?.agreement ?? null,
+      ...(grid !== undefined ? { grid } : {}),
     }),
   };
 }

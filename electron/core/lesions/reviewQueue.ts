@@ -10,10 +10,13 @@
  *
  * Regions smaller than `minSizeMl` (reader-set, default 0.05 mL) are not listed one by one: they are counted
  * in `hidden` (number and total size), so a queue of hundreds of 1-voxel specks cannot push real findings down.
- * Voxel volumes: volumeMl(count, voxelMl) (voxelVolume.ts). Regions are connected with LESION_CONNECTIVITY.
+ * Sizes are measured like lesion volumes (measureLesions.ts: on the source slices when the grid's source geometry
+ * is given, else voxel count × voxel volume), and each score is scaled by the same factor, so a region's mL mean
+ * the same thing as a lesion's. Regions are connected with LESION_CONNECTIVITY.
  */
-import type { Vec3 } from '../dicom/Volume';
+import type { SourceGeometry, Vec3, VolumeGeometry } from '../dicom/Volume';
 import { connectedComponents } from './connectedComponents';
+import { sourceVolumesMl } from './measureLesions';
 import { volumeMl } from './voxelVolume';
 
 export type ReviewKind = 'over-call' | 'possible-miss';
@@ -54,6 +57,8 @@ export interface ReviewQueueInput {
    * samples (y_avg); the fraction of samples calling a voxel lesion is agreement inside the mask, 1 - agreement outside
    */
   agreement: ArrayLike<number> | null;
+  /** the grid with its source geometry: sizes are then measured on the source slices, as lesion volumes */
+  grid?: VolumeGeometry & { source?: SourceGeometry };
 }
 
 export const DEFAULT_REVIEW_MIN_SIZE_ML = 0.05;
@@ -110,17 +115,33 @@ export function reviewQueue(x: ReviewQueueInput, options: { minSizeMl?: number; 
     }
   }
   const all: Array<Omit<ReviewRegion, 'rank'>> = [];
-  const region = (kind: ReviewKind, lesionId: number | null, a: Acc): Omit<ReviewRegion, 'rank'> => ({
-    kind,
-    lesionId,
-    scoreMl: a.score * x.voxelMl,
-    sizeMl: volumeMl(a.n, x.voxelMl),
-    voxelCount: a.n,
-    centroidIjk: [a.si / a.n, a.sj / a.n, a.sk / a.n],
-    sliceRange: [a.k0, a.k1],
-  });
-  for (const [id, a] of lesionAcc) if (a.score > 0) all.push(region('over-call', id, a));
-  for (const a of missAcc) all.push(region('possible-miss', null, a));
+  // region sizes the way lesion volumes are measured: one ID map (lesions keep their IDs, misses after them)
+  const missBase = Math.max(0, ...lesionAcc.keys());
+  let onSource: Map<number, number> | null = null;
+  if (x.grid?.source !== undefined) {
+    const regionIds = new Int32Array(n);
+    for (let v = 0; v < n; v++) {
+      const id = x.idMap[v] as number;
+      const m = misses.labels[v] as number;
+      regionIds[v] = id !== 0 ? id : m !== 0 ? missBase + m : 0;
+    }
+    onSource = sourceVolumesMl(regionIds, x.grid, x.grid.source)?.byId ?? null;
+  }
+  const region = (kind: ReviewKind, lesionId: number | null, key: number, a: Acc): Omit<ReviewRegion, 'rank'> => {
+    const gridMl = volumeMl(a.n, x.voxelMl);
+    const sizeMl = onSource === null ? gridMl : (onSource.get(key) ?? 0);
+    return {
+      kind,
+      lesionId,
+      scoreMl: gridMl > 0 ? a.score * x.voxelMl * (sizeMl / gridMl) : 0,
+      sizeMl,
+      voxelCount: a.n,
+      centroidIjk: [a.si / a.n, a.sj / a.n, a.sk / a.n],
+      sliceRange: [a.k0, a.k1],
+    };
+  };
+  for (const [id, a] of lesionAcc) if (a.score > 0) all.push(region('over-call', id, id, a));
+  missAcc.forEach((a, i) => all.push(region('possible-miss', null, missBase + i + 1, a)));
   const { shown, hidden } = regionsAtMinSize(all, minSizeMl);
   shown.sort((a, b) => b.scoreMl - a.scoreMl || (a.kind === b.kind ? 0 : a.kind === 'possible-miss' ? -1 : 1) || a.centroidIjk[2] - b.centroidIjk[2]);
   return { regions: shown.map((r, i) => ({ ...r, rank: i + 1 })), hidden: { count: hidden.length, sizeMl: hidden.reduce((s, r) => s + r.sizeMl, 0) }, minSizeMl };
