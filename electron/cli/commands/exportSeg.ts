@@ -11,7 +11,7 @@ import { readNifti } from '../../core/index';
 import { readSliceHeaderFile } from '../../core/index';
 import { readSegHeader } from '../../core/index';
 import { writeSeg, type SegSegmentInput } from '../../core/index';
-import { maskVolumeMl } from '../../core/index';
+import { formatVolumeMl, measureLesions } from '../../core/index';
 import type { CliCommand } from '../CliCommand';
 
 const HELP = `usage: sdpm export-seg <dicom-folder> <mask.nii[.gz]> --out <seg.dcm> [options]
@@ -97,7 +97,8 @@ export const exportSeg: CliCommand = {
     });
     await writeFile(values.out, w.bytes);
     ctx.stdout(`wrote ${values.out}: ${w.sopClassUid.endsWith('.7') ? 'LABELMAP' : 'BINARY'} SEG, ${w.numberOfFrames} frames on ${vol.source.slices.length} source slices, ${(w.bytes.length / 1024).toFixed(1)} KiB\n`);
-    segments.forEach((s, i) => ctx.stdout(`  segment ${i + 1} ${s.label}: ${maskVolumeMl(s.mask ?? [], vol).toFixed(2)} mL on the corrected grid, ${w.framesPerSegment[i] ?? w.framesPerSegment[0] ?? 0} frames\n`));
+    // the one volume definition (core lesions/measureLesions: on the acquired slices, the voxels this SEG holds)
+    segments.forEach((s, i) => ctx.stdout(`  segment ${i + 1} ${s.label}: ${formatVolumeMl(measureLesions(s.mask ?? [], vol).totalVolumeMl)} mL, ${w.framesPerSegment[i] ?? w.framesPerSegment[0] ?? 0} frames\n`));
     for (const n of w.notes) ctx.stdout(`  note: ${n}\n`);
     return 0;
   },
