@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Bundle } from '../../../../../electron/core/bundle/Bundle';
+import { maskFromProbability } from '../../../../../electron/core/lesions/probabilityMask';
 import type { SamplerPreset } from '../../../../../electron/core/bundle/SamplerConfig';
 import type { Volume } from '../../../../../electron/core/dicom/Volume';
 import { isSdpmError } from '../../../../../electron/core/errors';
@@ -11,7 +12,7 @@ import { sigmoidSchedule, StubNetwork } from '../sdpm/stubNetwork';
 
 const S = 16;
 const sched = sigmoidSchedule(500);
-const bundle = { schedule: sched, preprocessing: { imageSize: S, lowerHu: 0, upperHu: 80, padHu: -1024, inPlaneMethod: 'pad-square-then-area-or-bilinear', maskRule: 'x0n > -1', threshold: 0.5 } } as unknown as Bundle;
+const bundle = { schedule: sched, postprocessing: { plausibility: null }, calibration: null, preprocessing: { imageSize: S, lowerHu: 0, upperHu: 80, padHu: -1024, inPlaneMethod: 'pad-square-then-area-or-bilinear', maskRule: 'x0n > -1', threshold: 0.5 } } as unknown as Bundle;
 const preset: SamplerPreset = {
   yAvg: { variant: 'single' },
   ySal: { window: 9, weighting: 'paper', nu: 1, nSamples: 3, cumsumBug: false, tStride: 2 },
@@ -85,7 +86,7 @@ test('predictVolume: the intracranial gate removes the scalp rim from the mask, 
   }
   const vol = { dimensions: [nx, ny, nz], spacingMm: [0.5, 0.5, 5], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1], voxels: vox } as unknown as Volume;
   const S2 = 32;
-  const gated = { schedule: sched, preprocessing: { ...bundle.preprocessing, imageSize: S2, intracranialGate: { boneHu: 150, minInteriorFraction: 0.1, softTissueHu: 0, maxPocketFraction: 0.1, growPixels: 1, hullFallback: true } } } as unknown as Bundle;
+  const gated = { schedule: sched, postprocessing: { plausibility: null }, calibration: null, preprocessing: { ...bundle.preprocessing, imageSize: S2, intracranialGate: { boneHu: 150, minInteriorFraction: 0.1, softTissueHu: 0, maxPocketFraction: 0.1, growPixels: 1, hullFallback: true } } } as unknown as Bundle;
   const opts = { mode: 'all' as const, resolved, seed: 2, batchSize: 8, stackSize: 2, log: silentLogger };
   const on = await predictVolume(vol, gated, new StubNetwork(S2, sched), opts);
   const off = await predictVolume(vol, gated, new StubNetwork(S2, sched), { ...opts, intracranialGate: false });
@@ -118,4 +119,23 @@ test('predictVolume: the intracranial gate removes the scalp rim from the mask, 
   const old = await predictVolume(vol, { ...gated, preprocessing: { ...gated.preprocessing, intracranialGate: undefined } } as unknown as Bundle, new StubNetwork(S2, sched), opts);
   assert.deepEqual(old.mask, off.mask);
   assert.ok(!old.intracranialGate.enabled && !old.intracranialGate.turnedOffByRequest);
+});
+
+test('predictVolume: the published probability thresholds to exactly the mask; plausibility rules drop candidates, list them and keep the rest', async () => {
+  const opts = { mode: 'all' as const, resolved, seed: 3, batchSize: 4, stackSize: 2, log: silentLogger };
+  const a = await predictVolume(volume(), bundle, new StubNetwork(S, sched), opts);
+  assert.deepEqual(maskFromProbability(a.probability, preset.threshold), a.mask, 'engine mask == core rule on the published map');
+  assert.ok(a.lesions.length > 0);
+  assert.deepEqual(a.dropped, []);
+  // a rule every candidate breaks: all are dropped, listed with the rule, and the published map follows
+  const strict = { ...bundle, postprocessing: { plausibility: { minVolumeMl: 1e6 } } } as unknown as Bundle;
+  const b = await predictVolume(volume(), strict, new StubNetwork(S, sched), opts);
+  assert.equal(b.lesions.length, 0);
+  assert.equal(b.totalVolumeMl, 0);
+  assert.deepEqual(b.dropped.map((d) => [d.lesion.id, d.reason.rule]), a.lesions.map((l) => [l.id, 'minVolumeMl']));
+  assert.equal(b.droppedVoxels.length, a.mask.reduce((s, v) => s + v, 0));
+  assert.deepEqual(maskFromProbability(b.probability, preset.threshold), b.mask);
+  // turned off for a run: as without rules
+  const c = await predictVolume(volume(), strict, new StubNetwork(S, sched), { ...opts, plausibility: false });
+  assert.deepEqual(c.mask, a.mask);
 });
