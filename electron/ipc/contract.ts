@@ -72,6 +72,16 @@ export const volumeInfoSchema = obj({
   dtype: literal('int16', 'float32'),
   identity: identitySchema,
   corrections: correctionsSchema,
+  /** The source slices as acquired (the page measures lesion volumes on them, as the report and SEG do). */
+  source: optional(
+    obj({
+      imageOrientationPatient: numTuple(6),
+      pixelSpacingMm: numTuple(2),
+      rows: int({ min: 0 }),
+      columns: int({ min: 0 }),
+      slicePositionsLps: arr(numTuple(3)),
+    }),
+  ),
 });
 
 /** SDPM outputs (SDPM-SPEC): y_avg (one pass), y_sal (salient-weighted samples), y_infer (reverse chains), y_all (both). */

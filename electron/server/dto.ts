@@ -45,5 +45,12 @@ export function toVolumeInfo(volumeId: string, studyKey: string, folder: string,
       sliceGapsMm: [...v.corrections.sliceGapsMm],
       notes: [...v.corrections.notes],
     },
+    source: {
+      imageOrientationPatient: [...v.source.imageOrientationPatient],
+      pixelSpacingMm: [...v.source.pixelSpacingMm],
+      rows: v.source.rows,
+      columns: v.source.columns,
+      slicePositionsLps: v.source.slices.map((s) => [...s.positionLps]),
+    },
   };
 }

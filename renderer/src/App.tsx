@@ -241,9 +241,15 @@ export function App({ initialError }: { initialError?: string }) {
         )}
         <ViewportGrid onReady={setController} sliceInfo={sliceInfo} />
         <div hidden data-testid="first-overlay-at" data-ms={run.firstOverlayAtMs ?? ''} />
+        <div
+          hidden
+          data-testid="lesion-data"
+          data-version={live.tableVersion ?? ''}
+          data-json={JSON.stringify(live.lesions.map((l) => ({ id: l.lesionId, voxels: l.voxelCount, ml: l.volumeMl, interval: l.sampleIntervalMl, decision: live.decisions.get(l.lesionId) ?? null })))}
+        />
       </main>
       <aside className="sidebar">
-        <div className="lesion-scroll">
+        <div className="lesion-scroll" data-testid="lesion-scroll" data-measuring={live.measuring ? 'yes' : 'no'}>
         <LesionPanel
           totalMl={live.totalMl}
           voxels={live.voxels}

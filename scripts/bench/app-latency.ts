@@ -1,25 +1,33 @@
 /**
- * App latency benchmark (browser mode, production build, Debian Chromium, real local API server):
- *   1. Run -> first overlay: from clicking "Run SDPM" to the y_avg labelmap drawn (and to the final result).
- *   2. Brush stroke -> volume update: from releasing the mouse to the lesion voxel count/total updated
- *      (includes the 150 ms edit debounce and the journal diff), and to the server-side volumetry answer.
- * Usage: npm run build && npx tsx scripts/bench/app-latency.ts [--mode all|sal|infer|avg] [--samples N] [--strokes N]
- * Prints medians; compare runs on the same machine only (2 shared cores make absolute times noisy).
+ * App latency benchmark (browser mode, production build, Debian Chromium, real local API server, demo study):
+ *   1. Run -> first overlay: from clicking "Run SDPM" to the y_avg labelmap drawn (the engine streams y_avg
+ *      before the samples). By default the run is then cancelled (the first overlay is what is measured);
+ *      --full waits for the final result too.
+ *   2. Brush stroke -> total: from the brush's mouse-down (the stroke paints a disc) to the lesion voxel
+ *      count / total shown in the panel, measured inside the page (event time -> DOM mutation time), over
+ *      N strokes at different places; prints the median and p95. The lesion table (worker) is reported too.
+ * Usage: npm run build && npx tsx scripts/bench/app-latency.ts [--bundle DIR] [--mode all|avg] [--strokes 20] [--full]
+ * Default bundle: the shipped one (models/bundles/DEFAULT). Prints what it measured; compare runs on one machine.
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { builtAppMissing, ROOT, startAppServer } from '../../test/e2e/harness/startAppServer';
 import { chromiumMissing, launchChromium } from '../../test/e2e/harness/launchChromium';
 
-const { values } = parseArgs({ options: { mode: { type: 'string', default: 'all' }, samples: { type: 'string', default: '2' }, strokes: { type: 'string', default: '7' }, demo: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { mode: { type: 'string', default: 'all' }, samples: { type: 'string', default: '2' }, strokes: { type: 'string', default: '20' }, bundle: { type: 'string' }, demo: { type: 'string' }, full: { type: 'boolean', default: false } },
+});
 const why = builtAppMissing() ?? chromiumMissing();
 if (why !== null) {
   process.stderr.write(`app-latency: ${why}\n`);
   process.exit(2);
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+};
 const demo = values.demo ?? join(ROOT, 'models', 'demo', 'ge-head-ich', 'dicom');
-const server = await startAppServer({ demo, bundle: join(ROOT, 'models', 'bundles', 'sdpm-tiny-test') });
+const server = await startAppServer({ demo, ...(values.bundle !== undefined ? { bundle: values.bundle } : {}) });
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -28,46 +36,68 @@ try {
   await page.getByTestId('open-demo').click();
   await page.getByTestId('slice-axial').waitFor({ timeout: 180_000 });
   const openMs = Date.now() - tOpen;
+  const bundleName = values.bundle ?? 'the shipped default bundle';
 
-  // y_all: the engine runs y_avg first and streams it, then the samples.
   await page.getByLabel('SDPM mode').selectOption(values.mode);
-  await page.getByLabel('Samples').fill(values.samples);
+  const samples = page.getByLabel('Samples');
+  if (await samples.isEnabled()) await samples.fill(values.samples);
   const t0 = await page.evaluate(() => performance.now());
   await page.getByTestId('run-sdpm').click();
   await page.waitForFunction(() => (document.querySelector('[data-testid="first-overlay-at"]')?.getAttribute('data-ms') ?? '') !== '', undefined, { timeout: 20 * 60_000, polling: 50 });
   const firstOverlay = Number(await page.getByTestId('first-overlay-at').getAttribute('data-ms')) - t0;
-  await page.getByTestId('inference-finished').waitFor({ timeout: 20 * 60_000 });
-  const done = (await page.evaluate(() => performance.now())) - t0;
+  let doneText = 'cancelled after the first overlay (use --full for the whole run)';
+  if (values.full) {
+    await page.getByTestId('inference-finished').waitFor({ timeout: 30 * 60_000 });
+    doneText = `final result after ${(((await page.evaluate(() => performance.now())) - t0) / 1000).toFixed(1)} s`;
+  } else {
+    await page.getByTestId('cancel-sdpm').click();
+    await page.getByTestId('inference-finished').waitFor({ timeout: 120_000 });
+  }
+  const nVoxels = await page.getByTestId('total-volume').getAttribute('data-voxels');
 
+  // Brush strokes: each a click (mouse-down paints the disc), on a grid of places inside the head.
   const box = await page.getByTestId('viewport-axial').boundingBox();
   if (box === null) throw new Error('no axial viewport');
   await page.getByTestId('mode-brush').click();
-  const countMs: number[] = [];
-  const measureMs: number[] = [];
-  for (let s = 0; s < Number(values.strokes); s++) {
-    const total = page.getByTestId('total-volume');
-    const before = await total.getAttribute('data-voxels');
-    const mlBefore = await total.getAttribute('data-ml');
-    const x = box.x + box.width / 2 - 60 + s * 20;
-    const y = box.y + box.height / 2 + (s % 2) * 25;
+  await page.evaluate(() => {
+    const w = window as unknown as { __lat: { down: number[]; total: number[]; table: number[] } };
+    w.__lat = { down: [], total: [], table: [] };
+    window.addEventListener('mousedown', (e) => w.__lat.down.push(e.timeStamp), true);
+    const total = document.querySelector('[data-testid="total-volume"]')!;
+    new MutationObserver(() => w.__lat.total.push(performance.now())).observe(total, { attributes: true, attributeFilter: ['data-voxels'] });
+    const table = document.querySelector('[data-testid="lesion-data"]')!;
+    new MutationObserver(() => w.__lat.table.push(performance.now())).observe(table, { attributes: true, attributeFilter: ['data-json'] });
+  });
+  const n = Number(values.strokes);
+  const strokeMs: number[] = [];
+  const tableMs: number[] = [];
+  for (let s = 0; s < n; s++) {
+    const before = await page.getByTestId('total-volume').getAttribute('data-voxels');
+    const x = box.x + box.width * (0.3 + 0.1 * (s % 5));
+    const y = box.y + box.height * (0.3 + 0.1 * Math.floor(s / 5));
     await page.mouse.move(x, y);
     await page.mouse.down();
-    await page.mouse.move(x + 10, y + 4, { steps: 3 });
-    const tUp = Date.now();
     await page.mouse.up();
-    await page.waitForFunction((b) => document.querySelector('[data-testid="total-volume"]')?.getAttribute('data-voxels') !== b, before, { polling: 5 });
-    countMs.push(Date.now() - tUp);
-    await page.waitForFunction((b) => document.querySelector('[data-testid="total-volume"]')?.getAttribute('data-ml') !== b, mlBefore, { polling: 5 }).catch(() => undefined);
-    measureMs.push(Date.now() - tUp);
-    await page.waitForTimeout(600);
+    await page.waitForFunction((b) => document.querySelector('[data-testid="total-volume"]')?.getAttribute('data-voxels') !== b, before, { timeout: 30_000 });
+    await page.waitForTimeout(700);
+    const lat = await page.evaluate(() => {
+      const w = window as unknown as { __lat: { down: number[]; total: number[]; table: number[] } };
+      const down = w.__lat.down[w.__lat.down.length - 1] ?? NaN;
+      const total = w.__lat.total.find((t) => t > down) ?? NaN;
+      const table = w.__lat.table.filter((t) => t > down).pop() ?? NaN;
+      return { total: total - down, table: table - down };
+    });
+    strokeMs.push(lat.total);
+    if (Number.isFinite(lat.table)) tableMs.push(lat.table);
   }
+  const f = (x: number) => x.toFixed(0);
   process.stdout.write(
     [
-      `app-latency (browser mode, ${server.origin}, demo ${demo}, mode ${values.mode}, ${values.samples} samples, tiny test bundle)`,
+      `app-latency (browser mode, Debian Chromium, demo ${demo}, ${bundleName}, mode ${values.mode}, ${values.samples} samples; labelmap ${nVoxels} lesion voxels before the strokes)`,
       `  open study (discover + load + first render): ${openMs} ms`,
-      `  Run -> first overlay (y_avg): ${firstOverlay.toFixed(0)} ms; Run -> final result: ${done.toFixed(0)} ms (first overlay at ${((100 * firstOverlay) / done).toFixed(1)}% of the run)`,
-      `  brush stroke -> voxel count/total updated: median ${median(countMs)} ms over ${countMs.length} strokes (includes the 150 ms debounce)`,
-      `  brush stroke -> server volumetry (per-lesion mL): median ${median(measureMs)} ms (includes the 400 ms debounce)`,
+      `  Run -> first overlay (y_avg drawn): ${(firstOverlay / 1000).toFixed(2)} s; ${doneText}`,
+      `  brush stroke (mouse-down) -> total updated: median ${f(quantile(strokeMs, 0.5))} ms, p95 ${f(quantile(strokeMs, 0.95))} ms over ${strokeMs.length} strokes`,
+      `  brush stroke -> lesion table updated (worker): median ${f(quantile(tableMs, 0.5))} ms, p95 ${f(quantile(tableMs, 0.95))} ms over ${tableMs.length} strokes`,
       '',
     ].join('\n'),
   );

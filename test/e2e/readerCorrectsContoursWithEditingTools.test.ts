@@ -446,6 +446,8 @@ test('reader corrects contours with the editing tools and each tool changes exac
     await page.getByLabel('SDPM mode').selectOption('avg');
     await page.getByLabel('Seed').fill('7');
     await page.getByTestId('run-sdpm').click();
+    // The mask has the reader's edits: the app asks first; this story replaces them with the model's mask.
+    await page.getByTestId('run-replace-edits').click({ timeout: 10_000 });
     const finished = page.getByTestId('inference-finished');
     await finished.waitFor({ timeout: 20 * 60_000 });
     assert.match(await finished.innerText(), /Done in/);
@@ -464,7 +466,8 @@ test('reader corrects contours with the editing tools and each tool changes exac
     assert.ok(runId !== null, 'the model result is journaled as a snapshot with its run id');
     const probability = await fetchProbability(server, runId);
     assert.equal(probability.length, nVoxels);
-    const directCount = (th: number) => probability.reduce((n, p) => n + (p >= th ? 1 : 0), 0);
+    // the core rule (electron/core/lesions probabilityMask): float32 p > threshold
+    const directCount = (th: number) => probability.reduce((n, p) => n + (p > Math.fround(th) ? 1 : 0), 0);
     assert.equal(state.voxels, directCount(0.5), 'the first mask is the probability map at 0.50');
     await shot('7-sdpm-result');
     const slider = page.getByLabel('Probability threshold');
@@ -478,8 +481,8 @@ test('reader corrects contours with the editing tools and each tool changes exac
       lm = journaledLabelmap(server, nVoxels);
       const expected = directCount(th);
       counts.push([th, state.voxels]);
-      assert.equal(state.voxels, expected, `threshold ${th}: ${state.voxels} voxels shown, ${expected} with p >= ${th} in the probability map`);
-      assert.ok(lm.every((x, v) => x === (probability[v]! >= th ? 1 : 0)), `threshold ${th}: the journaled mask is not exactly p >= ${th}`);
+      assert.equal(state.voxels, expected, `threshold ${th}: ${state.voxels} voxels shown, ${expected} with p > ${th} in the probability map`);
+      assert.ok(lm.every((x, v) => x === (probability[v]! > Math.fround(th) ? 1 : 0)), `threshold ${th}: the journaled mask is not exactly p > ${th}`);
     }
     t.diagnostic(`threshold -> voxels: ${counts.map(([th, n]) => `${th}:${n}`).join(' ')}`);
     for (let n = 1; n < counts.length; n++) assert.ok(counts[n]![1] <= counts[n - 1]![1], 'voxel counts fall as the threshold rises');

@@ -33,6 +33,8 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
   const pending = useRef<{ slices: Set<number>; all: boolean }>({ slices: new Set(), all: false });
   const timer = useRef<number | undefined>(undefined);
   const [state, setState] = useState<LiveState>({ voxels: 0, hash: '', totalMl: null });
+  /** True from a change until the lesion worker has measured it (the total mL is the worker's, see below). */
+  const [measuring, setMeasuring] = useState(false);
   const [table, setTable] = useState<LesionTable | null>(null);
   const [intervals, setIntervals] = useState<IntervalsById>(new Map());
   const [decisions, setDecisions] = useState<ReadonlyMap<number, 'accepted' | 'rejected'>>(new Map());
@@ -44,9 +46,49 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     const l = live.current;
     if (l === null) return;
     setState({ voxels: l.voxels, hash: l.hash, totalMl: volumeMl(l.voxels, voxelMl) });
+    setMeasuring(true);
   }, [voxelMl]);
 
   useEffect(() => () => worker.current?.terminate(), []);
+
+  /** The last model mask sent to the worker (run result, threshold, restore) and its version there. */
+  const lastModel = useRef<{ mask: Uint8Array; version: number } | null>(null);
+  const intervalsTimer = useRef<number | undefined>(undefined);
+
+  /**
+   * Once per model mask, not per stroke: the services measure it with the run's lesion IDs (the engine's
+   * stable IDs) and sample intervals; the lesion table takes the IDs over and shows the intervals of the
+   * lesions still exactly as the model drew them.
+   */
+  const refreshIntervals = useCallback(
+    async (runId: string | null) => {
+      const model = lastModel.current;
+      if (volume === null || model === null || runId === null) {
+        setIntervals(new Map());
+        return;
+      }
+      const m = await call('volumetry:measure', { volumeId: volume.volumeId, runId, labelmap: model.mask });
+      worker.current?.adoptIds(model.version, m.lesions);
+      setMeasuring(true);
+      setIntervals(new Map(m.lesions.map((x) => [x.lesionId, { voxelCount: x.voxelCount, intervalMl: x.sampleIntervalMl }])));
+    },
+    [volume],
+  );
+  const scheduleIntervals = useCallback(
+    (runId: string | null) => {
+      window.clearTimeout(intervalsTimer.current);
+      intervalsTimer.current = window.setTimeout(() => {
+        refreshIntervals(runId).catch((err: unknown) => setError(`sample intervals not updated: ${err instanceof Error ? err.message : String(err)}`));
+      }, 250);
+    },
+    [refreshIntervals, setError],
+  );
+  const sendModel = (mask: Uint8Array) => {
+    const w = worker.current;
+    if (w === null) return;
+    w.replace(mask, true);
+    lastModel.current = { mask: mask.slice(), version: w.modelVersion };
+  };
 
   const startStudy = useCallback(
     (info: VolumeInfo) => {
@@ -58,8 +100,12 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
         spacingMm: info.spacingMm as [number, number, number],
         originLps: info.originLps as [number, number, number],
         directionLps: info.directionLps as LesionWorkerGeometry['directionLps'],
+        ...(info.source !== undefined ? { source: info.source as NonNullable<LesionWorkerGeometry['source']> } : {}),
       });
-      w.onTable = setTable;
+      w.onTable = (t) => {
+        setTable(t);
+        setMeasuring(false);
+      };
       w.onError = (m) => setError(`lesion table not updated: ${m}`);
       worker.current = w;
       setTable(null);
@@ -105,6 +151,7 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       controller.setLabelmap(mask, true);
       live.current.replace(mask);
       worker.current?.replace(mask, true);
+      lastModel.current = null;
       publish();
     },
     [controller, flush, publish],
@@ -123,12 +170,13 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       controller.setLabelmap(mask, true);
       if (previous.length === mask.length) controller.recordLabelmapChange(previous, mask, 'probability-threshold');
       live.current.replace(mask);
-      worker.current?.replace(mask, true);
+      sendModel(mask);
       setEditsSinceModel(0);
       setDecisions(new Map());
       publish();
+      scheduleIntervals(runId);
     },
-    [controller, journal, flush, publish],
+    [controller, journal, flush, publish, scheduleIntervals],
   );
 
   /** A whole-labelmap operation (hole fill, islands, interpolation, reject, kept edits): undoable, journaled. */
@@ -179,19 +227,6 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     [journal, table, bulkEdit, setError],
   );
 
-  /** Per-lesion sample intervals of a run for the mask shown now (asked once per model mask, not per stroke). */
-  const refreshIntervals = useCallback(
-    async (runId: string | null) => {
-      const l = live.current;
-      if (volume === null || l === null || runId === null) {
-        setIntervals(new Map());
-        return;
-      }
-      const m = await call('volumetry:measure', { volumeId: volume.volumeId, runId, labelmap: l.labelmap.slice() });
-      setIntervals(new Map(m.lesions.map((x) => [x.lesionId, { voxelCount: x.voxelCount, intervalMl: x.sampleIntervalMl }])));
-    },
-    [volume],
-  );
 
   /** Rebuilds the labelmap and decisions from journal entries (restore, saved session). */
   const applyEntries = useCallback(
@@ -202,7 +237,9 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       journal.reopen(volume.studyKey, r.lastSeq + 1);
       controller.setLabelmap(r.labelmap, true);
       l.replace(r.labelmap);
-      worker.current?.replace(r.labelmap, true);
+      // As it happened: the model mask numbers the lesions, the edits follow (same IDs as before the reload).
+      sendModel(r.modelLabelmap);
+      worker.current?.diff(encodeDiff(r.modelLabelmap, r.labelmap));
       const decided = new Map<number, 'accepted' | 'rejected'>();
       const reviewed = new Set<number>();
       for (const [key, status] of r.reviews) {
@@ -224,7 +261,7 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     if (l === null || controller === null) return () => undefined;
     flush();
     const labelmap = l.labelmap.slice();
-    const saved = { table, intervals, decisions, editsSinceModel };
+    const saved = { table, intervals, decisions, editsSinceModel, model: lastModel.current };
     worker.current?.checkpoint();
     return () => {
       controller.setLabelmap(labelmap, true);
@@ -234,12 +271,21 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       setIntervals(saved.intervals);
       setDecisions(saved.decisions);
       setEditsSinceModel(saved.editsSinceModel);
+      lastModel.current = saved.model;
       publish();
     };
   }, [controller, flush, table, intervals, decisions, editsSinceModel, publish]);
 
   return {
-    ...state,
+    voxels: state.voxels,
+    hash: state.hash,
+    /**
+     * The total (mL) as the core measures it (on the source slices, as the report and the SEG do; equal to
+     * the grid count × voxel volume only on untilted, evenly spaced series): the lesion worker's, updated
+     * after each change; `measuring` while it catches up with the voxel count, which is immediate.
+     */
+    totalMl: table?.totalMl ?? (state.voxels === 0 ? 0 : null),
+    measuring,
     voxelMl,
     lesions: lesionRows(table, intervals),
     tableVersion: table?.version ?? null,

@@ -178,7 +178,6 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
           setKept(layer);
           controller.setComparison(layer.mask);
         }
-        await live.refreshIntervals(runId);
       })().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
     });
     return () => {

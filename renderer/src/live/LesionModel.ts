@@ -7,7 +7,10 @@
  * numbering. It also answers which voxels carry a lesion ID in its last measurement, so that rejecting a
  * lesion removes exactly the lesion the table shows.
  */
-import { measureLesions, type VolumeGeometry } from '../../../electron/core/lesions';
+import { measureLesions } from '../../../electron/core/lesions';
+
+/** The grid, and the source slices as acquired when known (volumes are then measured on them, as in the report). */
+export type LesionGeometry = Parameters<typeof measureLesions>[1];
 import type { Runs } from '../segmentation/runLength';
 
 export interface LiveLesion {
@@ -27,7 +30,7 @@ export interface LesionTable {
 }
 
 export class LesionModel {
-  private readonly geometry: VolumeGeometry;
+  private readonly geometry: LesionGeometry;
   private labelmap: Uint8Array;
   private labels: Int32Array | null = null;
   private labelsVersion = -1;
@@ -37,7 +40,7 @@ export class LesionModel {
   private nextFreeId = 1;
   version = 0;
 
-  constructor(geometry: VolumeGeometry) {
+  constructor(geometry: LesionGeometry) {
     this.geometry = geometry;
     const [nx, ny, nz] = geometry.dimensions;
     this.labelmap = new Uint8Array(nx * ny * nz);
@@ -47,8 +50,51 @@ export class LesionModel {
   replace(labelmap: Uint8Array, fresh: boolean): void {
     if (labelmap.length !== this.labelmap.length) throw new Error(`labelmap has ${labelmap.length} voxels, the grid ${this.labelmap.length}`);
     this.labelmap = labelmap;
-    if (fresh) this.fresh = true;
     this.version++;
+    if (fresh) {
+      // Number this model mask now, so that edits sent right after it follow its numbering.
+      this.fresh = true;
+      this.model = { version: this.version, lesions: this.measure().lesions };
+    }
+  }
+
+  /** The lesions of the last model mask as first numbered here, with its version. */
+  private model: { version: number; lesions: LiveLesion[] } | null = null;
+
+  /**
+   * Takes over the services' lesion IDs for the model mask of `modelVersion` (the engine's stable IDs, which
+   * can skip numbers, e.g. for candidates the plausibility rules dropped). Both sides measured the same mask
+   * with the same core function, so each component appears on both with the same voxel count and the same
+   * centroid (identical numbers, not a nearest-point search): that pairs the IDs. The mapping is applied
+   * to the current IDs, which followed the model's through any edits since. Returns false when the model
+   * mask was replaced in the meantime (then nothing changes).
+   */
+  adoptIds(modelVersion: number, services: ReadonlyArray<{ lesionId: number; voxelCount: number; centroidIjk: readonly number[] }>): boolean {
+    this.version++; // always: the page counts this message as a new version whether or not it applies
+    if (this.model === null || this.model.version !== modelVersion || this.labels === null) return false;
+    const key = (n: number, c: readonly number[]) => `${n}:${c.map((x) => x.toFixed(6)).join(',')}`;
+    const byKey = new Map(services.map((l) => [key(l.voxelCount, l.centroidIjk), l.lesionId]));
+    const map = new Map<number, number>();
+    for (const l of this.model.lesions) {
+      const id = byKey.get(key(l.voxelCount, l.centroidIjk));
+      if (id !== undefined) map.set(l.lesionId, id);
+    }
+    let next = Math.max(0, ...services.map((l) => l.lesionId)) + 1;
+    const labels = this.labels;
+    const seen = new Map<number, number>();
+    for (let v = 0; v < labels.length; v++) {
+      const a = labels[v]!;
+      if (a === 0) continue;
+      let b = map.get(a) ?? seen.get(a);
+      if (b === undefined) {
+        b = next++;
+        seen.set(a, b);
+      }
+      labels[v] = b;
+    }
+    this.nextFreeId = next;
+    this.fresh = false;
+    return true;
   }
 
   applyDiff(r: Runs): void {
@@ -63,7 +109,7 @@ export class LesionModel {
 
   measure(): LesionTable {
     const reference = this.fresh ? null : this.labels;
-    const m = measureLesions(this.labelmap, this.geometry, { reference, firstFreeId: this.fresh ? 1 : this.nextFreeId });
+    const m = measureLesions(this.labelmap, this.geometry, { reference, ...(this.fresh ? {} : { firstFreeId: this.nextFreeId }) });
     this.fresh = false;
     this.labels = m.idMap;
     this.labelsVersion = this.version;

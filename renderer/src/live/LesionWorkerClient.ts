@@ -44,6 +44,7 @@ export class LesionWorkerClient {
   replace(labelmap: Uint8Array, fresh: boolean): void {
     const copy = labelmap.slice();
     this.version++;
+    if (fresh) this.modelVersion = this.version;
     this.send({ kind: 'replace', labelmap: copy, fresh }, [copy.buffer]);
   }
 
@@ -51,6 +52,16 @@ export class LesionWorkerClient {
     if (r.values.length === 0) return;
     this.version++;
     this.send({ kind: 'diff', runs: r.runs, values: r.values });
+  }
+
+  /** Version of the last model mask sent (fresh replace). */
+  modelVersion = -1;
+
+  /** The services' lesion IDs for the model mask of `modelVersion` (see LesionModel.adoptIds). */
+  adoptIds(modelVersion: number, lesions: Array<{ lesionId: number; voxelCount: number; centroidIjk: number[] }>): void {
+    // The worker bumps its version when it takes them; a table posted before that is stale.
+    this.version++;
+    this.send({ kind: 'adoptIds', modelVersion, lesions });
   }
 
   checkpoint(): void {

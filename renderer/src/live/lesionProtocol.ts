@@ -6,12 +6,21 @@ export interface GeometryMessage {
   spacingMm: [number, number, number];
   originLps: [number, number, number];
   directionLps: [number, number, number, number, number, number, number, number, number];
+  /** Source slices as acquired: lesion volumes are measured on them (core measureLesions), as in the report and SEG. */
+  source?: {
+    imageOrientationPatient: [number, number, number, number, number, number];
+    pixelSpacingMm: [number, number];
+    rows: number;
+    columns: number;
+    slicePositionsLps: Array<[number, number, number]>;
+  };
 }
 
 export type WorkerRequest =
   | { kind: 'init'; geometry: GeometryMessage }
   | { kind: 'replace'; labelmap: Uint8Array; fresh: boolean }
   | { kind: 'diff'; runs: number[]; values: number[] }
+  | { kind: 'adoptIds'; modelVersion: number; lesions: Array<{ lesionId: number; voxelCount: number; centroidIjk: number[] }> }
   | { kind: 'checkpoint' }
   | { kind: 'restoreCheckpoint' }
   | { kind: 'voxelsOf'; requestId: number; lesionId: number; version: number };

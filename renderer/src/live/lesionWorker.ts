@@ -2,9 +2,25 @@
  * Web Worker entry: owns a LesionModel. Messages are applied in order; a measurement is made once the
  * queue is empty (a burst of strokes costs one measurement), and posted with the labelmap version.
  */
-import type { VolumeGeometry } from '../../../electron/core/dicom/Volume';
-import { LesionModel } from './LesionModel';
-import type { WorkerReply, WorkerRequest } from './lesionProtocol';
+import { LesionModel, type LesionGeometry } from './LesionModel';
+import type { GeometryMessage, WorkerReply, WorkerRequest } from './lesionProtocol';
+
+/** The core's geometry types from the message (source slices carry only what volumes need). */
+function geometryOf(g: GeometryMessage): LesionGeometry {
+  const base = { dimensions: g.dimensions, spacingMm: g.spacingMm, originLps: g.originLps, directionLps: g.directionLps };
+  if (g.source === undefined) return base;
+  const src = g.source;
+  return {
+    ...base,
+    source: {
+      imageOrientationPatient: src.imageOrientationPatient,
+      pixelSpacingMm: src.pixelSpacingMm,
+      rows: src.rows,
+      columns: src.columns,
+      slices: src.slicePositionsLps.map((positionLps, k) => ({ sopInstanceUid: '', sopClassUid: '', positionLps, normalPositionMm: 0, instanceNumber: k + 1, filePath: '' })),
+    },
+  };
+}
 
 let model: LesionModel | null = null;
 let scheduled = false;
@@ -32,7 +48,7 @@ scope.onmessage = (e) => {
   const m = e.data;
   try {
     if (m.kind === 'init') {
-      model = new LesionModel(m.geometry as VolumeGeometry);
+      model = new LesionModel(geometryOf(m.geometry));
       return;
     }
     if (model === null) throw new Error('lesion worker used before init');
@@ -42,6 +58,8 @@ scope.onmessage = (e) => {
     } else if (m.kind === 'diff') {
       model.applyDiff(m);
       scheduleMeasure();
+    } else if (m.kind === 'adoptIds') {
+      if (model.adoptIds(m.modelVersion, m.lesions)) scheduleMeasure();
     } else if (m.kind === 'checkpoint') {
       model.checkpoint();
     } else if (m.kind === 'restoreCheckpoint') {

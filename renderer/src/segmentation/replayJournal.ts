@@ -1,12 +1,17 @@
 /**
  * Rebuilds the labelmap and the review decisions from journal entries: the last snapshot, then every
  * later diff in sequence order. The result is bit-identical to the labelmap at the last journaled edit.
+ * Review decisions count as the app keeps them: lesion decisions only after the last snapshot (a new model
+ * mask renumbers the lesions), region reviews only since the run of the last snapshot began (each run has
+ * its own review queue; a threshold change keeps it).
  */
 import type { JournalEntry } from '../../../electron/ipc/contract';
 import { applyRuns } from './runLength';
 
 export interface ReplayResult {
   labelmap: Uint8Array;
+  /** The labelmap at the last snapshot (the model's mask before the reader's edits). */
+  modelLabelmap: Uint8Array;
   runId: string | null;
   threshold: number | null;
   /** `region:<id>` / `lesion:<id>` -> latest status. */
@@ -21,14 +26,24 @@ export function replayJournal(entries: readonly JournalEntry[], voxelCount: numb
   sorted.forEach((e, i) => {
     if (e.kind === 'snapshot') lastSnapshot = i;
   });
+  const lastRun = lastSnapshot < 0 ? null : (sorted[lastSnapshot] as { runId: string | null }).runId;
+  let runStart = lastSnapshot;
+  for (let i = lastSnapshot - 1; i >= 0; i--) {
+    const e = sorted[i]!;
+    if (e.kind !== 'snapshot') continue;
+    if (e.runId !== lastRun) break;
+    runStart = i;
+  }
   const labelmap = new Uint8Array(voxelCount);
+  let modelLabelmap = labelmap.slice();
   const reviews: ReplayResult['reviews'] = new Map();
   let runId: string | null = null;
   let threshold: number | null = null;
   let nEdits = 0;
   sorted.forEach((e, i) => {
     if (e.kind === 'review') {
-      reviews.set(`${e.target}:${e.targetId}`, e.status);
+      const after = e.target === 'lesion' ? lastSnapshot : runStart;
+      if (i > after) reviews.set(`${e.target}:${e.targetId}`, e.status);
       return;
     }
     if (i < lastSnapshot) return;
@@ -38,6 +53,7 @@ export function replayJournal(entries: readonly JournalEntry[], voxelCount: numb
       threshold = e.threshold;
     } else nEdits++;
     applyRuns(labelmap, e);
+    if (e.kind === 'snapshot') modelLabelmap = labelmap.slice();
   });
-  return { labelmap, runId, threshold, reviews, lastSeq: sorted[sorted.length - 1]?.seq ?? -1, nEdits };
+  return { labelmap, modelLabelmap, runId, threshold, reviews, lastSeq: sorted[sorted.length - 1]?.seq ?? -1, nEdits };
 }

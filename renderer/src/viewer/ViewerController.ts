@@ -465,19 +465,26 @@ export class ViewerController {
     this.engine.render();
   }
 
-  /** Moves all three viewports to a world point and centres it in each view (zoom unchanged). */
+  /**
+   * Moves all three viewports to the slice through a world point (Cornerstone snaps it to a grid slice,
+   * which the editing tools need) and centres the point in each view (zoom unchanged).
+   */
   jumpToWorld(world: [number, number, number]): void {
     for (const name of VIEWPORTS) {
       const vp = this.viewport(name);
+      vp.jumpToWorld(world as Types.Point3);
       const cam = vp.getCamera();
       const f = cam.focalPoint;
       const p = cam.position;
-      if (f === undefined || p === undefined) {
-        vp.jumpToWorld(world as Types.Point3);
-        continue;
-      }
+      const n = cam.viewPlaneNormal;
+      if (f === undefined || p === undefined || n === undefined) continue;
       const d = [world[0] - f[0], world[1] - f[1], world[2] - f[2]];
-      vp.setCamera({ focalPoint: [...world] as Types.Point3, position: [p[0] + d[0]!, p[1] + d[1]!, p[2] + d[2]!] as Types.Point3 });
+      const along = d[0]! * n[0] + d[1]! * n[1] + d[2]! * n[2];
+      const inPlane = [d[0]! - along * n[0], d[1]! - along * n[1], d[2]! - along * n[2]];
+      vp.setCamera({
+        focalPoint: [f[0] + inPlane[0]!, f[1] + inPlane[1]!, f[2] + inPlane[2]!] as Types.Point3,
+        position: [p[0] + inPlane[0]!, p[1] + inPlane[1]!, p[2] + inPlane[2]!] as Types.Point3,
+      });
     }
     this.engine.render();
   }

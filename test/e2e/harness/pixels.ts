@@ -11,6 +11,8 @@ export interface PixelStats {
   reddish: number;
   /** Pixels with clear colour (saturation), i.e. not greyscale CT. */
   coloured: number;
+  /** Pixels where green dominates (the kept-edits outline). */
+  greenish: number;
 }
 
 /** Screenshot of one element, decoded in the page, with simple colour counts and the raw RGBA. */
@@ -26,14 +28,16 @@ export async function sampleElement(page: Page, testId: string): Promise<PixelSt
     const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
     let reddish = 0;
     let coloured = 0;
+    let greenish = 0;
     for (let i = 0; i < d.length; i += 4) {
       const r = d[i]!;
       const g = d[i + 1]!;
       const b = d[i + 2]!;
       if (r > 120 && r > g + 50 && r > b + 50) reddish++;
       if (Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+      if (g > 150 && g > r + 60 && g > b + 40) greenish++;
     }
-    return { width: bmp.width, height: bmp.height, reddish, coloured, rgba: Array.from(d) };
+    return { width: bmp.width, height: bmp.height, reddish, coloured, greenish, rgba: Array.from(d) };
   }, png.toString('base64'));
 }
 

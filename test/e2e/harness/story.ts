@@ -73,7 +73,12 @@ export async function withStory(t: TestContext, name: string, body: (s: Story) =
         return path;
       },
     };
-    await body(story);
+    try {
+      await body(story);
+    } catch (err) {
+      await story.page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => undefined);
+      throw err;
+    }
   } finally {
     await browser.close();
     await server.stop();

@@ -59,3 +59,26 @@ test('restoreCheckpoint brings back the labelmap and the lesion IDs from before 
   const after = model.measure();
   assert.deepEqual(after.lesions, before.lesions);
 });
+
+test('adoptIds takes the services’ IDs for the model mask (gaps kept) and carries them through later edits', () => {
+  const model = new LesionModel(geometry);
+  const m = twoLesions();
+  model.replace(m, true);
+  const first = model.measure();
+  const modelVersion = first.version;
+  // an edit before the services answer: lesion 2 grows by one voxel
+  const edited = m.slice();
+  edited[at(6, 8, 2)] = 1;
+  model.applyDiff(encodeDiff(m, edited));
+  // the engine numbered them 1 and 4 (2 and 3 were dropped candidates)
+  const services = first.lesions.map((l) => ({ lesionId: l.lesionId === 1 ? 1 : 4, voxelCount: l.voxelCount, centroidIjk: l.centroidIjk }));
+  assert.equal(model.adoptIds(modelVersion, services), true);
+  const t = model.measure();
+  assert.deepEqual(t.lesions.map((l) => [l.lesionId, l.voxelCount]), [[1, 12], [4, 3]]);
+  // a new lesion drawn later gets a fresh ID above the engine's
+  const more = edited.slice();
+  more[at(0, 9, 0)] = 1;
+  model.applyDiff(encodeDiff(edited, more));
+  assert.deepEqual(model.measure().lesions.map((l) => l.lesionId), [1, 4, 5]);
+  assert.equal(model.adoptIds(modelVersion - 1, services), false, 'a stale model version changes nothing');
+});

@@ -49,3 +49,24 @@ test('a failed journal write is reported, not swallowed', async () => {
   await j.flushed();
   assert.match(j.lastError ?? '', /disk full/);
 });
+
+test('replay keeps lesion decisions only after the last snapshot and region reviews only within the last run', () => {
+  const snap = (seq: number, runId: string, threshold: number): JournalEntry => ({ kind: 'snapshot', seq, atMs: 0, runId, threshold, runs: [0, 2], values: [1] });
+  const review = (seq: number, target: 'region' | 'lesion', id: number): JournalEntry => ({ kind: 'review', seq, atMs: 0, target, targetId: id, status: target === 'region' ? 'reviewed' : 'rejected' });
+  const entries: JournalEntry[] = [
+    snap(0, 'run-1', 0.5),
+    review(1, 'region', 1),
+    review(2, 'lesion', 1),
+    snap(3, 'run-2', 0.5),
+    review(4, 'region', 2),
+    review(5, 'lesion', 2),
+    snap(6, 'run-2', 0.45),
+    review(7, 'lesion', 3),
+    { kind: 'diff', seq: 8, atMs: 0, tool: 'brush', runs: [5, 1], values: [1] },
+  ];
+  const r = replayJournal(entries, 10);
+  assert.deepEqual([...r.reviews.keys()].sort(), ['lesion:3', 'region:2']);
+  assert.deepEqual([...r.modelLabelmap], [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual([...r.labelmap], [1, 1, 0, 0, 0, 1, 0, 0, 0, 0]);
+  assert.equal(r.threshold, 0.45);
+});
