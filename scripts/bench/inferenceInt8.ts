@@ -2,7 +2,8 @@
  * Section 7 of bench:inference: the int8 graph (models/training/sdpm/quantize.py, dynamic activations,
  * per-channel weights) against fp32, in one run: eps-graph speed as a ratio (interleaved rounds, 1 thread each)
  * and its accuracy as the Dice of the final mask against fp32's on the demo study (same seed and settings; mode
- * and sampling overrides as given). The int8 graph ships in a bundle only if it is faster AND Dice >= 0.99.
+ * and sampling overrides as given). The int8 graph ships in a bundle only if it is faster (by >= 5%, above this
+ * machine's run-to-run noise) AND Dice >= 0.99.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,7 @@ export interface Int8BenchInput {
   print: (s: string) => void;
 }
 
+const FASTER_MARGIN = 1.05;
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;
 
 async function open(path: string): Promise<ort.InferenceSession> {
@@ -87,8 +89,10 @@ export async function benchInt8(o: Int8BenchInput): Promise<void> {
       const pb = await run(int8);
       const d = dice(pa.mask, pb.mask);
       o.print(`   demo study, mode ${o.diceMode}${Object.keys(o.overrides).length > 0 ? ` (${JSON.stringify(o.overrides)})` : ''}, seed 1: fp32 ${pa.totalVolumeMl.toFixed(2)} mL, int8 ${pb.totalVolumeMl.toFixed(2)} mL; mask Dice int8 vs fp32 ${d.dice.toFixed(4)} (${d.a} vs ${d.b} voxels)`);
-      const ship = a / b > 1 && d.dice >= 0.99;
-      o.print(`   verdict: ${ship ? 'int8 is faster and within 0.01 Dice: may ship' : `do not ship (${a / b <= 1 ? 'not faster' : ''}${a / b <= 1 && d.dice < 0.99 ? ', ' : ''}${d.dice < 0.99 ? 'Dice below 0.99' : ''})`}`);
+      // "faster" needs a margin: on these shared machines repeated runs of the same two graphs differ by ~5%
+      const faster = a / b >= FASTER_MARGIN;
+      const ship = faster && d.dice >= 0.99;
+      o.print(`   verdict: ${ship ? `int8 is >= ${FASTER_MARGIN}x faster and within 0.01 Dice: may ship` : `do not ship (${faster ? '' : `not >= ${FASTER_MARGIN}x faster`}${!faster && d.dice < 0.99 ? ', ' : ''}${d.dice < 0.99 ? 'Dice below 0.99' : ''})`}`);
     } finally {
       await fp32.dispose();
       await int8.dispose();
