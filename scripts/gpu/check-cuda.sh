@@ -7,11 +7,12 @@
 # Inputs (all optional, see README): build/gpu-carry/ from scripts/gpu/pack-carry.sh (onnxruntime-node 1.29.0 +
 # its CUDA 13 provider in xz parts, the bundled checker, a node binary); CUDA 13 + cuDNN 9 libraries from the
 # Python packages of the machine's PyTorch (site-packages/nvidia/*/lib), found with $PYTHON (default python3).
+# SDPM_GPU_CARRY names another carry folder (tests point it at an empty one).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$(mktemp -d)}"
 mkdir -p "$OUT"
-CARRY=build/gpu-carry
+CARRY="${SDPM_GPU_CARRY:-build/gpu-carry}"
 PY="${PYTHON:-python3}"
 command -v "$PY" >/dev/null 2>&1 || PY=/usr/bin/python3
 

@@ -15,7 +15,8 @@ test('check-cuda.sh --quick takes the CPU fallback path here and reports provide
   const tmp = mkdtempSync(join(tmpdir(), 'sdpm-cuda-check-'));
   const study = join(tmp, 'study.nii.gz');
   await writeSyntheticStudy(study, { nz: 3 });
-  const env: NodeJS.ProcessEnv = { ...process.env, OUT: join(tmp, 'out') };
+  // an empty carry folder: the project's onnxruntime-node, whatever pack-carry.sh left in build/gpu-carry
+  const env: NodeJS.ProcessEnv = { ...process.env, OUT: join(tmp, 'out'), SDPM_GPU_CARRY: join(tmp, 'no-carry') };
   delete env.SDPM_ORT_DIR;
   const r = spawnSync('bash', [join(ROOT, 'scripts/gpu/check-cuda.sh'), '--quick', '--study', study], { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 });
   const out = `${r.stdout}\n${r.stderr}`;
