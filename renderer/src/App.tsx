@@ -16,7 +16,7 @@ import { PacsPanel } from './panels/PacsPanel';
 import { PatientBanner } from './panels/PatientBanner';
 import { WindowBar } from './panels/WindowBar';
 import { InferencePanel } from './panels/InferencePanel';
-import { OverlayPanel } from './panels/OverlayPanel';
+import { OverlayPanel, UncertaintyLegend } from './panels/OverlayPanel';
 import { ToolsPanel } from './panels/ToolsPanel';
 import { ReviewPanel } from './panels/ReviewPanel';
 import { LesionPanel } from './panels/LesionPanel';
@@ -214,6 +214,11 @@ export function App({ initialError }: { initialError?: string }) {
       <main className="center">
         {volume !== null && <PatientBanner info={volume} />}
         <WindowBar onWindow={(l, w) => controller?.setWindow(l, w)} />
+        {run.showUncertainty && run.hasUncertainty && (
+          <div className="center-legend">
+            <UncertaintyLegend max={run.uncertaintyMax} />
+          </div>
+        )}
         {error !== null && (
           <div className="error-bar" role="alert" data-testid="error">
             {error} <button onClick={() => setErrorState(null)}>×</button>

@@ -60,16 +60,20 @@ try {
   if (box === null) throw new Error('no axial viewport');
   await page.getByTestId('mode-brush').click();
   await page.evaluate(() => {
-    const w = window as unknown as { __lat: { down: number[]; total: number[]; table: number[] } };
-    w.__lat = { down: [], total: [], table: [] };
+    const w = window as unknown as { __lat: { down: number[]; count: number[]; total: number[]; table: number[] } };
+    w.__lat = { down: [], count: [], total: [], table: [] };
     window.addEventListener('mousedown', (e) => w.__lat.down.push(e.timeStamp), true);
     const total = document.querySelector('[data-testid="total-volume"]')!;
-    new MutationObserver(() => w.__lat.total.push(performance.now())).observe(total, { attributes: true, attributeFilter: ['data-voxels'] });
+    new MutationObserver(() => w.__lat.count.push(performance.now())).observe(total, { attributes: true, attributeFilter: ['data-voxels'] });
+    new MutationObserver(() => w.__lat.total.push(performance.now())).observe(total, { attributes: true, attributeFilter: ['data-ml'] });
     const table = document.querySelector('[data-testid="lesion-data"]')!;
     new MutationObserver(() => w.__lat.table.push(performance.now())).observe(table, { attributes: true, attributeFilter: ['data-json'] });
   });
   const n = Number(values.strokes);
   const strokeMs: number[] = [];
+  const countMs: number[] = [];
+  const modifiedMs: number[] = [];
+  const countStartMs: number[] = [];
   const tableMs: number[] = [];
   for (let s = 0; s < n; s++) {
     const before = await page.getByTestId('total-volume').getAttribute('data-voxels');
@@ -79,15 +83,22 @@ try {
     await page.mouse.down();
     await page.mouse.up();
     await page.waitForFunction((b) => document.querySelector('[data-testid="total-volume"]')?.getAttribute('data-voxels') !== b, before, { timeout: 30_000 });
-    await page.waitForTimeout(700);
+    await page.waitForFunction(() => document.querySelector('[data-testid="lesion-scroll"]')?.getAttribute('data-measuring') === 'no', undefined, { timeout: 60_000 });
+    await page.waitForTimeout(100);
     const lat = await page.evaluate(() => {
-      const w = window as unknown as { __lat: { down: number[]; total: number[]; table: number[] } };
+      const w = window as unknown as { __lat: { down: number[]; count: number[]; total: number[]; table: number[] } };
       const down = w.__lat.down[w.__lat.down.length - 1] ?? NaN;
-      const total = w.__lat.total.find((t) => t > down) ?? NaN;
+      const count = w.__lat.count.find((t) => t > down) ?? NaN;
+      const total = w.__lat.total.filter((t) => t > down).pop() ?? NaN;
       const table = w.__lat.table.filter((t) => t > down).pop() ?? NaN;
-      return { total: total - down, table: table - down };
+      const modified = performance.getEntriesByName('sdpm:labelmap-modified').map((e) => e.startTime).find((t) => t > down) ?? NaN;
+      const countStart = performance.getEntriesByName('sdpm:count-start').map((e) => e.startTime).find((t) => t > down) ?? NaN;
+      return { count: count - down, total: total - down, table: table - down, modified: modified - down, countStart: countStart - down };
     });
-    strokeMs.push(lat.total);
+    countMs.push(lat.count);
+    modifiedMs.push(lat.modified);
+    countStartMs.push(lat.countStart);
+    if (Number.isFinite(lat.total)) strokeMs.push(lat.total);
     if (Number.isFinite(lat.table)) tableMs.push(lat.table);
   }
   const f = (x: number) => x.toFixed(0);
@@ -96,8 +107,10 @@ try {
       `app-latency (browser mode, Debian Chromium, demo ${demo}, ${bundleName}, mode ${values.mode}, ${values.samples} samples; labelmap ${nVoxels} lesion voxels before the strokes)`,
       `  open study (discover + load + first render): ${openMs} ms`,
       `  Run -> first overlay (y_avg drawn): ${(firstOverlay / 1000).toFixed(2)} s; ${doneText}`,
-      `  brush stroke (mouse-down) -> total updated: median ${f(quantile(strokeMs, 0.5))} ms, p95 ${f(quantile(strokeMs, 0.95))} ms over ${strokeMs.length} strokes`,
-      `  brush stroke -> lesion table updated (worker): median ${f(quantile(tableMs, 0.5))} ms, p95 ${f(quantile(tableMs, 0.95))} ms over ${tableMs.length} strokes`,
+      `  of which: mouse-down -> Cornerstone's labelmap-modified event (brush paint, in Cornerstone): median ${f(quantile(modifiedMs, 0.5))} ms; -> our count starts: median ${f(quantile(countStartMs, 0.5))} ms`,
+      `  brush stroke (mouse-down) -> lesion voxel count updated (incremental, page): median ${f(quantile(countMs, 0.5))} ms, p95 ${f(quantile(countMs, 0.95))} ms over ${countMs.length} strokes`,
+      `  brush stroke (mouse-down) -> total mL updated (core measure on the source slices, lesion worker): median ${f(quantile(strokeMs, 0.5))} ms, p95 ${f(quantile(strokeMs, 0.95))} ms over ${strokeMs.length} strokes`,
+      `  brush stroke -> lesion table updated (lesion worker): median ${f(quantile(tableMs, 0.5))} ms, p95 ${f(quantile(tableMs, 0.95))} ms over ${tableMs.length} strokes`,
       '',
     ].join('\n'),
   );

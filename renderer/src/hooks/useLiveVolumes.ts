@@ -18,8 +18,8 @@ import type { Journal } from './useJournal';
 import { lesionRows, type IntervalsById } from './lesionRows';
 
 type VolumeInfo = Response<'study:load'>;
-/** Strokes arrive as many small modifications; they are counted together after this pause. */
-const COALESCE_MS = 16;
+/** A stroke arrives as many small modifications: each is counted at once, journaled together after this pause. */
+const SEND_AFTER_MS = 150;
 
 export interface LiveState {
   voxels: number;
@@ -30,7 +30,6 @@ export interface LiveState {
 export function useLiveVolumes(controller: ViewerController | null, volume: VolumeInfo | null, journal: Journal, toolName: () => string, setError: (m: string) => void) {
   const live = useRef<LiveLabelmap | null>(null);
   const worker = useRef<LesionWorkerClient | null>(null);
-  const pending = useRef<{ slices: Set<number>; all: boolean }>({ slices: new Set(), all: false });
   const timer = useRef<number | undefined>(undefined);
   const [state, setState] = useState<LiveState>({ voxels: 0, hash: '', totalMl: null });
   /** True from a change until the lesion worker has measured it (the total mL is the worker's, see below). */
@@ -117,31 +116,45 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     [setError],
   );
 
-  /** Counts what changed since the last count, journals it and sends it to the lesion worker. */
-  const flush = useCallback(() => {
-    window.clearTimeout(timer.current);
-    const l = live.current;
-    if (l === null || controller === null) return;
-    const p = pending.current;
-    pending.current = { slices: new Set(), all: false };
-    const ks = p.all ? Array.from({ length: l.nSlices }, (_, k) => k) : [...p.slices];
-    const change = l.syncSlices(ks, (k) => controller.labelmapSlice(k));
-    if (change.values.length === 0) return;
-    journal.diff(change, toolName());
-    worker.current?.diff(change);
-    setEditsSinceModel((n) => n + 1);
-    publish();
-  }, [controller, journal, toolName, publish]);
+  /** Changes counted but not yet journaled / sent to the lesion worker (a stroke's mouse moves, merged). */
+  const unsent = useRef<{ runs: number[]; values: number[] }>({ runs: [], values: [] });
 
-  const onLabelmapModified = useCallback(
+  /** Journals the counted changes and sends them to the lesion worker (later runs win where they overlap). */
+  const send = useCallback(() => {
+    window.clearTimeout(timer.current);
+    const u = unsent.current;
+    if (u.values.length === 0) return;
+    unsent.current = { runs: [], values: [] };
+    journal.diff(u, toolName());
+    worker.current?.diff(u);
+  }, [journal, toolName]);
+
+  /**
+   * Counts what changed in the given slices at once (inside Cornerstone's modified event, before it renders),
+   * so the voxel count does not wait for the rendering; journaling and the lesion worker follow shortly after.
+   */
+  const count = useCallback(
     (slices: number[] | null) => {
-      if (slices === null) pending.current.all = true;
-      else for (const k of slices) pending.current.slices.add(k);
+      const l = live.current;
+      if (l === null || controller === null) return;
+      const ks = slices ?? Array.from({ length: l.nSlices }, (_, k) => k);
+      performance.mark('sdpm:count-start'); // read by scripts/bench/app-latency.ts
+      const change = l.syncSlices(ks, (k) => controller.labelmapSlice(k));
+      if (change.values.length === 0) return;
+      unsent.current.runs.push(...change.runs);
+      unsent.current.values.push(...change.values);
+      setEditsSinceModel((n) => n + 1);
+      publish();
       window.clearTimeout(timer.current);
-      timer.current = window.setTimeout(flush, COALESCE_MS);
+      timer.current = window.setTimeout(send, SEND_AFTER_MS);
     },
-    [flush],
+    [controller, publish, send],
   );
+
+  /** Everything counted reaches the journal and the worker now (before a whole-labelmap change, export, save). */
+  const flush = send;
+
+  const onLabelmapModified = count;
 
   /** Shows a mask everywhere without journaling it (the streamed y_avg preview while a run goes on). */
   const preview = useCallback(

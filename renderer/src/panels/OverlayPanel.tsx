@@ -17,15 +17,17 @@ interface Props {
 const rgb = (c: readonly [number, number, number]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 
 /** Colour bar and legend of the uncertainty map: what the colours mean, in the run's own numbers. */
-function UncertaintyLegend({ max }: { max: number }) {
+export function UncertaintyLegend({ max }: { max: number }) {
   const gradient = `linear-gradient(to right, ${UNCERTAINTY_COLOURS.map(rgb).join(', ')})`;
   return (
     <div className="legend" data-testid="uncertainty-legend">
-      <div className="colour-bar" style={{ background: gradient }} />
-      <div className="row legend-ticks">
-        <span>{(UNCERTAINTY_MIN_FRACTION * max).toFixed(2)}</span>
-        <span>{(max / 2).toFixed(2)}</span>
-        <span>{max.toFixed(2)}</span>
+      <div className="legend-scale">
+        <div className="colour-bar" style={{ background: gradient }} />
+        <div className="row legend-ticks">
+          <span>{(UNCERTAINTY_MIN_FRACTION * max).toFixed(2)}</span>
+          <span>{(max / 2).toFixed(2)}</span>
+          <span>{max.toFixed(2)}</span>
+        </div>
       </div>
       <div className="muted">
         Where the SDPM samples disagree about lesion or not (0 = all agree). Deep blue: some disagreement; light cyan: the most in this run. Below{' '}
@@ -62,7 +64,6 @@ export function OverlayPanel(p: Props) {
             Opacity
             <input type="range" aria-label="Uncertainty opacity" min={0} max={1} step={0.05} value={p.uncertaintyOpacity} onChange={(e) => p.onUncertaintyOpacity(Number(e.target.value))} />
           </label>
-          <UncertaintyLegend max={p.uncertaintyMax} />
         </>
       )}
     </section>

@@ -523,6 +523,7 @@ export class ViewerController {
       const detail = (evt as CustomEvent<{ segmentationId?: string; modifiedSlicesToUse?: number[] }>).detail;
       if (detail?.segmentationId !== SEGMENTATION_ID || this.silentWrite) return;
       const slices = detail.modifiedSlicesToUse;
+      performance.mark('sdpm:labelmap-modified'); // read by scripts/bench/app-latency.ts
       onLabelmap(Array.isArray(slices) && slices.length > 0 ? slices : null);
     };
     eventTarget.addEventListener(segEvent, onSeg);
