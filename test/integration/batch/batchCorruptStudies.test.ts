@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encapsulate } from '../../fixtures/dicom-fuzz/fuzzDicom';
@@ -129,4 +129,5 @@ test(`batch over ${N} studies, ${BAD.length} corrupt: every good study done, one
   }
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { ok: number; error: number; missing: number };
   assert.deepEqual([summary.ok, summary.error, summary.missing], [N - BAD.length, BAD.length, 0]);
+  rmSync(root, { recursive: true, force: true }); // kept when an assertion failed, for inspection
 });

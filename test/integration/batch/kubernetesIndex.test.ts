@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticStudy } from '../inference/syntheticStudy';
@@ -31,4 +31,5 @@ test('JOB_COMPLETION_INDEX=1 with SDPM_SHARD_COUNT=3 runs shard 1 of 3', async (
   const m = await runCli(['batch', 'merge', '--out', out]);
   assert.equal(m.code, 1);
   assert.match(m.out, /2\/6 studies ok, 0 failed, 4 missing; missing: k0, k2, k3, k5;/);
+  rmSync(root, { recursive: true, force: true });
 });

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,4 +108,5 @@ test('queue: two workers, one killed mid-job, every study done exactly once, the
     await queue.close();
     redis.kill('SIGTERM');
   }
+  rmSync(root, { recursive: true, force: true }); // kept when an assertion failed, for inspection
 });

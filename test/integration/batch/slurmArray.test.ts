@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticStudy } from '../inference/syntheticStudy';
@@ -81,4 +81,5 @@ test('Slurm job array: 3 shards, one task killed mid-run and resubmitted, merge 
   } finally {
     await cluster.stop();
   }
+  rmSync(root, { recursive: true, force: true }); // kept when an assertion failed, for inspection
 });
