@@ -146,8 +146,9 @@ class LinearAttention(nn.Module):
     """4 heads x 32; q softmax over channels, k softmax over positions, v / (h*w); out conv + LayerNorm.
 
     The two contractions are the authors' einsums ("bhdn,bhen->bhde", then "bhde,bhdn->bhen") written as
-    two torch.bmm on [b*heads, d, n] views: torch 1.13's CPU einsum lowered them to a strided bmm that took
-    ~50 % of a compact-s training step (profiled; `sdpm.bench_train`). Same arithmetic; `einsum_reference`
+    two torch.bmm on [b*heads, d, n] views (same arithmetic; identical losses in `sdpm.bench_train`). A first,
+    cold profile under heavy load showed the einsum's bmm at ~50 % of a step; warm, alternating measurements
+    showed no difference, so this is kept for the cleaner graph, not as a speed-up. `einsum_reference`
     (class switch, used by the benchmark and a test) runs the einsum form."""
 
     einsum_reference: bool = False
