@@ -4,9 +4,7 @@
  * MessageEvent so `onMessage` receives `event.data`). Runs `runInference` for one `start` at a time and
  * always answers a job with exactly one `result` or `error`.
  */
-import { toErrorPayload } from '../core/index';
-import { runInference } from '../core/engine';
-import { createLogger } from '../core/index';
+import { createLogger, runInference, toErrorPayload } from '../core/engine';
 import type { HostToWorker, WorkerToHost } from './protocol';
 
 export interface ProtocolPort {
