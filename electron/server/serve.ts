@@ -66,12 +66,13 @@ async function main(): Promise<void> {
   opts.trial = await openTrialRoutes(dataDir, values['trial-db'], logger);
   if (values.token !== undefined) opts.token = values.token;
   server = await startServer(opts);
-  process.stdout.write(`SDPM server: ${server.url}\n`);
   const stop = () => {
     server?.close().then(() => process.exit(0), () => process.exit(1));
   };
+  // handlers first, then the line that tells a supervisor (or a test) the server is up and may be stopped
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.stdout.write(`SDPM server: ${server.url}\n`);
 }
 
 main().catch((err: unknown) => {
