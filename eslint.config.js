@@ -27,6 +27,8 @@ export default tseslint.config(
       'out/**',
       'test-results/**',
       'models/training/**',
+      // scripts/gpu/pack-carry.sh output (git-ignored): a copied onnxruntime-node and the bundled GPU checker
+      'build/gpu-carry/**',
       // personal scratch folders (untracked)
       '**/.scratch*/**',
       // third-party code vendored verbatim (kept byte-identical to upstream)
