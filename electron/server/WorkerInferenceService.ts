@@ -16,7 +16,7 @@ import type { ResultMessage } from '../worker/protocol';
 import { loadBundle } from '../core/index';
 import type { Bundle } from '../core/index';
 import { buildEngineRequest } from '../core/index';
-import { candidateIdMap } from '../core/index';
+import { calibrationForMode, candidateIdMap } from '../core/index';
 import type { InferenceService, LesionContext } from './InferenceService';
 import type { LoadedStudy } from './createServices';
 import { exportSegAndReport } from './exportSegAndReport';
@@ -194,7 +194,7 @@ export class WorkerInferenceService implements InferenceService {
     }
     const sampleRangeMl = new Map<number, [number, number]>();
     for (const l of r.result.report.lesions) if (l.sampleRangeMl !== null) sampleRangeMl.set(l.id, l.sampleRangeMl);
-    return { reference, sampleRangeMl, calibration: this.bundle().calibration, lesionTypes: this.bundle().labels.lesionTypes };
+    return { reference, sampleRangeMl, calibration: calibrationForMode(this.bundle().calibration, r.result.report.mode), lesionTypes: this.bundle().labels.lesionTypes };
   }
 
   dropped(runId: string): Response<'inference:dropped'>['candidates'] {

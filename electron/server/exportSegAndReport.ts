@@ -7,7 +7,7 @@
 import type { Request, Response } from '../ipc/contract';
 import { SdpmError } from '../core/index';
 import { loadBundle } from '../core/index';
-import { lesionMask, measureLesions } from '../core/index';
+import { calibrationForMode, lesionMask, measureLesions } from '../core/index';
 import { lesionTypeFor } from '../core/index';
 import { writeSeg, type SegSegmentInput } from '../core/index';
 import { conceptFromLabels, type LesionKind } from '../core/index';
@@ -83,7 +83,7 @@ export async function exportSegAndReport(x: ExportInput): Promise<Response<'expo
     corrections: v.corrections,
     lesionTypes: bundle.labels.lesionTypes,
     measurements,
-    calibration: bundle.calibration,
+    calibration: calibrationForMode(bundle.calibration, rep?.mode ?? null),
     droppedCandidates,
     ...(rep !== null && rep.sampleRangeMl !== null && rep.sampleMeanVolumeMl !== null
       ? {

@@ -4,7 +4,7 @@
  */
 import type { Bundle } from '../bundle/Bundle';
 import type { SourceGeometry, VolumeGeometry } from '../dicom/Volume';
-import { calibratedInterval, calibratedIntervalMeaning, NO_CALIBRATION_NOTE } from '../lesions/calibratedInterval';
+import { calibratedInterval, calibratedIntervalMeaning, calibrationForMode, noCalibrationNote } from '../lesions/calibratedInterval';
 import { lesionType } from '../lesions/lesionKind';
 import { reviewQueue } from '../lesions/reviewQueue';
 import type { DroppedCandidate, InferenceReport, ReportLesion } from './InferenceReport';
@@ -14,10 +14,13 @@ type LesionPart = Pick<InferenceReport, 'reviewQueue' | 'totalVolumeMl' | 'total
 
 const v3 = (v: readonly number[]): [number, number, number] => [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0];
 
-/** `grid`: the study's grid with its source geometry, so review-queue sizes are measured like lesion volumes. */
-export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle, 'labels' | 'calibration'>, grid?: VolumeGeometry & { source?: SourceGeometry }): LesionPart {
+/**
+ * `mode`: the mode that made the prediction (the bundle's calibration applies to that mode only).
+ * `grid`: the study's grid with its source geometry, so review-queue sizes are measured like lesion volumes.
+ */
+export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle, 'labels' | 'calibration'>, mode: string, grid?: VolumeGeometry & { source?: SourceGeometry }): LesionPart {
   const u = prediction.uncertainty;
-  const cal = bundle.calibration;
+  const cal = calibrationForMode(bundle.calibration, mode);
   const byId = new Map(u?.summary.lesions.map((l) => [l.id, l]) ?? []);
   const lesions: ReportLesion[] = prediction.lesions.map((l) => {
     const lu = byId.get(l.id);
@@ -64,7 +67,7 @@ export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle,
     totalVoxelCount,
     voxelVolumeMl: prediction.voxelVolumeMl,
     calibratedIntervalMl: total === null ? null : [total.lowMl, total.highMl],
-    intervalNote: total === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning(total),
+    intervalNote: total === null ? noCalibrationNote(bundle.calibration, mode) : calibratedIntervalMeaning(total),
     calibration: cal === null ? null : { nominalCoverage: cal.nominalCoverage, study: { measuredCoverage: cal.study.measuredCoverage, nTest: cal.study.nTest }, lesion: { measuredCoverage: cal.lesion.measuredCoverage, nTest: cal.lesion.nTest }, mode: cal.mode, profile: cal.profile, nSamples: cal.nSamples },
     sampleRangeMl: u === null ? null : [u.summary.total.p5Ml, u.summary.total.p95Ml],
     sampleMeanVolumeMl: u?.summary.total.meanMl ?? null,

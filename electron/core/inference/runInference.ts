@@ -90,7 +90,7 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
       formatVersion: 1,
       study: { input: inputLabel, dimensions: volume.dimensions, spacingMm: volume.spacingMm, seriesInstanceUid: volume.identity.seriesInstanceUid, studyInstanceUid: volume.identity.studyInstanceUid, loaderNotes: volume.corrections.notes },
       mode: req.mode,
-      ...reportLesions(prediction, bundle, volume),
+      ...reportLesions(prediction, bundle, req.mode, volume),
       uncertaintyNote: prediction.uncertaintyNote,
       slicesToReview: (u?.summary.slices ?? []).slice(0, 10).map((s) => ({ k: s.k, doubtMl: s.doubtMl })),
       settings: { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed, parameters: resolved.settings, batchSize, stackSize,

@@ -50,4 +50,20 @@ export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'nominalC
   return `On ${iv.nTest} held-out synthetic cases not used for training or calibration, the true volume fell inside this range for ${(iv.measuredCoverage * 100).toFixed(0)}% of cases (nominal ${(iv.nominalCoverage * 100).toFixed(0)}%).`;
 }
 
-export const NO_CALIBRATION_NOTE = 'This model bundle has no calibration.json: no calibrated interval. The sample range is the spread of the SDPM samples, not a confidence interval.';
+export const NO_CALIBRATION_NOTE = 'No calibrated interval: the model bundle has no calibration (calibration.json) for the mode that made this result. The sample range is the spread of the SDPM samples, not a confidence interval.';
+
+/**
+ * The calibration of the mode that made a result, or null. calibration.json is measured on one mode's volumes
+ * (its `mode`); split-conformal coverage holds only for the error distribution it was measured on, and another
+ * mode's masks (e.g. the union `all` against a calibration of `avg`) err differently. So a result of any other
+ * mode, or a mask with no SDPM run behind it (`mode` null), gets no calibrated interval.
+ */
+export function calibrationForMode<C extends Pick<Calibration, 'mode'>>(cal: C | null, mode: string | null): C | null {
+  return cal !== null && mode !== null && cal.mode === mode ? cal : null;
+}
+
+/** Why a result has no calibrated interval, in plain words (the specific reason when the bundle has one for another mode). */
+export function noCalibrationNote(cal: Pick<Calibration, 'mode'> | null, mode: string | null): string {
+  if (cal === null || calibrationForMode(cal, mode) !== null) return NO_CALIBRATION_NOTE;
+  return `No calibrated interval: this model bundle's interval is calibrated for mode "${cal.mode}" only, and this result comes from ${mode === null ? 'no SDPM run' : `mode "${mode}"`}. The sample range is the spread of the SDPM samples, not a confidence interval.`;
+}

@@ -17,7 +17,7 @@ const types = [{ name: 'Intracranial hemorrhage', rule: 'meanHu >= 45', category
 const calibration: Calibration = { schema: 1, method: 'split-conformal-relative', nominalCoverage: 0.9, cMl: 0.5, mode: 'all', profile: 'cpu-fast', nSamples: 4, study: { q: 0.25, nCalibration: 40, measuredCoverage: 0.9, nTest: 40 }, lesion: { q: 0.6, nCalibration: 90, measuredCoverage: 0.88, nTest: 75 }, calibrationSet: 'test', testSet: 'test' };
 
 test('report.json lesion part: calibrated intervals contain the volumes, say what they mean; dropped candidates listed; kinds from labels.json', () => {
-  const r = reportLesions(prediction, { labels: { outputs: [], lesionTypes: types }, calibration } as unknown as Bundle);
+  const r = reportLesions(prediction, { labels: { outputs: [], lesionTypes: types }, calibration } as unknown as Bundle, 'all');
   assert.deepEqual(r.calibratedIntervalMl, [18.5 - 0.25 * 19, 18.5 + 0.25 * 19]);
   for (const l of r.lesions) {
     assert.ok(l.calibratedIntervalMl !== null && l.calibratedIntervalMl[0] <= l.volumeMl && l.volumeMl <= l.calibratedIntervalMl[1]);
@@ -27,7 +27,17 @@ test('report.json lesion part: calibrated intervals contain the volumes, say wha
   assert.deepEqual(r.lesions.map((l) => l.type), ['Intracranial hemorrhage', 'Cerebral infarction']);
   assert.deepEqual(r.droppedCandidates.map((d) => [d.id, d.rule, d.value]), [[3, 'meanHu', 143]]);
   assert.equal(r.sampleRangeMl, null);
-  const none = reportLesions(prediction, { labels: { outputs: [], lesionTypes: types }, calibration: null } as unknown as Bundle);
+  const none = reportLesions(prediction, { labels: { outputs: [], lesionTypes: types }, calibration: null } as unknown as Bundle, 'all');
   assert.equal(none.calibratedIntervalMl, null);
-  assert.match(none.intervalNote, /no calibration\.json.*not a confidence interval/);
+  assert.match(none.intervalNote, /no calibration \(calibration\.json\).*not a confidence interval/);
+});
+
+test('a calibration measured on another mode gives no calibrated interval, and the note says which mode it is for', () => {
+  const r = reportLesions(prediction, { labels: { outputs: [], lesionTypes: types }, calibration: { ...calibration, mode: 'avg' } } as unknown as Bundle, 'all');
+  assert.equal(r.calibratedIntervalMl, null);
+  assert.ok(r.lesions.every((l) => l.calibratedIntervalMl === null));
+  assert.equal(r.calibration, null);
+  assert.match(r.intervalNote, /calibrated for mode "avg" only, and this result comes from mode "all"/);
+  const same = reportLesions(prediction, { labels: { outputs: [], lesionTypes: types }, calibration: { ...calibration, mode: 'avg' } } as unknown as Bundle, 'avg');
+  assert.deepEqual(same.calibratedIntervalMl, [18.5 - 0.25 * 19, 18.5 + 0.25 * 19]);
 });
