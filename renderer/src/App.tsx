@@ -262,6 +262,8 @@ export function App({ initialError }: { initialError?: string }) {
           hash={live.hash}
           lesions={live.lesions}
           decisions={live.decisions}
+          calibration={live.calibration}
+          {...(live.intervalNote !== undefined ? { intervalNote: live.intervalNote } : {})}
           onGo={(l) => volume !== null && controller?.jumpToWorld(ijkToWorld(volume, l.centroidIjk))}
           onDecide={(id, d) => void live.decideLesion(id, d)}
         />

@@ -60,6 +60,9 @@ test('reader runs SDPM on the demo study, reviews the most uncertain region, cor
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="total-volume"]')?.getAttribute('data-voxels') ?? 0) > 0);
     await page.waitForTimeout(1500);
     await shot('2-sdpm-result');
+    // The lesion panel says what its interval means, or why there is none (this test bundle has no calibration.json).
+    await page.getByTestId('interval-note').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('interval-note').innerText(), /^No calibrated interval: .*not a confidence interval\.$/);
 
     // The overlay is visible: red labelmap pixels appear where there were none.
     const withOverlay = await sampleElement(page, 'viewport-axial');

@@ -17,6 +17,8 @@ import { replayJournal } from '../segmentation/replayJournal';
 import type { Journal } from './useJournal';
 import { lesionRows, type IntervalsById } from './lesionRows';
 
+type MeasureResponse = Response<'volumetry:measure'>;
+
 type VolumeInfo = Response<'study:load'>;
 /** A stroke arrives as many small modifications: each is counted at once, journaled together after this pause. */
 const SEND_AFTER_MS = 150;
@@ -36,6 +38,8 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
   const [measuring, setMeasuring] = useState(false);
   const [table, setTable] = useState<LesionTable | null>(null);
   const [intervals, setIntervals] = useState<IntervalsById>(new Map());
+  /** the run's interval calibration and its plain-words note (volumetry:measure, once per model mask) */
+  const [calibration, setCalibration] = useState<{ calibration: MeasureResponse['calibration'] | null; intervalNote: string | undefined }>({ calibration: null, intervalNote: undefined });
   const [decisions, setDecisions] = useState<ReadonlyMap<number, 'accepted' | 'rejected'>>(new Map());
   /** Reader edits since the last model mask (0 = the mask is the model's). */
   const [editsSinceModel, setEditsSinceModel] = useState(0);
@@ -64,9 +68,11 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       const model = lastModel.current;
       if (volume === null || model === null || runId === null) {
         setIntervals(new Map());
+        setCalibration({ calibration: null, intervalNote: undefined });
         return;
       }
       const m = await call('volumetry:measure', { volumeId: volume.volumeId, runId, labelmap: model.mask });
+      setCalibration({ calibration: m.calibration ?? null, intervalNote: m.intervalNote });
       worker.current?.adoptIds(model.version, m.lesions);
       setMeasuring(true);
       setIntervals(new Map(m.lesions.map((x) => [x.lesionId, { voxelCount: x.voxelCount, intervalMl: x.sampleIntervalMl }])));
@@ -301,6 +307,9 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     measuring,
     voxelMl,
     lesions: lesionRows(table, intervals),
+    /** calibrated-interval inputs for the lesion panel (core calibratedInterval on the live volumes) */
+    calibration: calibration.calibration ?? null,
+    intervalNote: calibration.intervalNote,
     tableVersion: table?.version ?? null,
     decisions,
     edited: editsSinceModel > 0,
