@@ -55,6 +55,7 @@ export * from './sdpm/NoiseSource';
 export * from './sdpm/SdpmNetwork';
 export * from './sdpm/SliceInput';
 export * from './sdpm/Xoshiro128';
+export * from './sdpm/modeNames';
 export * from './sdpm/resolveSettings';
 export * from './sdpm/sampleSlices';
 export * from './seg/codes';

@@ -16,7 +16,7 @@ import type { ResultMessage } from '../worker/protocol';
 import { loadBundle } from '../core/index';
 import type { Bundle } from '../core/index';
 import { buildEngineRequest } from '../core/index';
-import { calibrationForMode, candidateIdMap } from '../core/index';
+import { calibrationForMode, candidateIdMap, SDPM_MODE_NAMES, sdpmModeTooltip } from '../core/index';
 import type { InferenceService, LesionContext } from './InferenceService';
 import type { LoadedStudy } from './createServices';
 import { exportSegAndReport } from './exportSegAndReport';
@@ -35,12 +35,7 @@ interface RunState {
   settings: Request<'inference:start'>['settings'];
 }
 
-const MODES: Response<'inference:options'>['options'] = [
-  { mode: 'avg', label: 'y_avg — single pass (fast)', explanation: 'One deterministic prediction per slice at the lowest noise level. Fastest; no samples, so no uncertainty map.' },
-  { mode: 'sal', label: 'y_sal — salient-weighted samples', explanation: 'Averages predictions over noise levels and samples, weighting the informative ones (SDPM y_sal). Gives a mean probability and an uncertainty map.' },
-  { mode: 'infer', label: 'y_infer — reverse diffusion chains', explanation: 'Runs the reverse diffusion chain (Algorithm 1) once per sample. Slowest; the spread of the samples gives the uncertainty.' },
-  { mode: 'all', label: 'y_all — y_sal and y_infer combined', explanation: 'Runs both sampling modes and combines them as the bundle specifies. The most compute.' },
-];
+const MODES: Response<'inference:options'>['options'] = SDPM_MODE_NAMES.map((m) => ({ mode: m.mode, label: m.label, explanation: sdpmModeTooltip(m) }));
 
 export class WorkerInferenceService implements InferenceService {
   private readonly runs = new Map<string, RunState>();
