@@ -266,6 +266,10 @@ export function App({ initialError }: { initialError?: string }) {
           {...(live.intervalNote !== undefined ? { intervalNote: live.intervalNote } : {})}
           onGo={(l) => volume !== null && controller?.jumpToWorld(ijkToWorld(volume, l.centroidIjk))}
           onDecide={(id, d) => void live.decideLesion(id, d)}
+          dropped={run.dropped.filter((c) => !run.restoredCandidates.has(c.id))}
+          restoredCount={run.restoredCandidates.size}
+          onRestore={(id) => !busy && !run.running && run.restoreCandidate(id)}
+          onGoDropped={(c) => volume !== null && controller?.jumpToWorld(ijkToWorld(volume, c))}
         />
         </div>
         {run.kept !== null && <LayerPanel layer={run.kept} onSwap={run.swapLayers} onVisible={run.setKeptVisible} />}

@@ -76,6 +76,30 @@ export function rejectLesion(mask: Uint8Array, idMap: Int32Array, id: number): n
   return n;
 }
 
+/**
+ * Restore a dropped candidate from its voxel list (the engine's `inference:dropped` gives each candidate's voxel
+ * indices on the volume grid): sets those voxels in `mask`. Returns voxels set; indices outside the mask throw.
+ */
+export function restoreVoxels(mask: Uint8Array, voxels: ArrayLike<number>): number {
+  let n = 0;
+  for (let k = 0; k < voxels.length; k++) {
+    const v = voxels[k] ?? -1;
+    if (!Number.isInteger(v) || v < 0 || v >= mask.length) throw new RangeError(`restoreVoxels: voxel index ${v} outside a mask of ${mask.length} voxels`);
+    if (mask[v] === 0) {
+      mask[v] = 1;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Whether every voxel of a candidate is set in `mask` (a restored candidate; e.g. after a reload from the journal). */
+export function voxelsAllSet(mask: Uint8Array, voxels: ArrayLike<number>): boolean {
+  if (voxels.length === 0) return false;
+  for (let k = 0; k < voxels.length; k++) if (mask[voxels[k] ?? -1] !== 1) return false;
+  return true;
+}
+
 /** Restore a lesion (e.g. a dropped candidate): sets the voxels of lesion `id` in `mask`. Returns voxels set. */
 export function restoreLesion(mask: Uint8Array, idMap: Int32Array, id: number): number {
   if (mask.length !== idMap.length) throw new RangeError(`restoreLesion: mask has ${mask.length} voxels, ID map ${idMap.length}`);

@@ -13,10 +13,27 @@ import { ApiError, call, onEvent } from '../api/api';
 import type { ViewerController } from '../viewer/ViewerController';
 import { thresholdMask } from '../segmentation/thresholdMask';
 import type { LiveVolumes } from './useLiveVolumes';
+import { restoreVoxels, voxelsAllSet } from '../../../electron/core/lesions/index';
 
 type VolumeInfo = Response<'study:load'>;
 type Settings = Request<'inference:start'>['settings'];
 type Region = Response<'inference:regions'>['regions'][number];
+
+/** A candidate the bundle's plausibility rules dropped (engine post-processing, not SDPM), restorable by the reader. */
+export interface DroppedCandidate {
+  id: number;
+  volumeMl: number;
+  meanHu: number | null;
+  rule: string;
+  reason: string;
+  centroidIjk: [number, number, number];
+  /** voxel indices on the volume grid */
+  voxels: Int32Array;
+}
+
+function asInt32(bytes: Uint8Array): Int32Array {
+  return bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Int32Array(bytes.slice().buffer);
+}
 
 export function asFloat32(bytes: Uint8Array): Float32Array {
   return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float32Array(bytes.slice().buffer);
@@ -56,6 +73,10 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
   const [showUncertainty, setShowUncertaintyState] = useState(false);
   const [uncertaintyOpacity, setUncertaintyOpacityState] = useState(0.5);
   const [regions, setRegions] = useState<Region[]>([]);
+  const [dropped, setDropped] = useState<DroppedCandidate[]>([]);
+  /** dropped candidates the reader put back into the mask (by candidate ID, this run) */
+  const [restoredCandidates, setRestoredCandidates] = useState<ReadonlySet<number>>(new Set());
+  const droppedNow = useRef<DroppedCandidate[]>([]);
   const [reviewed, setReviewed] = useState<ReadonlySet<number>>(new Set());
   const [kept, setKept] = useState<KeptLayer | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -75,6 +96,9 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
     setHasUncertainty(false);
     setUncertaintyMax(0);
     setRegions([]);
+    setDropped([]);
+    droppedNow.current = [];
+    setRestoredCandidates(new Set());
     setReviewed(new Set());
     setResultRunId(null);
     setFinished(null);
@@ -99,7 +123,15 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
       const p = asFloat32((await call('inference:map', { runId, map: 'probability' })).data);
       const u = await call('inference:map', { runId, map: 'uncertainty' }).catch(() => null);
       const r = (await call('inference:regions', { runId })).regions;
+      // A run without plausibility rules (or an older service) has no dropped candidates; never fail the maps for it.
+      const d = await call('inference:dropped', { runId }).then(
+        (x) => x.candidates.map((c): DroppedCandidate => ({ ...c, centroidIjk: [c.centroidIjk[0] ?? 0, c.centroidIjk[1] ?? 0, c.centroidIjk[2] ?? 0], voxels: asInt32(c.voxels) })),
+        () => [] as DroppedCandidate[],
+      );
       probability.current = p;
+      droppedNow.current = d;
+      setDropped(d);
+      setRestoredCandidates(new Set());
       uncertainty.current = u === null ? null : asFloat32(u.data);
       setHasProbability(true);
       setHasUncertainty(u !== null);
@@ -238,6 +270,9 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
       try {
         await loadRunMaps(runId);
         await live.refreshIntervals(runId);
+        // The journal already replayed the reader's restores; show those candidates as restored again.
+        const mask = live.snapshotLabelmap();
+        setRestoredCandidates(new Set(droppedNow.current.filter((c) => voxelsAllSet(mask, c.voxels)).map((c) => c.id)));
       } catch (err) {
         const gone = err instanceof ApiError && err.code === 'INVALID_ARGUMENT';
         setNotice(
@@ -248,6 +283,17 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
       }
     },
     [loadRunMaps, live],
+  );
+
+  /** Puts a dropped candidate back into the mask: one undoable, journaled edit (it survives a reload). */
+  const restoreCandidate = useCallback(
+    (id: number) => {
+      const c = dropped.find((x) => x.id === id);
+      if (c === undefined) return;
+      const n = live.bulkEdit('restore-candidate', (lm) => restoreVoxels(lm, c.voxels));
+      if (n > 0 || voxelsAllSet(live.snapshotLabelmap(), c.voxels)) setRestoredCandidates((prev) => new Set(prev).add(id));
+    },
+    [dropped, live],
   );
 
   return {
@@ -278,6 +324,9 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
       controller?.setUncertaintyOpacity(a);
     },
     regions,
+    dropped,
+    restoredCandidates,
+    restoreCandidate,
     reviewed,
     markReviewed: (regionId: number) => setReviewed((prev) => new Set(prev).add(regionId)),
     kept,

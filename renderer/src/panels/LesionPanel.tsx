@@ -17,7 +17,11 @@ interface Props {
   /** plain-words meaning of the interval, or that there is none (volumetry:measure intervalNote) */
   intervalNote?: string;
   /** candidates the plausibility rules dropped (inference:dropped), not in the mask; listed with why, restorable */
-  dropped?: ReadonlyArray<{ id: number; volumeMl: number; reason: string }>;
+  dropped?: ReadonlyArray<{ id: number; volumeMl: number; reason: string; centroidIjk?: readonly [number, number, number] }>;
+  /** how many dropped candidates the reader has restored (they are lesions in the table now) */
+  restoredCount?: number;
+  /** centre the view on a dropped candidate before deciding */
+  onGoDropped?: (centroidIjk: readonly [number, number, number]) => void;
   /** put a dropped candidate's voxels back into the mask (core restoreLesion); absent: no restore button */
   onRestore?: (candidateId: number) => void;
   onGo: (lesion: Lesion) => void;
@@ -88,15 +92,23 @@ export function LesionPanel(p: Props) {
           ))}
         </tbody>
       </table>
-      {p.dropped !== undefined && p.dropped.length > 0 && (
-        <details data-testid="dropped-candidates">
+      {p.dropped !== undefined && (p.dropped.length > 0 || (p.restoredCount ?? 0) > 0) && (
+        <details data-testid="dropped-candidates" data-count={p.dropped.length} data-restored={p.restoredCount ?? 0}>
           <summary>
             {p.dropped.length} dropped candidate{p.dropped.length === 1 ? '' : 's'} (plausibility rules, not part of SDPM)
+            {(p.restoredCount ?? 0) > 0 && `; ${p.restoredCount} restored by you`}
           </summary>
           <ul className="compact">
             {p.dropped.map((d) => (
               <li key={d.id} data-candidate-id={d.id}>
-                #{d.id} {formatVolumeMl(d.volumeMl)} mL: {d.reason}{' '}
+                {p.onGoDropped !== undefined && d.centroidIjk !== undefined ? (
+                  <button type="button" onClick={() => d.centroidIjk !== undefined && p.onGoDropped?.(d.centroidIjk)} title="Go to this candidate">
+                    #{d.id}
+                  </button>
+                ) : (
+                  `#${d.id}`
+                )}{' '}
+                {formatVolumeMl(d.volumeMl)} mL: {d.reason}{' '}
                 {p.onRestore !== undefined && (
                   <button type="button" onClick={() => p.onRestore?.(d.id)} title="Put this candidate back into the mask">
                     Restore
