@@ -63,6 +63,7 @@ export * from './seg/readSeg';
 export * from './seg/referencedSeries';
 export * from './seg/sourceSliceMask';
 export * from './seg/writeSeg';
+export * from './seg/lesionSeg';
 export * from './trial/Charter';
 export * from './trial/adjudicationRule';
 export * from './trial/auditChain';

@@ -1,5 +1,5 @@
 /**
- * Export of a reviewed result: a DICOM SEG (core writer; SEMIAUTOMATIC when a reader edited the mask,
+ * Export of a reviewed result: a DICOM SEG (core writeLesionSeg; SEMIAUTOMATIC when a reader edited the mask,
  * the reader as ContentCreatorName) with ONE SEGMENT PER LESION (segment label "Lesion <id>", Tracking ID = the
  * stable lesion ID, coded terms of the lesion's type from the bundle's labels.json), and the study report
  * (JSON, HTML, CSV) next to it, measured by the same core function as the engine and the app.
@@ -7,10 +7,7 @@
 import type { Request, Response } from '../ipc/contract';
 import { SdpmError } from '../core/index';
 import { loadBundle } from '../core/index';
-import { calibrationForMode, lesionMask, measureLesions } from '../core/index';
-import { lesionTypeFor } from '../core/index';
-import { writeSeg, type SegSegmentInput } from '../core/index';
-import { conceptFromLabels, type LesionKind } from '../core/index';
+import { calibrationForMode, writeLesionSeg } from '../core/index';
 import { buildStudyReport, studyReportJson, type ReportDroppedCandidate } from '../core/index';
 import { keyImages, studyReportHtml } from '../core/index';
 import { studyReportCsv } from '../core/index';
@@ -45,29 +42,16 @@ export async function exportSegAndReport(x: ExportInput): Promise<Response<'expo
   const n = v.dimensions[0] * v.dimensions[1] * v.dimensions[2];
   if (request.labelmap.byteLength !== n) throw new SdpmError('GEOMETRY_MISMATCH', `labelmap has ${request.labelmap.byteLength} voxels, the volume ${n}`);
   const mask = request.labelmap;
-  const measurements = measureLesions(mask, v, { hu: v.voxels, reference: x.reference });
   const bundle = loadBundle(x.bundleDir);
   const reader = toPersonName(request.readerName);
   const algorithmType = request.edited ? 'SEMIAUTOMATIC' : 'AUTOMATIC';
-  const segments: SegSegmentInput[] = measurements.lesions.map((l) => {
-    const t = lesionTypeFor(l.meanHu, bundle.labels.lesionTypes);
-    const kind: LesionKind = t !== null && /hemorrhage|haemorrhage/i.test(t.name) ? 'hemorrhage' : 'infarct';
-    return {
-      label: `Lesion ${l.id}`,
-      kind,
-      trackingId: String(l.id),
-      ...(t !== null && t.category !== null && t.type !== null ? { codes: { category: conceptFromLabels(t.category), type: conceptFromLabels(t.type), anatomicRegion: t.anatomicRegion === null ? null : conceptFromLabels(t.anatomicRegion) } } : {}),
-      description: t?.name ?? 'Lesion',
-      mask: lesionMask(measurements.idMap, l.id),
-      algorithmType,
-    };
-  });
-  // a SEG needs one segment: "the model found nothing" is archived as an empty lesion segment
-  if (segments.length === 0) segments.push({ label: 'Lesion', kind: 'hemorrhage', mask, algorithmType });
-  const w = writeSeg({
+  const { written: w, measurements } = writeLesionSeg({
     volume: v,
-    segments,
+    mask,
+    reference: x.reference,
     algorithm: { name: bundle.name, version: bundle.version },
+    lesionTypes: bundle.labels.lesionTypes,
+    algorithmType,
     reader,
     softwareVersion: x.softwareVersion,
     seriesDescription: request.edited ? 'SDPM lesion segmentation (reader-edited)' : 'SDPM lesion segmentation',

@@ -42,14 +42,14 @@ function csvCell(v: string | number | null | undefined): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const RESULTS_HEAD = ['study', 'path', 'status', 'studyInstanceUid', 'totalVolumeMl', 'sampleRangeP5Ml', 'sampleRangeP95Ml', 'lesions', 'mode', 'preset', 'profile', 'approximation', 'provider', 'seed', 'bundle', 'bundleSha256', 'result', 'errorCode', 'error'];
+export const RESULTS_HEAD = ['study', 'path', 'status', 'studyInstanceUid', 'totalVolumeMl', 'sampleRangeP5Ml', 'sampleRangeP95Ml', 'lesions', 'mode', 'preset', 'profile', 'approximation', 'provider', 'seed', 'bundle', 'bundleSha256', 'result', 'seg', 'errorCode', 'error'];
 
 export function resultsCsv(rows: readonly MergedRow[]): string {
   const lines = rows.map((r) => {
     const p = r.report;
     const rec = r.record;
     const result = rec === null ? '' : rec.status === 'ok' ? `studies/${rec.key}` : `errors/${rec.key}.json`;
-    return [r.id, r.path, r.status, rec?.studyInstanceUid, p?.totalVolumeMl, p?.sampleRangeMl?.[0], p?.sampleRangeMl?.[1], p?.lesions.length, p?.mode, p?.settings.preset, p?.settings.profile, p === null ? '' : String(p.settings.approximation), p?.provider.used, p?.seed, p === null ? '' : `${p.bundle.name}@${p.bundle.version}`, p?.bundle.sha256SumsSha256, result, rec?.error?.code, r.status === 'missing' ? 'no result (not run yet, or its worker was stopped)' : rec?.error?.message].map(csvCell).join(',');
+    return [r.id, r.path, r.status, rec?.studyInstanceUid, p?.totalVolumeMl, p?.sampleRangeMl?.[0], p?.sampleRangeMl?.[1], p?.lesions.length, p?.mode, p?.settings.preset, p?.settings.profile, p === null ? '' : String(p.settings.approximation), p?.provider.used, p?.seed, p === null ? '' : `${p.bundle.name}@${p.bundle.version}`, p?.bundle.sha256SumsSha256, result, rec?.status === 'ok' && rec.seg?.file != null ? `studies/${rec.key}/${rec.seg.file}` : '', rec?.error?.code, r.status === 'missing' ? 'no result (not run yet, or its worker was stopped)' : rec?.error?.message].map(csvCell).join(',');
   });
   return `${[RESULTS_HEAD.join(','), ...lines].join('\n')}\n`;
 }

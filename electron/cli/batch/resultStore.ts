@@ -49,6 +49,12 @@ export interface StudyRecord {
   finishedAt: string;
   wallMs: number;
   worker: { host: string; pid: number; shard: string };
+  /**
+   * The study's DICOM SEG (`seg.dcm` in its folder; one segment per lesion, AUTOMATIC, lesion IDs of report.json);
+   * file null with the reason when none could be written (a NIfTI input has no DICOM slices to reference).
+   * Absent in records written before the batch wrote SEGs.
+   */
+  seg?: { file: string | null; sopInstanceUid: string | null; segments: number; note: string | null };
 }
 
 export const studiesDir = (out: string): string => join(out, 'studies');
@@ -108,12 +114,13 @@ export function readRunFile(out: string): RunFile {
 }
 
 /** Publishes a finished study; 'duplicate' when another worker published the same key first. */
-export async function publishOk(out: string, rec: StudyRecord, r: ResultMessage): Promise<'published' | 'duplicate'> {
+export async function publishOk(out: string, rec: StudyRecord, r: ResultMessage, extra: ReadonlyArray<{ name: string; bytes: Uint8Array }> = []): Promise<'published' | 'duplicate'> {
   await mkdir(partialDir(out), { recursive: true });
   await mkdir(studiesDir(out), { recursive: true });
   const tmp = join(partialDir(out), tmpName(rec.key));
   try {
     await writeResultAtomically(tmp, r);
+    for (const f of extra) await writeFile(join(tmp, f.name), f.bytes);
     await writeFile(join(tmp, 'study.json'), `${JSON.stringify(rec, null, 1)}\n`);
     await rename(tmp, join(studiesDir(out), rec.key));
     return 'published';

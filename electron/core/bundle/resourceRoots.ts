@@ -69,3 +69,16 @@ export function resourceRoots(search: ResourceSearch = {}): { roots: ResourceRoo
   else if (!roots.some((r) => r.dir === repo)) roots.push({ dir: repo, source: 'repository' });
   return { roots, tried };
 }
+
+/** The product's version (package.json of the repository or packaged app root); "unknown" when none is found. */
+export function packageVersion(search: ResourceSearch = {}): string {
+  for (const r of resourceRoots(search).roots) {
+    try {
+      const v = (JSON.parse(readFileSync(join(r.dir, 'package.json'), 'utf8')) as { version?: unknown }).version;
+      if (typeof v === 'string') return v;
+    } catch {
+      // try the next root
+    }
+  }
+  return 'unknown';
+}

@@ -13,6 +13,7 @@ import { encapsulate } from '../../fixtures/dicom-fuzz/fuzzDicom';
 import { encodeSyntheticSlice, writeSyntheticSeries, type SyntheticSlice } from '../../fixtures/dicom-generated/syntheticCt';
 import { encodeJpegLossless } from '../../unit/electron/core/dicom/codecs/encodeJpegLossless';
 import { runCli } from './runCli';
+import { readSegHeader } from '../../../electron/core/seg/readSeg';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const FAST = ['--bundle', join(ROOT, 'models/bundles/sdpm-tiny-test'), '--provider', 'cpu', '--mode', 'avg', '--threads', '1'];
@@ -117,7 +118,17 @@ test(`batch over ${N} studies, ${BAD.length} corrupt: every good study done, one
   // every result folder is complete; nothing is left under .partial
   const folders = readdirSync(join(out, 'studies'));
   assert.equal(folders.length, N - BAD.length);
-  for (const f of folders) for (const file of ['report.json', 'study.json', 'mask.nii.gz', 'probability.nii.gz']) assert.ok(existsSync(join(out, 'studies', f, file)), `${f}/${file}`);
+  for (const f of folders) for (const file of ['report.json', 'study.json', 'mask.nii.gz', 'probability.nii.gz', 'seg.dcm']) assert.ok(existsSync(join(out, 'studies', f, file)), `${f}/${file}`);
+  // each study's DICOM SEG references its own series and has one segment per lesion of report.json (or one empty)
+  for (const f of folders.slice(0, 5)) {
+    const study = JSON.parse(readFileSync(join(out, 'studies', f, 'study.json'), 'utf8')) as { studyInstanceUid: string; seg: { file: string; segments: number } };
+    const rep = JSON.parse(readFileSync(join(out, 'studies', f, 'report.json'), 'utf8')) as { lesions: unknown[] };
+    const seg = readSegHeader(readFileSync(join(out, 'studies', f, 'seg.dcm')));
+    assert.equal(seg.studyInstanceUid, study.studyInstanceUid, `${f}: SEG in the study`);
+    assert.equal(seg.segments.length, Math.max(1, rep.lesions.length), `${f}: one segment per lesion`);
+    assert.equal(study.seg.segments, seg.segments.length);
+  }
+  assert.ok(rows.filter((row) => row.includes(',ok,')).every((row) => /studies\/[^,]+\/seg\.dcm/.test(row)), 'results.csv names each ok study\'s SEG');
   assert.equal(readdirSync(join(out, 'errors')).length, BAD.length);
   assert.deepEqual(readdirSync(join(out, '.partial')), []);
   // the studies with one bad file among good slices are done, and their report names the file

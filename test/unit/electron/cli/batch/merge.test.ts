@@ -25,7 +25,7 @@ function fakeOk(out: string, r: StudyRecord, volumeMl: number): void {
 test('merge: one row per listed study in manifest order (ok, error naming the file, missing); summary counts', async () => {
   const out = mkdtempSync(join(tmpdir(), 'sdpm-merge-'));
   await claimRunFile(out, run([{ id: 'a', path: '/in/a' }, { id: 'b', path: '/in/b' }, { id: 'c', path: '/in/c' }, { id: 'd', path: '/in/d' }]));
-  fakeOk(out, rec('c', 'k-c', 'ok'), 3.5);
+  fakeOk(out, rec('c', 'k-c', 'ok', { seg: { file: 'seg.dcm', sopInstanceUid: '1.2.3', segments: 1, note: null } }), 3.5);
   fakeOk(out, rec('a', 'k-a', 'ok'), 1.25);
   await publishError(out, rec('b', 'k-b', 'error'));
   // an error of an earlier attempt is superseded by a later ok result of the same study
@@ -41,8 +41,9 @@ test('merge: one row per listed study in manifest order (ok, error naming the fi
   assert.equal(summary.partialFolders, 1);
   const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 5);
-  assert.match(csv[1] ?? '', /^a,\/in\/a,ok,1\.2\.a,1\.25,1,2,1,all,paper,cpu-fast,true,cpu,0,tiny@1,b,studies\/k-a,,$/);
-  assert.match(csv[2] ?? '', /^b,\/in\/b,error,.*,errors\/k-b\.json,DICOM_TRUNCATED,\/in\/b\/x\.dcm: file is truncated$/);
+  assert.match(csv[1] ?? '', /^a,\/in\/a,ok,1\.2\.a,1\.25,1,2,1,all,paper,cpu-fast,true,cpu,0,tiny@1,b,studies\/k-a,,,$/);
+  assert.match(csv[3] ?? '', /,studies\/k-c,studies\/k-c\/seg\.dcm,,$/, 'the SEG column names the study\'s seg.dcm');
+  assert.match(csv[2] ?? '', /^b,\/in\/b,error,.*,errors\/k-b\.json,,DICOM_TRUNCATED,\/in\/b\/x\.dcm: file is truncated$/);
   assert.match(csv[4] ?? '', /^d,\/in\/d,missing,.*no result/);
   assert.equal(isDone(out, 'k-b', false), 'error');
   assert.equal(isDone(out, 'k-b', true), null);
