@@ -9,12 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { SdpmError } from '../core/index';
 import type { Logger } from '../core/index';
 import type { InferenceRequest } from '../core/index';
-import type { Job, JobHandlers } from '../worker/InferenceWorkerHost';
+import type { InferenceHost, Job, JobHandlers } from '../worker/InferenceHost';
 import { payloadToError } from '../worker/InferenceWorkerHost';
 import { parseWorkerMessage, type ResultMessage } from '../worker/protocol';
-import type { InferenceHostLike } from '../server/WorkerInferenceService';
 
-export class UtilityInferenceHost implements InferenceHostLike {
+export class UtilityInferenceHost implements InferenceHost {
   private child: UtilityProcess | null = null;
   private busy = false;
 

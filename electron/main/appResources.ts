@@ -10,7 +10,7 @@ import type { ResourceSearch } from '../core/index';
 import { resolveDemoStudy } from '../core/index';
 import { SdpmError } from '../core/index';
 import type { Logger } from '../core/index';
-import { resolveServiceBundle } from '../server/resolveServiceBundle';
+import { resolveServiceBundle } from '../services/app/resolveServiceBundle';
 
 export interface AppFacts {
   isPackaged: boolean;

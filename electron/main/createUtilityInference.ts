@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import type { SdpmError } from '../core/index';
 import type { Logger } from '../core/index';
-import type { InferenceService } from '../server/InferenceService';
-import { WorkerInferenceService } from '../server/WorkerInferenceService';
+import type { InferenceService } from '../services/app/InferenceService';
+import { WorkerInferenceService } from '../services/app/WorkerInferenceService';
 import { UtilityInferenceHost } from './UtilityInferenceHost';
 
 /** `bundle`: from resolveServiceBundle (the folder, or why there is none). */

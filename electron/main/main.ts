@@ -1,13 +1,13 @@
 /**
  * Electron main process: one window, hardened (contextIsolation, sandbox, no nodeIntegration, CSP,
  * navigation/new windows/permissions denied), the contract registered through the one IPC wrapper,
- * and inference in a utilityProcess. Domain work lives in electron/server/createServices (plain Node).
+ * and inference in a utilityProcess. Domain work lives in electron/services/app/createServices (plain Node).
  */
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { join } from 'node:path';
 import { stderrLogger } from '../core/index';
 import { EVENT_CHANNEL } from '../ipc/eventChannel';
-import { createServices } from '../server/createServices';
+import { createServices } from '../services/app/createServices';
 import { hardenApp } from './hardenApp';
 import { isTrustedUrl, registerIpc } from './registerIpc';
 import { registerTrialIpc } from './registerTrialIpc';

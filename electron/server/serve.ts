@@ -14,10 +14,10 @@ import { findPackageRoot } from '../core/index';
 import { resolveDemoStudy } from '../core/index';
 import { SdpmError } from '../core/index';
 import { silentLogger, stderrLogger } from '../core/index';
-import { createServices } from './createServices';
+import { createServices } from '../services/app/createServices';
 import { startServer, type RunningServer } from './startServer';
-import { createWorkerInference } from './createWorkerInference';
-import { resolveServiceBundle } from './resolveServiceBundle';
+import { createWorkerInference } from '../services/app/createWorkerInference';
+import { resolveServiceBundle } from '../services/app/resolveServiceBundle';
 import { openTrialRoutes } from './trialRoutesHttp';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

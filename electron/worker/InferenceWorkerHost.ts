@@ -14,21 +14,11 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { SdpmError, type ErrorPayload } from '../core/index';
 import type { InferenceRequest } from '../core/index';
 import type { Logger, LogLevel } from '../core/index';
-import { parseWorkerMessage, type PartialResultMessage, type ProgressMessage, type ResultMessage } from './protocol';
+import { parseWorkerMessage, type ResultMessage } from './protocol';
+import type { InferenceHost, Job, JobHandlers } from './InferenceHost';
 import { MIN_WORKER_OLD_SPACE_MB, planWorkerHeap, type WorkerHeapPlan } from './workerHeapLimit';
 
-export interface JobHandlers {
-  onProgress?: (m: ProgressMessage['progress']) => void;
-  onPartial?: (m: PartialResultMessage) => void;
-  onLog?: (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
-}
-
-export interface Job {
-  jobId: string;
-  result: Promise<ResultMessage>;
-  /** sets the shared cancel flag and sends `cancel`; the job then rejects with CANCELLED */
-  cancel(): void;
-}
+export type { Job, JobHandlers } from './InferenceHost';
 
 export interface HostOptions {
   /** worker entry (default: inferenceWorker.mjs next to this file) */
@@ -50,7 +40,7 @@ export function payloadToError(p: ErrorPayload): SdpmError {
   return new SdpmError(p.code, p.message, p.path !== undefined ? { path: p.path } : {});
 }
 
-export class InferenceWorkerHost {
+export class InferenceWorkerHost implements InferenceHost {
   private worker: Worker | null = null;
   private busy = false;
 

@@ -21,10 +21,10 @@ import { readNifti } from '../../../electron/core/dicom/niftiRead';
 import { loadVolumeFromFolder } from '../../../electron/core/dicom/loadVolumeFromFolder';
 import { formatVolumeMl, measureLesions, rejectLesion, candidateIdMap } from '../../../electron/core/lesions/index';
 import { thresholdMask } from '../../../renderer/src/segmentation/thresholdMask';
-import { exportSegAndReport } from '../../../electron/server/exportSegAndReport';
+import { exportSegAndReport } from '../../../electron/services/app/exportSegAndReport';
 import type { InferenceReport } from '../../../electron/core/inference/InferenceReport';
 import type { ResultMessage } from '../../../electron/worker/protocol';
-import type { LoadedStudy } from '../../../electron/server/createServices';
+import type { LoadedStudy } from '../../../electron/services/app/createServices';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const TINY = join(ROOT, 'models/bundles/sdpm-tiny-test');

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JournalStore } from '../../../../electron/server/JournalStore';
-import { memoryLogger } from '../../../../electron/core/logger';
-import type { JournalEntry } from '../../../../electron/ipc/contract';
+import { JournalStore } from '../../../../../electron/services/app/JournalStore';
+import { memoryLogger } from '../../../../../electron/core/logger';
+import type { JournalEntry } from '../../../../../electron/ipc/contract';
 
 const snap: JournalEntry = { kind: 'snapshot', seq: 0, atMs: 1, runId: 'r', threshold: 0.5, runs: [0, 3], values: [1] };
 const diff = (seq: number): JournalEntry => ({ kind: 'diff', seq, atMs: 2, tool: 'brush', runs: [seq * 10, 2], values: [1] });

@@ -1,7 +1,7 @@
 /** Maps core types to the contract's plain records (the contract never exposes core types directly). */
-import type { Response } from '../ipc/contract';
-import type { Volume } from '../core/index';
-import type { SeriesSummary } from '../core/index';
+import type { Response } from '../../ipc/contract';
+import type { Volume } from '../../core/index';
+import type { SeriesSummary } from '../../core/index';
 
 type SeriesDto = Response<'study:discover'>['series'][number];
 

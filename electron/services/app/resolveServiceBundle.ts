@@ -3,10 +3,10 @@
  * (core/bundle/resolveBundleDir.ts). A service starts without a bundle: the resolver's error (which names
  * every path tried) is kept and returned to each SDPM request, so the page can show it.
  */
-import { resolveBundleDir } from '../core/index';
-import type { ResourceSearch } from '../core/index';
-import { SdpmError } from '../core/index';
-import type { Logger } from '../core/index';
+import { resolveBundleDir } from '../../core/index';
+import type { ResourceSearch } from '../../core/index';
+import { SdpmError } from '../../core/index';
+import type { Logger } from '../../core/index';
 
 export function resolveServiceBundle(explicit: string | undefined, search: ResourceSearch, logger: Logger): string | SdpmError {
   try {

@@ -7,23 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EventName, EventPayload, Request, Response } from '../ipc/contract';
-import { SdpmError, isSdpmError } from '../core/index';
-import type { Logger } from '../core/index';
-import type { InferenceRequest } from '../core/index';
-import type { JobHandlers, Job } from '../worker/InferenceWorkerHost';
-import type { ResultMessage } from '../worker/protocol';
-import { loadBundle } from '../core/index';
-import type { Bundle } from '../core/index';
-import { buildEngineRequest } from '../core/index';
-import { calibrationForMode, candidateIdMap, SDPM_MODE_NAMES, sdpmModeTooltip } from '../core/index';
+import type { EventName, EventPayload, Request, Response } from '../../ipc/contract';
+import { SdpmError, isSdpmError } from '../../core/index';
+import type { Logger } from '../../core/index';
+import type { InferenceRequest } from '../../core/index';
+import type { InferenceHost, Job } from '../../worker/InferenceHost';
+import type { ResultMessage } from '../../worker/protocol';
+import { loadBundle } from '../../core/index';
+import type { Bundle } from '../../core/index';
+import { buildEngineRequest } from '../../core/index';
+import { calibrationForMode, candidateIdMap, SDPM_MODE_NAMES, sdpmModeTooltip } from '../../core/index';
 import type { InferenceService, LesionContext } from './InferenceService';
 import type { LoadedStudy } from './createServices';
 import { exportSegAndReport } from './exportSegAndReport';
 
-export interface InferenceHostLike {
-  run(request: InferenceRequest, handlers: JobHandlers): Job;
-}
 
 interface RunState {
   runId: string;
@@ -42,7 +39,7 @@ export class WorkerInferenceService implements InferenceService {
   private active: RunState | null = null;
 
   constructor(
-    private readonly host: InferenceHostLike,
+    private readonly host: InferenceHost,
     /** the resolved bundle folder, or why none could be resolved (then every SDPM request answers with it) */
     private readonly bundleSource: string | SdpmError,
     private readonly logger: Logger,

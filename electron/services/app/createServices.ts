@@ -5,19 +5,19 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Handlers } from '../ipc/dispatch';
-import type { EventName, EventPayload, Response } from '../ipc/contract';
-import type { Logger } from '../core/index';
-import { SdpmError } from '../core/index';
-import type { Volume } from '../core/index';
-import type { StudyScan } from '../core/index';
-import { discoverSeries } from '../core/index';
-import { loadSeries } from '../core/index';
-import { calibratedInterval, calibratedIntervalMeaning, lesionType, measureLesions, NO_CALIBRATION_NOTE } from '../core/index';
+import type { Handlers } from '../../ipc/dispatch';
+import type { EventName, EventPayload, Response } from '../../ipc/contract';
+import type { Logger } from '../../core/index';
+import { SdpmError } from '../../core/index';
+import type { Volume } from '../../core/index';
+import type { StudyScan } from '../../core/index';
+import { discoverSeries } from '../../core/index';
+import { loadSeries } from '../../core/index';
+import { calibratedInterval, calibratedIntervalMeaning, lesionType, measureLesions, NO_CALIBRATION_NOTE } from '../../core/index';
 import { JournalStore } from './JournalStore';
-import { gpuStatus } from '../core/index';
-import { createPacsHandlers } from '../services/pacs/PacsService';
-import { memorySecretSource, type WritableSecretSource } from '../core/index';
+import { gpuStatus } from '../../core/index';
+import { createPacsHandlers } from '../pacs/PacsService';
+import { memorySecretSource, type WritableSecretSource } from '../../core/index';
 import { toSeriesDto, toVolumeInfo } from './dto';
 import type { InferenceService } from './InferenceService';
 

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SdpmError } from '../core/index';
-import type { Logger } from '../core/index';
-import { InferenceWorkerHost } from '../worker/InferenceWorkerHost';
+import type { SdpmError } from '../../core/index';
+import type { Logger } from '../../core/index';
+import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
 import type { InferenceService } from './InferenceService';
 import { WorkerInferenceService } from './WorkerInferenceService';
 

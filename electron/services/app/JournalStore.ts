@@ -6,9 +6,9 @@
  */
 import { appendFile, mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { journalEntrySchema, type JournalEntry } from '../ipc/contract';
-import { SdpmError } from '../core/index';
-import type { Logger } from '../core/index';
+import { journalEntrySchema, type JournalEntry } from '../../ipc/contract';
+import { SdpmError } from '../../core/index';
+import type { Logger } from '../../core/index';
 
 const KEY_RE = /^[A-Za-z0-9._-]{1,200}$/;
 

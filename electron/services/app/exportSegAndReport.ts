@@ -4,14 +4,14 @@
  * stable lesion ID, coded terms of the lesion's type from the bundle's labels.json), and the study report
  * (JSON, HTML, CSV) next to it, measured by the same core function as the engine and the app.
  */
-import type { Request, Response } from '../ipc/contract';
-import { SdpmError } from '../core/index';
-import { loadBundle } from '../core/index';
-import { calibrationForMode, writeLesionSeg } from '../core/index';
-import { buildStudyReport, studyReportJson, type ReportDroppedCandidate } from '../core/index';
-import { keyImages, studyReportHtml } from '../core/index';
-import { studyReportCsv } from '../core/index';
-import type { ResultMessage } from '../worker/protocol';
+import type { Request, Response } from '../../ipc/contract';
+import { SdpmError } from '../../core/index';
+import { loadBundle } from '../../core/index';
+import { calibrationForMode, writeLesionSeg } from '../../core/index';
+import { buildStudyReport, studyReportJson, type ReportDroppedCandidate } from '../../core/index';
+import { keyImages, studyReportHtml } from '../../core/index';
+import { studyReportCsv } from '../../core/index';
+import type { ResultMessage } from '../../worker/protocol';
 import type { LoadedStudy } from './createServices';
 
 /** "Jane Doe" -> "Doe^Jane"; a name already in DICOM PN form is kept. */

@@ -2,9 +2,9 @@
  * What the services need from inference and export. Implemented over the inference engine's worker
  * (electron/worker) by a host: a worker thread in the local server, an Electron utilityProcess in the app.
  */
-import type { EventName, EventPayload, Request, Response } from '../ipc/contract';
+import type { EventName, EventPayload, Request, Response } from '../../ipc/contract';
 import type { LoadedStudy } from './createServices';
-import type { Calibration, LesionType } from '../core/index';
+import type { Calibration, LesionType } from '../../core/index';
 
 export interface LesionContext {
   reference: Int32Array;

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkerInferenceService, type InferenceHostLike } from '../../../../electron/server/WorkerInferenceService';
-import type { LoadedStudy } from '../../../../electron/server/createServices';
-import type { JobHandlers, Job } from '../../../../electron/worker/InferenceWorkerHost';
-import type { ResultMessage } from '../../../../electron/worker/protocol';
-import { SdpmError } from '../../../../electron/core/errors';
-import { silentLogger } from '../../../../electron/core/logger';
-import type { Volume } from '../../../../electron/core/dicom/Volume';
-import type { InferenceRequest } from '../../../../electron/core/inference/InferenceRequest';
+import { WorkerInferenceService } from '../../../../../electron/services/app/WorkerInferenceService';
+import type { InferenceHost } from '../../../../../electron/worker/InferenceHost';
+import type { LoadedStudy } from '../../../../../electron/services/app/createServices';
+import type { JobHandlers, Job } from '../../../../../electron/worker/InferenceWorkerHost';
+import type { ResultMessage } from '../../../../../electron/worker/protocol';
+import { SdpmError } from '../../../../../electron/core/errors';
+import { silentLogger } from '../../../../../electron/core/logger';
+import type { Volume } from '../../../../../electron/core/dicom/Volume';
+import type { InferenceRequest } from '../../../../../electron/core/inference/InferenceRequest';
 
 /** A host whose job the test drives by hand. */
 function fakeHost() {
@@ -18,9 +19,9 @@ function fakeHost() {
     reject: () => undefined,
     cancelled: false,
   };
-  const host: InferenceHostLike = {
+  const host: InferenceHost = {
     run(request, handlers): Job {
-      ctl.handlers = handlers;
+      ctl.handlers = handlers ?? {};
       ctl.request = request;
       const result = new Promise<ResultMessage>((res, rej) => {
         ctl.resolve = res;
