@@ -151,7 +151,16 @@ const runsFields = { runs: arr(int({ min: 0 }), { maxLength: 20_000_000 }), valu
 
 export const journalEntrySchema = tagged('kind', {
   /** Whole labelmap (after an inference result or a threshold change). */
-  snapshot: obj({ kind: literal('snapshot'), seq: int({ min: 0 }), atMs: num(), runId: nullable(id), threshold: nullable(num({ min: 0, max: 1 })), ...runsFields }),
+  snapshot: obj({
+    kind: literal('snapshot'),
+    seq: int({ min: 0 }),
+    atMs: num(),
+    runId: nullable(id),
+    threshold: nullable(num({ min: 0, max: 1 })),
+    /** a new run whose reader chose to keep the edited mask as its own layer (the labelmap before this snapshot) */
+    keptPrevious: optional(bool()),
+    ...runsFields,
+  }),
   /** Voxels an edit changed, with their new values. */
   diff: obj({ kind: literal('diff'), seq: int({ min: 0 }), atMs: num(), tool: str({ maxLength: 60 }), ...runsFields }),
   /** Review decision on one uncertain region or lesion. */

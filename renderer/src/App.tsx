@@ -156,6 +156,7 @@ export function App({ initialError }: { initialError?: string }) {
     const r = live.applyEntries(offer.entries);
     if (r === null) return;
     journal.setStatus(`Restored ${r.nEdits} edit(s) from the journal.`);
+    run.restoreKept(r.kept);
     void run.restoreRun(r.runId, r.threshold, r.reviewed);
   };
 
@@ -284,6 +285,7 @@ export function App({ initialError }: { initialError?: string }) {
               const entries = await journal.loadSession(volume.studyKey, name);
               const r = live.applyEntries(entries);
               journal.setStatus(`Loaded session ${name}.`);
+              if (r !== null) run.restoreKept(r.kept);
               if (r !== null) await run.restoreRun(r.runId, r.threshold, r.reviewed);
             })
           }

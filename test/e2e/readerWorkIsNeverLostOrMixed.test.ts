@@ -8,7 +8,7 @@
  * 3. edit, re-run, keep the edits: the run asks first (keeping is the default), the new result is shown and
  *    the edited mask stays as a green outline (pixels); one click brings back exactly the edited mask;
  * 4. reload, restore: mask, threshold, probability (threshold slider), uncertainty map, review queue, lesion
- *    intervals and the pixels drawn are all back.
+ *    intervals, the kept layer (same side shown) and the pixels drawn are all back.
  * Expected values are read independently where it matters: the journal on disk (harness/readJournal.ts).
  */
 import { test } from 'node:test';
@@ -165,6 +165,8 @@ test('the reader’s work is never lost or mixed: reject, cancel, keep edits, re
       const table = await tableSettled(page);
       const pixels = await sampleElement(page, 'viewport-axial');
       assert.ok(table.some((l) => l.interval !== null), 'some lesions have sample intervals before the reload');
+      const layerBefore = [await page.getByTestId('layer-shown').innerText(), await page.getByTestId('layer-kept').innerText()];
+      assert.deepEqual(layerBefore, ['your edits from before this run', 'the new SDPM result'], 'after the swap the edits are shown, the run kept');
       await s.shot('6-before-reload');
       await page.reload();
       await page.getByTestId('open-demo').click();
@@ -177,6 +179,8 @@ test('the reader’s work is never lost or mixed: reject, cancel, keep edits, re
       await page.waitForFunction(() => (document.querySelector('[data-testid="lesion-data"]')?.getAttribute('data-json') ?? '').includes('"interval":['), undefined, { timeout: 120_000 });
       assert.deepEqual(await tableSettled(page), table, 'lesion IDs, voxels and intervals are back');
       assert.equal(await page.getByTestId('notice').count(), 0, 'no "maps not available" notice');
+      await page.getByTestId('layer-panel').waitFor({ timeout: 30_000 });
+      assert.deepEqual([await page.getByTestId('layer-shown').innerText(), await page.getByTestId('layer-kept').innerText()], layerBefore, 'the kept layer is back, same side shown');
       await page.getByLabel('Uncertainty map').check();
       await page.locator('table.lesions tbody tr').first().locator('button').first().click();
       await page.waitForTimeout(1200);

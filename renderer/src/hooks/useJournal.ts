@@ -73,7 +73,7 @@ export function useJournal(setError: (m: string) => void) {
     discardRestore,
     /** Continues a journal after a replay (sequence numbers go on from the last entry). */
     reopen: open,
-    snapshot: (mask: Uint8Array, runId: string | null, threshold: number | null) => journal.current?.snapshot(mask, runId, threshold),
+    snapshot: (mask: Uint8Array, runId: string | null, threshold: number | null, keptPrevious = false) => journal.current?.snapshot(mask, runId, threshold, keptPrevious),
     diff: (runs: Runs, tool: string) => journal.current?.recordRuns(runs, tool),
     review: (target: 'region' | 'lesion', id: number, status: 'reviewed' | 'accepted' | 'rejected' | 'pending') => journal.current?.review(target, id, status),
     flushed: () => journal.current?.flushed() ?? Promise.resolve(),

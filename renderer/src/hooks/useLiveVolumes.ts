@@ -181,11 +181,11 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
    * so Ctrl+Z brings back the mask and the edits it replaced.
    */
   const setModelMask = useCallback(
-    (mask: Uint8Array, runId: string | null, threshold: number | null, before: Uint8Array | null) => {
+    (mask: Uint8Array, runId: string | null, threshold: number | null, before: Uint8Array | null, keptPrevious = false) => {
       if (controller === null || live.current === null) return;
       flush();
       const previous = before ?? live.current.labelmap.slice();
-      journal.snapshot(mask, runId, threshold);
+      journal.snapshot(mask, runId, threshold, keptPrevious);
       controller.setLabelmap(mask, true);
       if (previous.length === mask.length) controller.recordLabelmapChange(previous, mask, 'probability-threshold');
       live.current.replace(mask);
@@ -269,7 +269,7 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       setDecisions(decided);
       setEditsSinceModel(r.nEdits);
       publish();
-      return { runId: r.runId, threshold: r.threshold, nEdits: r.nEdits, reviewed };
+      return { runId: r.runId, threshold: r.threshold, nEdits: r.nEdits, reviewed, kept: r.kept };
     },
     [volume, controller, journal, publish],
   );

@@ -39,6 +39,9 @@ export function asFloat32(bytes: Uint8Array): Float32Array {
   return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float32Array(bytes.slice().buffer);
 }
 
+const KEPT_EDITS = 'your edits from before this run';
+const NEW_RESULT = 'the new SDPM result';
+
 export interface KeptLayer {
   /** The mask not shown as the lesion labelmap (shown as a green outline when `visible`). */
   mask: Uint8Array;
@@ -201,14 +204,18 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
       (async () => {
         const p = await loadRunMaps(runId);
         const mask = thresholdMask(p, threshold);
-        live.setModelMask(mask, runId, threshold, run.before);
+        live.setModelMask(mask, runId, threshold, run.before, run.keepEdits);
         setFirstOverlayAtMs((t) => t ?? performance.now());
         setReviewed(new Set());
         setNotice(null);
         if (run.keepEdits) {
-          const layer: KeptLayer = { mask: run.before, keptName: 'your edits from before this run', shownName: 'the new SDPM result', visible: true };
+          const layer: KeptLayer = { mask: run.before, keptName: KEPT_EDITS, shownName: NEW_RESULT, visible: true };
           setKept(layer);
           controller.setComparison(layer.mask);
+        } else {
+          // a layer kept at an earlier run belongs to that run, not to this one
+          setKept(null);
+          controller.setComparison(null);
         }
       })().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
     });
@@ -259,6 +266,21 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
       controller?.setComparison(on ? kept.mask : null);
     },
     [kept, controller],
+  );
+
+  /** After a journal restore: the kept layer (and which side is shown) as the journal recorded it. */
+  const restoreKept = useCallback(
+    (k: { mask: Uint8Array; swapped: boolean } | null) => {
+      if (k === null) {
+        setKept(null);
+        controller?.setComparison(null);
+        return;
+      }
+      const layer: KeptLayer = { mask: k.mask, keptName: k.swapped ? NEW_RESULT : KEPT_EDITS, shownName: k.swapped ? KEPT_EDITS : NEW_RESULT, visible: true };
+      setKept(layer);
+      controller?.setComparison(layer.mask);
+    },
+    [controller],
   );
 
   /** After a journal restore: the run's maps, queue and intervals come back when the services still hold the run. */
@@ -332,6 +354,7 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
     kept,
     swapLayers,
     setKeptVisible,
+    restoreKept,
     notice,
     dismissNotice: () => setNotice(null),
     firstOverlayAtMs,

@@ -51,9 +51,9 @@ export class EditJournal {
     this.onStatus?.();
   }
 
-  snapshot(labelmap: Uint8Array, runId: string | null, threshold: number | null): void {
+  snapshot(labelmap: Uint8Array, runId: string | null, threshold: number | null, keptPrevious = false): void {
     if (this.shadow !== null) this.shadow = labelmap.slice();
-    this.write({ kind: 'snapshot', seq: this.seq++, atMs: Date.now(), runId, threshold, ...encodeSnapshot(labelmap) });
+    this.write({ kind: 'snapshot', seq: this.seq++, atMs: Date.now(), runId, threshold, ...(keptPrevious ? { keptPrevious: true } : {}), ...encodeSnapshot(labelmap) });
   }
 
   /** Journals the difference since the last journaled state; returns the net change in lesion voxels (0 when nothing changed). */

@@ -18,6 +18,34 @@ export interface ReplayResult {
   reviews: Map<string, 'reviewed' | 'accepted' | 'rejected' | 'pending'>;
   lastSeq: number;
   nEdits: number;
+  /**
+   * The layer kept beside the shown mask: the edited mask a run replaced when the reader chose to keep it
+   * (snapshot `keptPrevious`), exchanged with the shown mask at each 'switch-layer' edit (`swapped` = the kept
+   * layer is now the run's result). Null when the last run kept nothing.
+   */
+  kept: { mask: Uint8Array; swapped: boolean } | null;
+}
+
+/** Replays the whole journal once to find the kept layer (see ReplayResult.kept). */
+function replayKept(sorted: readonly JournalEntry[], voxelCount: number): ReplayResult['kept'] {
+  const cur = new Uint8Array(voxelCount);
+  let kept: ReplayResult['kept'] = null;
+  let runId: string | null | undefined;
+  for (const e of sorted) {
+    if (e.kind === 'review') continue;
+    if (e.kind === 'snapshot') {
+      if (e.keptPrevious === true) kept = { mask: cur.slice(), swapped: false };
+      else if (e.runId !== runId) kept = null; // a new run that kept nothing (a threshold change keeps the layer)
+      runId = e.runId;
+      cur.fill(0);
+      applyRuns(cur, e);
+    } else if (e.tool === 'switch-layer' && kept !== null) {
+      const before = cur.slice();
+      applyRuns(cur, e);
+      kept = { mask: before, swapped: !kept.swapped };
+    } else applyRuns(cur, e);
+  }
+  return kept;
 }
 
 export function replayJournal(entries: readonly JournalEntry[], voxelCount: number): ReplayResult {
@@ -55,5 +83,5 @@ export function replayJournal(entries: readonly JournalEntry[], voxelCount: numb
     applyRuns(labelmap, e);
     if (e.kind === 'snapshot') modelLabelmap = labelmap.slice();
   });
-  return { labelmap, modelLabelmap, runId, threshold, reviews, lastSeq: sorted[sorted.length - 1]?.seq ?? -1, nEdits };
+  return { labelmap, modelLabelmap, runId, threshold, reviews, lastSeq: sorted[sorted.length - 1]?.seq ?? -1, nEdits, kept: replayKept(sorted, voxelCount) };
 }

@@ -70,3 +70,44 @@ test('replay keeps lesion decisions only after the last snapshot and region revi
   assert.deepEqual([...r.labelmap], [1, 1, 0, 0, 0, 1, 0, 0, 0, 0]);
   assert.equal(r.threshold, 0.45);
 });
+
+test('the kept layer comes back from the journal: kept at a run, swapped, kept through a threshold change, dropped by a later run', async () => {
+  const written: JournalEntry[] = [];
+  const j = new EditJournal('study-k', 20, async (_k, es) => {
+    written.push(...es);
+  });
+  const model1 = new Uint8Array(20).fill(1, 0, 4);
+  j.snapshot(model1, 'run-1', 0.5);
+  const edited = model1.slice().fill(1, 10, 13);
+  j.recordEdit(edited, 'brush');
+  const model2 = new Uint8Array(20).fill(1, 2, 6);
+  j.snapshot(model2, 'run-2', 0.5, true);
+  await j.flushed();
+  let r = replayJournal(written, 20);
+  assert.deepEqual(r.kept, { mask: edited, swapped: false }, 'kept: the edited mask the run replaced');
+  assert.deepEqual(r.labelmap, model2);
+
+  // the reader shows the kept edits instead: the run's result becomes the kept layer
+  j.recordEdit(edited, 'switch-layer');
+  await j.flushed();
+  r = replayJournal(written, 20);
+  assert.deepEqual(r.kept, { mask: model2, swapped: true });
+  assert.deepEqual(r.labelmap, edited);
+
+  // a threshold change of the same run keeps the layer; a new run that kept nothing drops it
+  j.snapshot(new Uint8Array(20).fill(1, 2, 5), 'run-2', 0.6);
+  await j.flushed();
+  assert.notEqual(replayJournal(written, 20).kept, null);
+  j.snapshot(new Uint8Array(20).fill(1, 7, 9), 'run-3', 0.5);
+  await j.flushed();
+  assert.equal(replayJournal(written, 20).kept, null);
+});
+
+test('journals written before the kept-layer flag replay with no kept layer', () => {
+  const entries: JournalEntry[] = [
+    { kind: 'snapshot', seq: 0, atMs: 0, runId: 'a', threshold: 0.5, runs: [0, 5], values: [1] },
+    { kind: 'diff', seq: 1, atMs: 0, tool: 'brush', runs: [10, 5], values: [1] },
+    { kind: 'snapshot', seq: 2, atMs: 0, runId: 'b', threshold: 0.5, runs: [2, 2], values: [1] },
+  ];
+  assert.equal(replayJournal(entries, 20).kept, null);
+});
