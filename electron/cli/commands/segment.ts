@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { resolveBundleDir } from '../../core/index';
 import { writeNifti } from '../../core/index';
 import { SdpmError } from '../../core/index';
-import { buildEngineRequest, ENGINE_MODES } from '../../core/index';
+import { buildEngineRequest, DEFAULT_MODE, ENGINE_MODES } from '../../core/index';
 import { formatVolumeMl } from '../../core/index';
 import type { InferenceRequest } from '../../core/index';
 import type { ProviderChoice } from '../../core/index';
@@ -23,7 +23,7 @@ import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
 import type { ResultMessage } from '../../worker/protocol';
 import { progressPrinter } from './progressPrinter';
 
-export const SEGMENT_OPTIONS_HELP = `  --mode M          avg | sal | infer | all (default all: the union of the three, as in the paper)
+export const SEGMENT_OPTIONS_HELP = `  --mode M          avg | sal | infer | all (default ${DEFAULT_MODE}; all = the union of the three, as in the paper)
   --samples N       samples of each sampling stream the mode runs (sal: y_sal, infer: y_infer, all: both)
   --seed S          random seed (default 0); recorded in report.json
   --provider P      cpu | cuda | auto (default auto: CUDA when available, else CPU)
@@ -86,7 +86,7 @@ function parseValue(s: string): ParamValue {
  * before any worker starts, with the paths tried.
  */
 export function requestFromOptions(v: Record<string, string | boolean | string[] | undefined>): Omit<InferenceRequest, 'input'> {
-  const mode = (v.mode ?? 'all') as string;
+  const mode = (v.mode ?? DEFAULT_MODE) as string;
   if (!(ENGINE_MODES as readonly string[]).includes(mode)) throw new SdpmError('INVALID_ARGUMENT', `--mode must be avg, sal, infer or all (got "${mode}")`);
   const provider = (v.provider ?? 'auto') as string;
   if (!['cpu', 'cuda', 'auto'].includes(provider)) throw new SdpmError('INVALID_ARGUMENT', `--provider must be cpu, cuda or auto (got "${provider}")`);

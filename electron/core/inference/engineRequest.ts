@@ -32,6 +32,9 @@ export interface EngineSettings {
 
 export const ENGINE_MODES: readonly SdpmMode[] = ['avg', 'sal', 'infer', 'all'];
 
+/** The mode a run uses when the user chose none (CLI `--mode`, the app's initial choice). */
+export const DEFAULT_MODE: SdpmMode = 'all';
+
 /** The sampler parameters `nSamples` sets for a mode. */
 export function sampleCountParams(mode: SdpmMode): string[] {
   return mode === 'sal' ? ['ySal.nSamples'] : mode === 'infer' ? ['yInfer.nSamples'] : mode === 'all' ? ['ySal.nSamples', 'yInfer.nSamples'] : [];

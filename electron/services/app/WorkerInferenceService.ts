@@ -15,7 +15,7 @@ import type { InferenceHost, Job } from '../../worker/InferenceHost';
 import type { ResultMessage } from '../../worker/protocol';
 import { loadBundle } from '../../core/index';
 import type { Bundle } from '../../core/index';
-import { buildEngineRequest } from '../../core/index';
+import { buildEngineRequest, DEFAULT_MODE } from '../../core/index';
 import { calibrationForMode, candidateIdMap, SDPM_MODE_NAMES, sdpmModeTooltip } from '../../core/index';
 import type { InferenceService, LesionContext } from './InferenceService';
 import type { LoadedStudy } from './createServices';
@@ -77,7 +77,7 @@ export class WorkerInferenceService implements InferenceService {
     const override = b.sampler.profiles[cpuDefault]?.overrides['ySal.nSamples'];
     const defaultSamples = typeof override === 'number' ? override : (preset?.ySal.nSamples ?? null);
     // y_all by default: the engine streams y_avg first only when it runs it (modes avg and all).
-    return { options: MODES, profiles, defaults: { mode: 'all', profile: cpuDefault, seed: 0, provider: 'auto' }, defaultSamples };
+    return { options: MODES, profiles, defaults: { mode: DEFAULT_MODE, profile: cpuDefault, seed: 0, provider: 'auto' }, defaultSamples };
   }
 
   async start(study: LoadedStudy, settings: Request<'inference:start'>['settings'], emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void): Promise<string> {
