@@ -138,6 +138,26 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
     assert.ok(`${aText} ${bText}`.includes(`${shown(a2)} mL`), `${aText} ${bText}`);
     assert.ok(`${aText} ${bText}`.includes(`${shown(b2)} mL`), `${aText} ${bText}`);
     assert.match(`${aText}`, /measured from the SEG on the study images/);
+    // both contours on the same slices, drawn from the two signed SEGs: red (A) and cyan (B) pixels
+    const figure = page.getByTestId('trial-contours').locator('img').first();
+    await figure.waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="trial-contours"] img') as HTMLImageElement | null)?.complete === true);
+    const colours = await figure.evaluate((img: HTMLImageElement) => {
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let red = 0;
+      let cyan = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] === 255 && d[i + 1] === 40 && d[i + 2] === 40) red++;
+        if (d[i] === 0 && d[i + 1] === 220 && d[i + 2] === 255) cyan++;
+      }
+      return { red, cyan, w: c.width };
+    });
+    assert.ok(colours.w > 0 && colours.red > 0 && colours.cyan > 0, `both reads' contours are drawn: ${JSON.stringify(colours)}`);
     await page.screenshot({ path: join(SCREENS, '03-adjudicator-side-by-side.png') });
     const pick = aText?.includes(`${shown(b2)} mL`) === true ? 'A' : 'B'; // ben's larger contour
     await page.getByLabel('final read').selectOption(pick);

@@ -28,21 +28,31 @@ export function heatColor(t: number): [number, number, number] {
 }
 
 export function renderContourPng(g: VolumeGeometry, hu: ArrayLike<number>, mask: ArrayLike<number>, k: number, options: KeyImageOptions = {}): Uint8Array {
+  return renderContoursPng(g, hu, [{ mask, rgb: options.contourRgb ?? [255, 40, 40] }], k, options);
+}
+
+/**
+ * Several contours on one slice (e.g. two readers' masks for the adjudicator), each in its colour; where
+ * edges coincide the later contour is drawn (so pass them in the order the legend names them).
+ */
+export function renderContoursPng(g: VolumeGeometry, hu: ArrayLike<number>, contours: ReadonlyArray<{ mask: ArrayLike<number>; rgb: readonly [number, number, number] }>, k: number, options: KeyImageOptions = {}): Uint8Array {
   const [nx, ny] = g.dimensions;
   const c = options.windowCenterHu ?? 40;
   const w = options.windowWidthHu ?? 80;
-  const [cr, cg, cb] = options.contourRgb ?? [255, 40, 40];
   const px = new Uint8Array(nx * ny * 4);
   const off = nx * ny * k;
-  const inMask = (i: number, j: number): boolean => i >= 0 && j >= 0 && i < nx && j < ny && mask[off + i + nx * j] !== 0;
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const p = (i + nx * j) * 4;
-      const edge = inMask(i, j) && (!inMask(i - 1, j) || !inMask(i + 1, j) || !inMask(i, j - 1) || !inMask(i, j + 1));
-      if (edge) {
-        px[p] = cr;
-        px[p + 1] = cg;
-        px[p + 2] = cb;
+      let edgeRgb: readonly [number, number, number] | null = null;
+      for (const { mask, rgb } of contours) {
+        const inMask = (ii: number, jj: number): boolean => ii >= 0 && jj >= 0 && ii < nx && jj < ny && mask[off + ii + nx * jj] !== 0;
+        if (inMask(i, j) && (!inMask(i - 1, j) || !inMask(i + 1, j) || !inMask(i, j - 1) || !inMask(i, j + 1))) edgeRgb = rgb;
+      }
+      if (edgeRgb !== null) {
+        px[p] = edgeRgb[0];
+        px[p + 1] = edgeRgb[1];
+        px[p + 2] = edgeRgb[2];
       } else {
         const v = gray(hu[off + i + nx * j] as number, c, w);
         px[p] = v;

@@ -10,7 +10,7 @@ import type { SqlDb } from '../db/SqlDb';
 import type { ReadRow, TaskRow } from '../db/TrialRepository';
 import { charterOf } from './AdminService';
 import { inspectSeg } from './inspectSeg';
-import { measureSegOnSource } from './measureSegOnSource';
+import { compareSegsOnStudy, measureSegOnSource } from './measureSegOnSource';
 import type { AuthService } from './AuthService';
 import type { Actor, TrialContext } from './TrialContext';
 
@@ -213,7 +213,7 @@ export class ReadService {
   }
 
   /** Both signed reads of the adjudicator's own adjudication task, side by side (readers shown as A and B). */
-  async adjudicationView(actor: Actor, taskId: string): Promise<{ studyCode: string; studyUid: string; seriesUid: string; explanation: string; reads: (ReadView & { label: 'A' | 'B'; segBytes: Uint8Array })[] }> {
+  async adjudicationView(actor: Actor, taskId: string): Promise<{ studyCode: string; studyUid: string; seriesUid: string; explanation: string; reads: (ReadView & { label: 'A' | 'B'; segBytes: Uint8Array })[]; comparison: { title: string; caption: string; png: Uint8Array }[]; comparisonNote: string | null }> {
     this.ctx.guard(actor, 'adjudication.view');
     const task = await this.ctx.ownTask(actor, taskId);
     if (task.kind !== 'adjudication') throw new SdpmError('FORBIDDEN', `task ${taskId} is not an adjudication task`);
@@ -225,7 +225,19 @@ export class ReadService {
       out.push({ ...(await this.view(r)), label: i === 0 ? ('A' as const) : ('B' as const), segBytes: r.segBytes });
     }
     const d = await this.ctx.repo.decision(task.studyId);
-    return { studyCode: study.studyCode, studyUid: study.studyUid, seriesUid: study.seriesUid, explanation: d?.explanation ?? '', reads: out };
+    // Both contours on the same slices; a study whose images this server cannot read still gets the volumes.
+    let comparison: { title: string; caption: string; png: Uint8Array }[] = [];
+    let comparisonNote: string | null = null;
+    const [a, b] = out;
+    if (a !== undefined && b !== undefined) {
+      try {
+        comparison = await compareSegsOnStudy(a.segBytes, b.segBytes, study);
+        if (comparison.length === 0) comparisonNote = 'the study images are not reachable from this server: contours cannot be drawn';
+      } catch (err) {
+        comparisonNote = `contours cannot be drawn: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    return { studyCode: study.studyCode, studyUid: study.studyUid, seriesUid: study.seriesUid, explanation: d?.explanation ?? '', reads: out, comparison, comparisonNote };
   }
 
   /** The adjudicator picks read A or B, or their own signed third read, with a reason. */

@@ -7,7 +7,7 @@
  * and says so (volumeSource 'app').
  */
 import { existsSync } from 'node:fs';
-import { countForeground, findReferencedSeries, readSeg, sourceMaskVolumeMl } from '../../core/index';
+import { comparisonImages, countForeground, findReferencedSeries, loadStudyInput, readSeg, sourceMaskVolumeMl, sourceSlicesToGrid, type KeyImage } from '../../core/index';
 
 export interface SegMeasurement {
   /** Volume of the union of all segments (mL). */
@@ -24,4 +24,22 @@ export async function measureSegOnSource(bytes: Uint8Array, study: { studyCode: 
   for (const m of seg.masks) for (let i = 0; i < union.length; i++) if (m[i] !== 0) union[i] = 1;
   const segments = seg.masks.map((m, i) => ({ segmentNumber: seg.segments[i]?.number ?? i + 1, voxelCount: countForeground(m), volumeMl: sourceMaskVolumeMl(m, ref.source) }));
   return { totalMl: sourceMaskVolumeMl(union, ref.source), segments };
+}
+
+/**
+ * The two reads' contours on the same slices of the study (read A red, read B cyan), for the adjudicator:
+ * each SEG's segments (union) are placed on the source slices and then on the study grid the loader builds
+ * (tilt-corrected), where the slices are drawn. Empty when the study's images are not reachable from here.
+ */
+export async function compareSegsOnStudy(segA: Uint8Array, segB: Uint8Array, study: { studyCode: string; seriesUid: string; source: string }): Promise<KeyImage[]> {
+  if (!existsSync(study.source)) return [];
+  const ref = await findReferencedSeries(study.seriesUid, [study.source]);
+  const volume = await loadStudyInput(study.source);
+  const onGrid = (bytes: Uint8Array, label: string): Uint8Array => {
+    const seg = readSeg(bytes, ref, { filePath: `read ${label}'s SEG for study ${study.studyCode}` });
+    const union = new Uint8Array(ref.source.slices.length * ref.source.rows * ref.source.columns);
+    for (const m of seg.masks) for (let i = 0; i < union.length; i++) if (m[i] !== 0) union[i] = 1;
+    return sourceSlicesToGrid(union, ref.source, volume);
+  };
+  return comparisonImages(volume, onGrid(segA, 'A'), onGrid(segB, 'B'));
 }

@@ -1,10 +1,21 @@
 /**
  * The adjudicator's view: both signed reads side by side (volumes, lesions, signatures; readers shown
- * as A and B), the rule's explanation, and the decision (A, B, or the adjudicator's own signed read)
+ * as A and B), both contours on the same slices of the study (drawn by the server from the signed SEGs:
+ * A red, B cyan), the rule's explanation, and the decision (A, B, or the adjudicator's own signed read)
  * with a mandatory reason.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorText, list, text, trialCall } from './trialApi';
+
+/** The comparison images as object URLs, revoked when the view changes. */
+function useImageUrls(view: Record<string, unknown> | null): { title: string; caption: string; url: string }[] {
+  const images = useMemo(() => {
+    if (view === null || !Array.isArray(view.comparison)) return [];
+    return (view.comparison as Record<string, unknown>[]).flatMap((c) => (c.png instanceof Uint8Array ? [{ title: text(c.title), caption: text(c.caption), url: URL.createObjectURL(new Blob([c.png as Uint8Array<ArrayBuffer>], { type: 'image/png' })) }] : []));
+  }, [view]);
+  useEffect(() => () => images.forEach((i) => URL.revokeObjectURL(i.url)), [images]);
+  return images;
+}
 
 export function AdjudicationView({ taskId }: { taskId: string; printedName: string }) {
   const [view, setView] = useState<Record<string, unknown> | null>(null);
@@ -30,6 +41,7 @@ export function AdjudicationView({ taskId }: { taskId: string; printedName: stri
     }
   };
   const reads = view === null ? [] : list(view, 'reads');
+  const images = useImageUrls(view);
   return (
     <div className="trial-card" data-testid="trial-adjudication">
       <h2>Adjudication — {text(view?.studyCode)}</h2>
@@ -48,6 +60,19 @@ export function AdjudicationView({ taskId }: { taskId: string; printedName: stri
             </div>
           );
         })}
+      </div>
+      <div className="trial-columns" data-testid="trial-contours">
+        {images.map((im) => (
+          <figure key={im.url} className="trial-figure">
+            <img src={im.url} alt={im.title} />
+            <figcaption>
+              <strong>{im.title}</strong>
+              <br />
+              {im.caption}
+            </figcaption>
+          </figure>
+        ))}
+        {view !== null && typeof view.comparisonNote === 'string' && <p className="muted">{view.comparisonNote}</p>}
       </div>
       <label>
         Final read{' '}
