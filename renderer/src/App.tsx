@@ -93,6 +93,15 @@ export function App({ initialError }: { initialError?: string }) {
     call('app:info', {}).then(setAppInfo, (err: unknown) => setErrorState(message(err)));
   }, []);
 
+  // `?open=<folder>` (the core-lab task list's "Open in the review app"): open that study once the viewer is up.
+  const openedFromUrl = useRef(false);
+  useEffect(() => {
+    const folder = new URLSearchParams(window.location.search).get('open');
+    if (controller === null || folder === null || folder === '' || openedFromUrl.current) return;
+    openedFromUrl.current = true;
+    void guard(() => study.openFolder(folder));
+  }, [controller, guard, study]);
+
   useEffect(() => {
     if (controller === null) return undefined;
     const update = () => {

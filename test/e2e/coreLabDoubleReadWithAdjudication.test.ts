@@ -104,6 +104,13 @@ test('core lab: double read, charter rule, adjudication, final table, verified a
       for (let r = 0; r < 3; r++) {
         await rows.nth(r).click();
         const source = (await rows.nth(r).locator('td').nth(4).textContent()) ?? '';
+        if (who === 'ana' && r === 0) {
+          // the task opens its study in the review app (new tab), where the reader runs SDPM and corrects
+          const [review] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('trial-open-study').click()]);
+          await review.getByTestId('patient-banner').waitFor({ timeout: 120_000 });
+          assert.match((await review.getByTestId('patient-banner').textContent()) ?? '', /\S/);
+          await review.close();
+        }
         await page.getByLabel('SEG file').setInputFiles(join(segFiles, `${who}-${source.split('/').pop()}.dcm`));
         await page.getByTestId('trial-read').locator('tbody tr').first().waitFor();
         if (who === 'ana' && r === 0) await page.screenshot({ path: join(SCREENS, '01b-reader-read-saved.png') });

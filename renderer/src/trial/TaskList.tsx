@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { AdjudicationView } from './AdjudicationView';
 import { SignDialog } from './SignDialog';
 import { errorText, list, text, trialCall } from './trialApi';
+import { TRIAL_BRIDGE_GLOBAL } from '../../../electron/ipc/trialChannel';
 
 /** The printable signed-read report of one version, offered as an HTML file (print it to PDF). */
 function SignedReportLink({ taskId, version }: { taskId: string; version: string }) {
@@ -29,7 +30,10 @@ function SignedReportLink({ taskId, version }: { taskId: string; version: string
   );
 }
 
-function ReadTask({ taskId, printedName }: { taskId: string; printedName: string }) {
+/** Browser mode (not the Electron window, which opens no second window): the review app opens in a new tab. */
+const inBrowser = typeof window !== 'undefined' && !(TRIAL_BRIDGE_GLOBAL in window);
+
+function ReadTask({ taskId, printedName, openSource }: { taskId: string; printedName: string; openSource?: string }) {
   const [versions, setVersions] = useState<Record<string, unknown>[]>([]);
   const [status, setStatus] = useState('');
   const [signing, setSigning] = useState(false);
@@ -90,6 +94,21 @@ function ReadTask({ taskId, printedName }: { taskId: string; printedName: string
           })}
         </tbody>
       </table>
+      {status !== 'signed' && !signing && openSource !== undefined && (
+        <p>
+          {inBrowser ? (
+            <>
+              <a href={`/?open=${encodeURIComponent(openSource)}`} target="_blank" rel="noreferrer" data-testid="trial-open-study">
+                Open this study in the review app
+              </a>{' '}
+              (new tab)
+            </>
+          ) : (
+            <>Open the folder {openSource} in the review window</>
+          )}
+          : run SDPM, correct, export the SEG, then save it here.
+        </p>
+      )}
       {status !== 'signed' && !signing && (
         <label>
           Save a read: the SEG exported from the review app <input type="file" aria-label="SEG file" accept=".dcm,application/dicom" onChange={(e) => void attach(e.target.files?.[0])} />
@@ -144,7 +163,7 @@ export function TaskList({ trialId, printedName }: { trialId: string; printedNam
         </table>
         {error !== null && <p className="trial-error" role="alert">{error}</p>}
       </div>
-      {open !== null && (open.kind === 'adjudication' ? <AdjudicationView key={text(open.taskId)} taskId={text(open.taskId)} printedName={printedName} /> : <ReadTask key={text(open.taskId)} taskId={text(open.taskId)} printedName={printedName} />)}
+      {open !== null && (open.kind === 'adjudication' ? <AdjudicationView key={text(open.taskId)} taskId={text(open.taskId)} printedName={printedName} /> : <ReadTask key={text(open.taskId)} taskId={text(open.taskId)} printedName={printedName} {...(typeof open.source === 'string' && open.source !== '' ? { openSource: open.source } : {})} />)}
     </div>
   );
 }
