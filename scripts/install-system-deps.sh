@@ -10,6 +10,7 @@
 #   g++ make            build better-sqlite3 (embedded trial database) from source when no prebuilt binary can be fetched
 #   python3-torch ...   the training package, reference sampler and ONNX export (Debian's torch 1.13, CPU)
 #   xvfb                a display for a headed browser or Electron where one is present
+#   poppler-utils       pdftotext: the tests read the PDF exports (audit trail, signed read) back independently
 #   slurmctld slurmd slurm-client munge  a one-node Slurm cluster the batch test starts on localhost (job array)
 #   redis-server        the queue the batch queue-service test starts on loopback (BullMQ)
 set -euo pipefail
@@ -32,6 +33,7 @@ PKGS=(
   python3-skimage
   python3-pytest
   xvfb
+  poppler-utils
   slurmctld
   slurmd
   slurm-client

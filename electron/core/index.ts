@@ -50,6 +50,7 @@ export * from './report/StudyReport';
 export * from './report/keyImages';
 export * from './report/studyReportCsv';
 export * from './report/studyReportHtml';
+export * from './report/textPdf';
 export * from './sdpm/CallTicker';
 export * from './sdpm/NoiseSource';
 export * from './sdpm/SdpmNetwork';

@@ -21,7 +21,7 @@ const HELP = `usage: sdpm trial <command> [options]
   export --as ADMIN --trial T --out final.csv      the final table (who decided each volume, and why)
   lock --as ADMIN --trial T --reason TEXT          database lock: no further changes
   verify-audit --as AUDITOR                        walk the audit chain and every signature; exit 1 when broken
-  export-audit --as AUDITOR --out audit.csv [--html audit.html]
+  export-audit --as AUDITOR --out audit.csv [--html audit.html] [--pdf audit.pdf]
 
 ${COMMON_HELP}`;
 
@@ -35,6 +35,7 @@ const options = {
   readers: { type: 'string' },
   out: { type: 'string' },
   html: { type: 'string' },
+  pdf: { type: 'string' },
   reason: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
@@ -127,6 +128,11 @@ const subs: Record<string, Sub> = {
     if (v.html !== undefined) {
       await writeFile(v.html, (await svc.audit.exportHtml(actor)).html);
       ctx.stdout(`printable audit trail written to ${v.html}\n`);
+    }
+    if (v.pdf !== undefined) {
+      const p = await svc.audit.exportPdf(actor);
+      await writeFile(v.pdf, p.pdf);
+      ctx.stdout(`audit trail PDF (${p.entries} entries, sha256 ${p.sha256.slice(0, 16)}…) written to ${v.pdf}\n`);
     }
     return 0;
   },

@@ -38,3 +38,20 @@ export function signatureReportHtml(m: SignatureManifest, read: SignedReadSummar
 </body></html>
 `;
 }
+
+/** The same signed read as lines for the PDF copy (core textPdf): the manifestation in every human-readable copy. */
+export function signatureReportLines(m: SignatureManifest, read: SignedReadSummary): string[] {
+  return [
+    `Signed read - study ${read.studyCode}, version ${m.readVersion}`,
+    `Trial ${m.trialId} - Study Instance UID ${m.studyUid}`,
+    '',
+    `Total lesion volume ${read.volumeMl.toFixed(2)} mL`,
+    ...read.lesions.map((l) => `  lesion ${l.lesionId}: ${l.volumeMl.toFixed(2)} mL`),
+    '',
+    `Electronically signed by ${m.printedName} (${m.username})`,
+    `Meaning: ${m.meaning}`,
+    `Date and time: ${m.signedAtUtc} (UTC) - ${m.signedAtLocal} (local) - workstation ${m.workstation}`,
+    `Signed SEG: SOP Instance UID ${read.segUid}, SHA-256 ${m.segSha256}`,
+    `Measurements SHA-256 ${m.measurementsSha256}`,
+  ];
+}

@@ -4,7 +4,7 @@
  * against the read it claims), and exports as CSV and as a printable HTML page (the auditor's PDF is
  * printed from it). Verification and export are themselves audited.
  */
-import { type AuditEntry, auditVisibleTo, type ChainVerdict, SdpmError, sha256Hex, type SignatureManifest, verifyAuditChain, verifySignature } from '../../core/index';
+import { type AuditEntry, auditVisibleTo, type ChainVerdict, SdpmError, sha256Hex, type SignatureManifest, textPdf, verifyAuditChain, verifySignature } from '../../core/index';
 import type { Actor, TrialContext } from './TrialContext';
 
 export const AUDIT_CSV_COLUMNS = ['seq', 'atUtc', 'username', 'role', 'action', 'trialId', 'objectType', 'objectId', 'studyUid', 'seriesUid', 'segUid', 'oldHash', 'newHash', 'reason', 'workstation', 'audience', 'details', 'prevHash', 'entryHash'] as const;
@@ -78,6 +78,25 @@ export class AuditService {
     const sha256 = sha256Hex(csv);
     await this.record(actor, 'csv', sha256, entries.length);
     return { csv, sha256, entries: entries.length };
+  }
+
+  /** The audit trail as a PDF (core textPdf): the chain verdict on top, then every entry, one block each. */
+  async exportPdf(actor: Actor): Promise<{ pdf: Uint8Array; sha256: string; entries: number }> {
+    this.ctx.guard(actor, 'audit.export');
+    const entries = await this.ctx.repo.auditEntries();
+    const verdict = verifyAuditChain(entries, await this.ctx.repo.auditHead());
+    const status = verdict.ok ? `Chain intact: ${verdict.entriesChecked} entries verified.` : `CHAIN BROKEN at entry ${verdict.firstBreak?.seq}: ${verdict.firstBreak?.reason}`;
+    const lines = [`Exported ${this.ctx.nowUtc()} by ${actor.printedName} (${actor.username}) at ${actor.workstation}.`, status, ''];
+    for (const e of entries) {
+      lines.push(`#${e.seq}  ${e.atUtc}  ${e.username} (${e.role})  ${e.action}  ${e.objectType}${e.objectId !== null && e.objectId !== undefined ? ` ${e.objectId}` : ''}  @ ${e.workstation ?? ''}`);
+      const more = (['studyUid', 'seriesUid', 'segUid', 'oldHash', 'newHash', 'reason'] as const).filter((c) => e[c] !== null && e[c] !== undefined && e[c] !== '').map((c) => `${c}=${String(e[c])}`);
+      if (more.length > 0) lines.push(`    ${more.join('  ')}`);
+      lines.push(`    entryHash=${e.entryHash}`);
+    }
+    const pdf = textPdf('Audit trail', lines);
+    const sha256 = sha256Hex(pdf);
+    await this.record(actor, 'pdf', sha256, entries.length);
+    return { pdf, sha256, entries: entries.length };
   }
 
   /** A printable page (print to PDF from the app or a browser): the chain verdict on top, then every entry. */

@@ -5,7 +5,7 @@
  * (reason + password; the signed version stays), and adjudication. A reader only ever reaches
  * their own tasks: another reader's task answers FORBIDDEN exactly as a missing one does.
  */
-import { buildManifest, canonicalJson, caseOrder, decideAdjudication, localIsoWithOffset, manifestHash, measurementsHash, SdpmError, sha256Hex, type SignatureManifest, signatureReportHtml } from '../../core/index';
+import { buildManifest, canonicalJson, caseOrder, decideAdjudication, localIsoWithOffset, manifestHash, measurementsHash, SdpmError, sha256Hex, type SignatureManifest, signatureReportHtml, signatureReportLines, textPdf } from '../../core/index';
 import type { SqlDb } from '../db/SqlDb';
 import type { ReadRow, TaskRow } from '../db/TrialRepository';
 import { charterOf } from './AdminService';
@@ -93,7 +93,7 @@ export class ReadService {
   }
 
   /** The printable signed-read report (manifestation + SEG UID and hash + measurements) of a signed version. */
-  async signatureReport(actor: Actor, taskId: string, version: number): Promise<{ html: string }> {
+  async signatureReport(actor: Actor, taskId: string, version: number): Promise<{ html: string; pdf: Uint8Array }> {
     this.ctx.guard(actor, 'read.view');
     const task = await this.ctx.ownTask(actor, taskId);
     const read = (await this.ctx.repo.reads(taskId)).find((r) => r.version === version);
@@ -101,7 +101,9 @@ export class ReadService {
     if (read === undefined || sig === null) throw new SdpmError('NOT_FOUND', `task ${taskId} has no signed version ${version}`);
     const study = (await this.ctx.repo.study(task.studyId))!;
     const m = JSON.parse(read.measurementsJson) as Measurements;
-    return { html: signatureReportHtml(JSON.parse(sig.manifestJson) as SignatureManifest, { studyCode: study.studyCode, segUid: read.segUid, volumeMl: read.volumeMl, lesions: m.lesions }) };
+    const manifest = JSON.parse(sig.manifestJson) as SignatureManifest;
+    const summary = { studyCode: study.studyCode, segUid: read.segUid, volumeMl: read.volumeMl, lesions: m.lesions };
+    return { html: signatureReportHtml(manifest, summary), pdf: textPdf(`Signed read ${study.studyCode} v${read.version}`, signatureReportLines(manifest, summary), { landscape: false, fontSizePt: 9 }) };
   }
 
   async saveRead(actor: Actor, taskId: string, input: ReadInput): Promise<{ readId: string; version: number }> {

@@ -82,7 +82,7 @@ export const trialRoutes = {
   'trial:auditView': route('audit.view', obj({ trialId: nullable(id) }), async (svc, actor, req) => ({ entries: await svc.audit.view(actor, req.trialId) })),
   'trial:verifyAudit': route('audit.verify', obj({}), (svc, actor) => svc.audit.verify(actor)),
   'trial:verifySignatures': route('audit.verify', obj({}), async (svc, actor) => ({ signatures: await svc.audit.verifySignatures(actor) })),
-  'trial:exportAudit': route('audit.export', obj({ format: literal('csv', 'html') }), async (svc, actor, req) => (req.format === 'csv' ? svc.audit.exportCsv(actor) : svc.audit.exportHtml(actor))),
+  'trial:exportAudit': route('audit.export', obj({ format: literal('csv', 'html', 'pdf') }), async (svc, actor, req) => (req.format === 'csv' ? svc.audit.exportCsv(actor) : req.format === 'pdf' ? svc.audit.exportPdf(actor) : svc.audit.exportHtml(actor))),
 } as const;
 
 export type TrialRouteName = keyof typeof trialRoutes;

@@ -29,10 +29,30 @@ export function AuditView({ trialId, canVerify }: { trialId: string; canVerify: 
       setError(errorText(err));
     }
   };
+  /** Auditor / administrator export (recorded in the trail itself): CSV or PDF, saved as a file. */
+  const exportAs = async (format: 'csv' | 'pdf') => {
+    try {
+      const r = await trialCall('trial:exportAudit', { format });
+      const blob = format === 'csv' ? new Blob([text(r.csv)], { type: 'text/csv' }) : new Blob([r.pdf as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `audit-trail.${format}`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+      await load();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
   return (
     <div className="trial-card" data-testid="trial-audit">
       <h2>Audit trail</h2>
       {canVerify && <button onClick={() => void verify()}>Verify chain and signatures</button>}
+      {canVerify && (
+        <span>
+          <button onClick={() => void exportAs('csv')}>Export CSV</button> <button onClick={() => void exportAs('pdf')}>Export PDF</button>
+        </span>
+      )}
       {verdict !== null && <p className="trial-verdict" data-testid="trial-verdict">{verdict}</p>}
       <table className="trial-table">
         <thead>

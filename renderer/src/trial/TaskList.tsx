@@ -8,25 +8,36 @@ import { SignDialog } from './SignDialog';
 import { errorText, list, text, trialCall } from './trialApi';
 import { TRIAL_BRIDGE_GLOBAL } from '../../../electron/ipc/trialChannel';
 
-/** The printable signed-read report of one version, offered as an HTML file (print it to PDF). */
+/** The signed-read report of one version, as an HTML page and as a PDF (both carry the signature manifestation). */
 function SignedReportLink({ taskId, version }: { taskId: string; version: string }) {
-  const [href, setHref] = useState<string | null>(null);
+  const [hrefs, setHrefs] = useState<{ html: string; pdf: string | null } | null>(null);
   useEffect(() => {
-    let url: string | null = null;
+    const urls: string[] = [];
     trialCall('trial:signatureReport', { taskId, version: Number(version) })
       .then((r) => {
-        url = URL.createObjectURL(new Blob([text(r.html)], { type: 'text/html' }));
-        setHref(url);
+        const html = URL.createObjectURL(new Blob([text(r.html)], { type: 'text/html' }));
+        urls.push(html);
+        const pdf = r.pdf instanceof Uint8Array ? URL.createObjectURL(new Blob([r.pdf as Uint8Array<ArrayBuffer>], { type: 'application/pdf' })) : null;
+        if (pdf !== null) urls.push(pdf);
+        setHrefs({ html, pdf });
       })
-      .catch(() => setHref(null));
-    return () => {
-      if (url !== null) URL.revokeObjectURL(url);
-    };
+      .catch(() => setHrefs(null));
+    return () => urls.forEach((u) => URL.revokeObjectURL(u));
   }, [taskId, version]);
-  return href === null ? null : (
-    <a href={href} download={`signed-read-v${version}.html`} data-testid="trial-signed-report">
-      signed report
-    </a>
+  return hrefs === null ? null : (
+    <>
+      <a href={hrefs.html} download={`signed-read-v${version}.html`} data-testid="trial-signed-report">
+        signed report
+      </a>
+      {hrefs.pdf !== null && (
+        <>
+          {' '}
+          <a href={hrefs.pdf} download={`signed-read-v${version}.pdf`} data-testid="trial-signed-report-pdf">
+            PDF
+          </a>
+        </>
+      )}
+    </>
   );
 }
 

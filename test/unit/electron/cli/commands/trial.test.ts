@@ -5,6 +5,7 @@
  * table, lock, audit verification (intact, then after one row is edited behind its back) and export.
  */
 import { test } from 'node:test';
+import { pdfToText } from '../../core/report/pdfToText';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -87,9 +88,16 @@ test('sdpm trial: administrator and auditor commands on the embedded database', 
     assert.equal(ok.code, 0, ok.text);
     assert.match(ok.text, /audit chain intact: \d+ entries\nsignatures: 6 of 6 verify/);
     const csv = join(dir, 'audit.csv');
-    assert.equal((await sdpm('export-audit', '--as', 'aud', '--out', csv, '--html', join(dir, 'audit.html'))).code, 0);
+    assert.equal((await sdpm('export-audit', '--as', 'aud', '--out', csv, '--html', join(dir, 'audit.html'), '--pdf', join(dir, 'audit.pdf'))).code, 0);
     assert.match(await readFile(csv, 'utf8'), /^seq,atUtc,username,role,action,/);
     assert.match(await readFile(join(dir, 'audit.html'), 'utf8'), /Chain intact/);
+    // the PDF read back by an independent reader (poppler's pdftotext) says the same
+    const pdfText = pdfToText(join(dir, 'audit.pdf'));
+    if (pdfText !== null) {
+      assert.match(pdfText, /Chain intact: \d+ entries verified/);
+      assert.match(pdfText, /read\.sign/);
+      assert.match(pdfText, /page 1 of \d+/);
+    }
 
     await db.exec('DROP TRIGGER audit_no_update');
     await db.run("UPDATE audit SET username = 'someone' WHERE seq = 5");
