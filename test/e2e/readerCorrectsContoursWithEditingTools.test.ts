@@ -16,24 +16,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { builtAppMissing, ROOT, startAppServer, type AppServer } from './harness/startAppServer';
-import { chromiumMissing, launchChromium } from './harness/launchChromium';
+import type { AppServer } from './harness/startAppServer';
+import { DEMO, withStory } from './harness/story';
 import { journalFiles, readJournal } from './harness/readJournal';
 import { discoverSeries } from '../../electron/core/dicom/discoverSeries';
 import { loadSeries } from '../../electron/core/dicom/loadSeries';
 import type { Volume } from '../../electron/core/dicom/Volume';
 import { decodeWire, encodeWire } from '../../electron/ipc/wireCodec';
-
-const BUNDLE = join(ROOT, 'models', 'bundles', 'sdpm-tiny-test');
-const DEMO = join(ROOT, 'models', 'demo', 'ge-head-ich', 'dicom');
-const ARTIFACTS = join(ROOT, 'test-results', 'e2e', 'reader-corrects-contours');
-
-function skipReason(): string | null {
-  return builtAppMissing() ?? chromiumMissing() ?? (existsSync(join(BUNDLE, 'sdpm_net.onnx')) ? null : `no test model bundle at ${BUNDLE}`) ?? (existsSync(DEMO) ? null : `no demo study at ${DEMO}`);
-}
 
 /** The labelmap as the server's journal holds it now: last snapshot plus the diffs after it. */
 function journaledLabelmap(server: AppServer, nVoxels: number): Uint8Array {
@@ -160,23 +150,12 @@ async function loadHu(): Promise<Volume> {
 }
 
 test('reader corrects contours with the editing tools and each tool changes exactly the expected voxels', { timeout: 30 * 60_000 }, async (t) => {
-  const why = skipReason();
-  if (why !== null) {
-    t.skip(why);
-    return;
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const volume = await loadHu();
-  const [nx, ny, nz] = volume.dimensions;
-  const nVoxels = nx * ny * nz;
-  const ijk = (v: number) => [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))] as const;
-  const server = await startAppServer({ demo: DEMO, bundle: BUNDLE });
-  const browser = await launchChromium();
-  const errors: string[] = [];
-  try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    const shot = async (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  await withStory(t, 'reader-corrects-contours', async (s) => {
+    const { page, server, errors, shot } = s;
+    const volume = await loadHu();
+    const [nx, ny, nz] = volume.dimensions;
+    const nVoxels = nx * ny * nz;
+    const ijk = (v: number) => [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))] as const;
     await page.goto(server.url);
     await page.getByTestId('open-demo').click();
     await page.getByTestId('slice-axial').waitFor({ timeout: 600_000 });
@@ -594,9 +573,6 @@ test('reader corrects contours with the editing tools and each tool changes exac
     await act('undo the threshold change', () => keys('Control+z'));
     assert.ok(lm.every((x, v) => x === editedMask[v]), 'undo after a threshold change restores the edited mask exactly');
     await shot('11-threshold-undone');
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-  assert.deepEqual(errors, [], `page errors: ${errors.join('; ')}`);
+    assert.deepEqual(errors, [], `page errors: ${errors.join('; ')}`);
+  });
 });

@@ -3,42 +3,21 @@
  * overlay and the uncertainty map, steps to the most uncertain region, adds with the brush there and
  * erases elsewhere, sees the total volume change by exactly the edited voxels, and exports a DICOM SEG
  * that dciodvfy accepts and pydicom reads back with the edited pixel count and SEMIAUTOMATIC.
- * Runs the production renderer build in Debian Chromium against the real local API server.
+ * Runs in the shared story harness (harness/story.ts): production build, Debian Chromium, real local API server.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtAppMissing, ROOT, startAppServer } from './harness/startAppServer';
-import { chromiumMissing, launchChromium } from './harness/launchChromium';
+import { DEMO, withStory } from './harness/story';
 import { countChanged, findReddish, sampleElement } from './harness/pixels';
 import { journalFiles, readJournal, voxelCountsAfterEach } from './harness/readJournal';
 import { discoverSeries, loadSeries, measureLesions } from '../../electron/core/index';
 
-const BUNDLE = join(ROOT, 'models', 'bundles', 'sdpm-tiny-test');
-/** The bundled demo study: a real GE head CT (18.5° tilt, uneven gaps) with a synthetic haemorrhage. */
-const DEMO = join(ROOT, 'models', 'demo', 'ge-head-ich', 'dicom');
-const ARTIFACTS = join(ROOT, 'test-results', 'e2e', 'reader-runs-sdpm');
-
-function skipReason(): string | null {
-  return builtAppMissing() ?? chromiumMissing() ?? (existsSync(join(BUNDLE, 'sdpm_net.onnx')) ? null : `no test model bundle at ${BUNDLE}`) ?? (existsSync(DEMO) ? null : `no demo study at ${DEMO}`);
-}
-
 test('reader runs SDPM on the demo study, reviews the most uncertain region, corrects it and exports a valid SEG', { timeout: 15 * 60_000 }, async (t) => {
-  const why = skipReason();
-  if (why !== null) {
-    t.skip(why);
-    return;
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await startAppServer({ demo: DEMO, bundle: BUNDLE });
-  const browser = await launchChromium();
-  const errors: string[] = [];
-  try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    const shot = async (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  await withStory(t, 'reader-runs-sdpm', async (s) => {
+    const { page, server, errors, shot } = s;
     await page.goto(server.url);
 
     // Open the demo study.
@@ -162,7 +141,7 @@ test('reader runs SDPM on the demo study, reviews the most uncertain region, cor
 
     const v = spawnSync('dciodvfy', [segPath], { encoding: 'utf8' });
     const validatorOut = `${v.stdout}${v.stderr}`;
-    writeFileSync(join(ARTIFACTS, 'dciodvfy.txt'), validatorOut);
+    writeFileSync(join(s.artifacts, 'dciodvfy.txt'), validatorOut);
     const errorLines = validatorOut.split('\n').filter((l) => /^Error/.test(l));
     assert.deepEqual(errorLines, [], `dciodvfy reported errors:\n${validatorOut}`);
 
@@ -188,8 +167,5 @@ test('reader runs SDPM on the demo study, reviews the most uncertain region, cor
     assert.equal(algo, 'SEMIAUTOMATIC');
     assert.equal(reader, 'Reader^Jane');
     assert.deepEqual(errors, [], `page errors: ${errors.join('; ')}`);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 });
