@@ -1,0 +1,120 @@
+"""Held-out evaluation of the PRODUCT ENGINE at its shipped settings (issue 10 item 8).
+
+`sdpm.evaluate` runs the PyTorch reference sampler (no plausibility rules). This module instead scores what
+the TypeScript engine wrote: run ``sdpm batch`` (the product CLI: bundle, mode, profile, intracranial gate and
+the bundle's plausibility rules exactly as `npm run demo` and the app use them) over the NIfTI images of a
+held-out dataset, then score each study's ``mask.nii.gz`` against the dataset's label (and ignore mask) with
+the same functions as `sdpm.evaluate` (Dice, VDP, small-lesion row, per-lesion matches). The output JSON has
+`sdpm.evaluate`'s layout, so `sdpm.calibration` calibrates the engine's own volumes.
+
+    node electron/cli/bin/sdpm.mjs batch models/training/work/synth-test-v3/imagesTr --out B --mode avg --workers 2
+    /usr/bin/python3 -m sdpm.evaluate_engine --batch B --data work/synth-test-v3 --key yAvg --out test.json
+
+A study the engine could not run is an error row in the batch and is reported here as missing, never
+silently dropped from the table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import nibabel as nib
+import numpy as np
+
+from .evaluate import case_backgrounds, dice, print_tables, summarise, summarise_by_background
+from .lesion_stats import lesion_stats
+
+
+def _case_of(study_id: str) -> str:
+    """Batch study id of `<case>_0000.nii.gz` -> case name."""
+    return study_id[:-5] if study_id.endswith("_0000") else study_id
+
+
+def engine_mask(study_dir: Path, shape: tuple) -> np.ndarray:
+    """The engine's mask.nii.gz in the display layout `read_case` gives (same reorientation from its affine)."""
+    from .data.ge_head import nifti_to_display
+
+    arr = nifti_to_display(nib.load(str(study_dir / "mask.nii.gz")))[0] > 0
+    if arr.shape != shape:
+        raise ValueError(f"{study_dir}/mask.nii.gz: shape {arr.shape} != label {shape}")
+    return arr
+
+
+def score(batch: Path, data: Path, key: str) -> Dict[str, Any]:
+    from .data.readers import find_cases, read_case
+
+    by_case: Dict[str, Path] = {}
+    for rec in sorted((batch / "studies").glob("*/study.json")):
+        s = json.loads(rec.read_text())
+        by_case[_case_of(s["id"])] = rec.parent
+    backgrounds = case_backgrounds(data)
+    rows: List[Dict[str, Any]] = []
+    missing: List[str] = []
+    for i, ref in enumerate(find_cases(str(data))):
+        cv = read_case(ref)
+        d = by_case.get(cv.name)
+        if d is None:
+            missing.append(cv.name)
+            continue
+        keep = ~cv.ignore
+        refm = cv.label & keep
+        vox = cv.voxel_volume_ml
+        pm = engine_mask(d, refm.shape) & keep
+        rep = json.loads((d / "report.json").read_text())
+        rows.append({"i": i, "case": cv.name, "background": backgrounds.get(cv.name, "unknown"),
+                     "ref_ml": float(refm.sum() * vox), "pred_ml": {key: float(pm.sum() * vox)},
+                     "dice": {key: dice(pm, refm)}, "lesions": {key: lesion_stats(pm, refm, vox)},
+                     "engine": {"totalVolumeMl": rep.get("totalVolumeMl"), "lesions": len(rep.get("lesions", [])),
+                                "dropped": len(rep.get("droppedCandidates", [])), "mode": rep.get("mode")}})
+    summ = summarise(rows, [key])
+    by_bg = summarise_by_background(rows, [key])
+    return {"checkpoint": f"engine batch {batch}", "step": None, "data": str(data), "profile": "engine",
+            "summary": summ, "summaryByBackground": by_bg, "cases": rows, "names": [key], "missing": missing}
+
+
+def lesion_free(batch: Path) -> Dict[str, Any]:
+    """A batch over lesion-free studies (the real GE head): false-positive volume and bright candidates."""
+    out = []
+    for rec in sorted((batch / "studies").glob("*/report.json")):
+        rep = json.loads(rec.read_text())
+        kept = rep.get("lesions", [])
+        dropped = rep.get("droppedCandidates", [])
+        bright = lambda xs: sum(1 for x in xs if x.get("meanHu") is not None and x["meanHu"] > 100)  # noqa: E731
+        out.append({"study": rec.parent.name, "fpMl": rep.get("totalVolumeMl"), "kept": len(kept), "dropped": len(dropped),
+                    "keptAbove100Hu": bright(kept), "droppedAbove100Hu": bright(dropped)})
+    return {"studies": out}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--batch", required=True, help="`sdpm batch` output folder")
+    ap.add_argument("--data", default=None, help="the held-out dataset (nnU-Net layout) the batch ran on")
+    ap.add_argument("--key", default="yAvg", help="name of the mode in the output (yAvg, ySal, yInfer, yAll)")
+    ap.add_argument("--lesion-free", action="store_true", help="the batch ran on lesion-free studies: FP report")
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args(argv)
+    if a.lesion_free:
+        r = lesion_free(Path(a.batch))
+        for s in r["studies"]:
+            print(f"{s['study']}: false positive {s['fpMl']:.3f} mL in {s['kept']} kept lesion(s); "
+                  f"{s['dropped']} dropped; mean above 100 HU: kept {s['keptAbove100Hu']}, dropped {s['droppedAbove100Hu']}")
+    else:
+        if a.data is None:
+            ap.error("--data is required (unless --lesion-free)")
+        r = score(Path(a.batch), Path(a.data), a.key)
+        print_tables(r["summary"], r["summaryByBackground"], f"engine at shipped settings on {a.data}")
+        if r["missing"]:
+            print(f"MISSING (no engine result): {len(r['missing'])}: {', '.join(r['missing'][:10])}")
+        nl = [row["engine"]["lesions"] for row in r["cases"]]
+        if nl:
+            print(f"lesions listed per case: median {float(np.median(nl)):.1f}, max {max(nl)}")
+    if a.out:
+        Path(a.out).write_text(json.dumps(r, indent=1, default=lambda v: None if isinstance(v, float) and math.isnan(v) else v))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

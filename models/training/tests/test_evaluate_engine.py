@@ -1,0 +1,59 @@
+"""sdpm.evaluate_engine scores an `sdpm batch` output folder against a held-out dataset."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nibabel as nib
+import numpy as np
+
+from sdpm.evaluate_engine import lesion_free, score
+
+
+def _nifti(path: Path, arr: np.ndarray, affine: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nib.save(nib.Nifti1Image(arr, affine), str(path))
+
+
+def _dataset(root: Path) -> tuple[np.ndarray, np.ndarray]:
+    affine = np.diag([0.5, 0.5, 3.0, 1.0])
+    hu = np.full((16, 12, 6), 30, np.int16)
+    lab = np.zeros(hu.shape, np.uint8)
+    lab[4:8, 3:6, 2:4] = 1
+    for name in ("case_a", "case_b"):
+        _nifti(root / "imagesTr" / f"{name}_0000.nii.gz", hu, affine)
+        _nifti(root / "labelsTr" / f"{name}.nii.gz", lab, affine)
+    return lab, affine
+
+
+def _engine_result(batch: Path, study_id: str, mask: np.ndarray, affine: np.ndarray, lesions: int) -> None:
+    d = batch / "studies" / f"{study_id}-key"
+    _nifti(d / "mask.nii.gz", mask.astype(np.uint8), affine)
+    (d / "study.json").write_text(json.dumps({"id": study_id}))
+    (d / "report.json").write_text(json.dumps({"totalVolumeMl": float(mask.sum()) * 0.75 / 1000, "mode": "avg",
+                                               "lesions": [{"meanHu": 40}] * lesions,
+                                               "droppedCandidates": [{"meanHu": 300}, {"meanHu": 50}]}))
+
+
+def test_scores_the_engine_mask_and_reports_a_missing_study(tmp_path: Path) -> None:
+    lab, affine = _dataset(tmp_path / "ds")
+    half = lab.copy()
+    half[4:6] = 0  # the engine found half of the lesion
+    _engine_result(tmp_path / "batch", "case_a_0000", half, affine, lesions=1)
+    r = score(tmp_path / "batch", tmp_path / "ds", "yAvg")
+    assert r["missing"] == ["case_b"]
+    assert len(r["cases"]) == 1
+    row = r["cases"][0]
+    assert row["case"] == "case_a"
+    assert abs(row["ref_ml"] - 24 * 0.75 / 1000) < 1e-9
+    assert abs(row["pred_ml"]["yAvg"] - 12 * 0.75 / 1000) < 1e-9
+    assert abs(row["dice"]["yAvg"] - 2 * 12 / (24 + 12)) < 1e-9
+    assert row["engine"] == {"totalVolumeMl": 12 * 0.75 / 1000, "lesions": 1, "dropped": 2, "mode": "avg"}
+    assert abs(r["summary"]["yAvg"]["vdp"] - 0.5) < 1e-9
+
+
+def test_lesion_free_counts_bright_kept_and_dropped_candidates(tmp_path: Path) -> None:
+    _engine_result(tmp_path / "b", "ge", np.zeros((4, 4, 2), np.uint8), np.eye(4), lesions=0)
+    s = lesion_free(tmp_path / "b")["studies"][0]
+    assert s["fpMl"] == 0.0
+    assert (s["kept"], s["dropped"], s["keptAbove100Hu"], s["droppedAbove100Hu"]) == (0, 2, 0, 1)
