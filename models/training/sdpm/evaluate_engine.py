@@ -43,7 +43,21 @@ def engine_mask(study_dir: Path, shape: tuple) -> np.ndarray:
     return arr
 
 
-def score(batch: Path, data: Path, key: str) -> Dict[str, Any]:
+def drop_small(mask: np.ndarray, voxel_ml: float, min_ml: float) -> np.ndarray:
+    """The engine's minVolumeMl rule applied again at another limit (26-connected lesions under min_ml removed).
+    Exact for NIfTI inputs, whose voxels all have one volume."""
+    from .lesion_stats import components
+
+    lab, n = components(mask)
+    if n == 0 or min_ml <= 0:
+        return mask
+    sizes = np.bincount(lab.ravel(), minlength=n + 1) * voxel_ml
+    keep = sizes >= min_ml
+    keep[0] = False
+    return keep[lab]
+
+
+def score(batch: Path, data: Path, key: str, min_volume_ml: float = 0.0) -> Dict[str, Any]:
     from .data.readers import find_cases, read_case
 
     by_case: Dict[str, Path] = {}
@@ -62,7 +76,7 @@ def score(batch: Path, data: Path, key: str) -> Dict[str, Any]:
         keep = ~cv.ignore
         refm = cv.label & keep
         vox = cv.voxel_volume_ml
-        pm = engine_mask(d, refm.shape) & keep
+        pm = drop_small(engine_mask(d, refm.shape), vox, min_volume_ml) & keep
         rep = json.loads((d / "report.json").read_text())
         rows.append({"i": i, "case": cv.name, "background": backgrounds.get(cv.name, "unknown"),
                      "ref_ml": float(refm.sum() * vox), "pred_ml": {key: float(pm.sum() * vox)},
@@ -73,6 +87,17 @@ def score(batch: Path, data: Path, key: str) -> Dict[str, Any]:
     by_bg = summarise_by_background(rows, [key])
     return {"checkpoint": f"engine batch {batch}", "step": None, "data": str(data), "profile": "engine",
             "summary": summ, "summaryByBackground": by_bg, "cases": rows, "names": [key], "missing": missing}
+
+
+def lesion_counts(rows: List[Dict[str, Any]], key: str) -> Dict[str, float]:
+    """Lesion-level precision (predicted lesions overlapping a true lesion), detection rate and their F1."""
+    pred = [p for r in rows for p in r["lesions"][key]["pred"]]
+    true = [t for r in rows for t in r["lesions"][key]["true"]]
+    precision = float(np.mean([p["trueId"] > 0 for p in pred])) if pred else float("nan")
+    detection = float(np.mean([t["detected"] for t in true])) if true else float("nan")
+    f1 = 2 * precision * detection / (precision + detection) if pred and true and precision + detection > 0 else 0.0
+    return {"predLesions": len(pred), "precision": precision, "detection": detection, "f1": f1,
+            "listedPerCaseMedian": float(np.median([len(r["lesions"][key]["pred"]) for r in rows])) if rows else float("nan")}
 
 
 def lesion_free(batch: Path) -> Dict[str, Any]:
@@ -94,8 +119,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--data", default=None, help="the held-out dataset (nnU-Net layout) the batch ran on")
     ap.add_argument("--key", default="yAvg", help="name of the mode in the output (yAvg, ySal, yInfer, yAll)")
     ap.add_argument("--lesion-free", action="store_true", help="the batch ran on lesion-free studies: FP report")
+    ap.add_argument("--min-volume-sweep", default=None,
+                    help="comma-separated minimum lesion volumes (mL) to re-apply offline: prints lesion precision, "
+                         "detection and F1 per limit (choose the bundle's minVolumeMl on the calibration split)")
+    ap.add_argument("--min-volume-ml", type=float, default=0.0, help="re-apply this minimum lesion volume offline")
     ap.add_argument("--out", default=None)
     a = ap.parse_args(argv)
+    if a.min_volume_sweep:
+        print(f"{'minVolumeMl':>11} {'lesions':>8} {'precision':>10} {'detection':>10} {'F1':>6} {'Dice':>6} {'per case':>9}")
+        for lim in [float(x) for x in a.min_volume_sweep.split(",")]:
+            r = score(Path(a.batch), Path(a.data), a.key, lim)
+            c = lesion_counts(r["cases"], a.key)
+            print(f"{lim:>11.3f} {c['predLesions']:>8} {c['precision']:>10.3f} {c['detection']:>10.3f} {c['f1']:>6.3f} "
+                  f"{r['summary'][a.key]['dice']:>6.3f} {c['listedPerCaseMedian']:>9.1f}")
+        return 0
     if a.lesion_free:
         r = lesion_free(Path(a.batch))
         for s in r["studies"]:
@@ -104,7 +141,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         if a.data is None:
             ap.error("--data is required (unless --lesion-free)")
-        r = score(Path(a.batch), Path(a.data), a.key)
+        r = score(Path(a.batch), Path(a.data), a.key, a.min_volume_ml)
         print_tables(r["summary"], r["summaryByBackground"], f"engine at shipped settings on {a.data}")
         if r["missing"]:
             print(f"MISSING (no engine result): {len(r['missing'])}: {', '.join(r['missing'][:10])}")

@@ -57,3 +57,14 @@ def test_lesion_free_counts_bright_kept_and_dropped_candidates(tmp_path: Path) -
     s = lesion_free(tmp_path / "b")["studies"][0]
     assert s["fpMl"] == 0.0
     assert (s["kept"], s["dropped"], s["keptAbove100Hu"], s["droppedAbove100Hu"]) == (0, 2, 0, 1)
+
+
+def test_drop_small_removes_lesions_under_the_limit_like_the_engine_rule() -> None:
+    from sdpm.evaluate_engine import drop_small
+
+    m = np.zeros((3, 6, 6), bool)
+    m[0, 0:2, 0:2] = True  # 4 voxels
+    m[2, 4, 4] = True  # 1 voxel
+    out = drop_small(m, voxel_ml=0.01, min_ml=0.02)
+    assert out.sum() == 4 and not out[2, 4, 4]
+    assert drop_small(m, 0.01, 0.0).sum() == 5
