@@ -10,16 +10,16 @@ import { parseArgs } from 'node:util';
 import { verifyChecksums } from '../../core/index';
 import { SdpmError } from '../../core/index';
 import type { CliCommand, CliContext } from '../CliCommand';
-import { listStudies } from '../batch/manifest';
-import { formatSummaryLine, mergeRun } from '../batch/merge';
-import { claimRunFile } from '../batch/resultStore';
+import { listStudies } from '../../services/batch/manifest';
+import { formatSummaryLine, mergeRun } from '../../services/batch/merge';
+import { claimRunFile } from '../../services/batch/resultStore';
 import { runShard } from '../batch/runShard';
 import { resolveShard, shardIndices } from '../batch/shard';
-import { hashSettings } from '../batch/studyKey';
+import { hashSettings } from '../../services/batch/studyKey';
 import { requestFromOptions, SEGMENT_OPTIONS_HELP, SEGMENT_PARSE_OPTIONS } from './segment';
 import { PACS_BATCH_HELP, PACS_BATCH_OPTIONS, pacsBatchInput, pacsBatchSend } from '../pacs/batchHook';
 
-export { listStudies, type StudyEntry } from '../batch/manifest';
+export { listStudies, type StudyEntry } from '../../services/batch/manifest';
 
 const HELP = `usage: sdpm batch <folder-of-studies|list.csv> --out <dir> [--workers N] [--shard i/n] [segment options]
        sdpm batch merge --out <dir>

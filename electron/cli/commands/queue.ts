@@ -10,7 +10,7 @@ import { SdpmError, verifyChecksums } from '../../core/index';
 import { connectionFromUrl, enqueueStudy, openQueue, queueStatus, type QueueConfig } from '../../services/queue/studyQueue';
 import { startStudyWorker } from '../../services/queue/studyWorker';
 import type { CliCommand, CliContext } from '../CliCommand';
-import { hashSettings, readStudyUid } from '../batch/studyKey';
+import { hashSettings, readStudyUid } from '../../services/batch/studyKey';
 import { requestFromOptions, SEGMENT_OPTIONS_HELP, SEGMENT_PARSE_OPTIONS } from './segment';
 
 const HELP = `usage: sdpm queue add <study>... --redis URL [--queue NAME]

@@ -5,12 +5,9 @@
  * Outputs are written to a temporary sibling folder and renamed into place at the end, so a cancelled or
  * failed run never leaves a folder that looks complete (report.json is the completion marker).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveBundleDir } from '../../core/index';
-import { writeNifti } from '../../core/index';
 import { SdpmError } from '../../core/index';
 import { buildEngineRequest, DEFAULT_MODE, ENGINE_MODES } from '../../core/index';
 import { formatVolumeMl } from '../../core/index';
@@ -20,6 +17,7 @@ import type { ParamValue } from '../../core/index';
 import type { SdpmMode } from '../../core/index';
 import type { CliCommand, CliContext } from '../CliCommand';
 import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
+import { writeResultAtomically } from '../../services/batch/writeResult';
 import type { ResultMessage } from '../../worker/protocol';
 import { progressPrinter } from './progressPrinter';
 
@@ -123,30 +121,6 @@ export function requestFromOptions(v: Record<string, string | boolean | string[]
   };
 }
 
-/** Writes a finished result into `outDir` atomically (temp sibling folder, then rename; report.json last). */
-export async function writeResultAtomically(outDir: string, r: ResultMessage): Promise<void> {
-  const out = resolve(outDir);
-  await mkdir(dirname(out), { recursive: true });
-  const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}-${Date.now()}`);
-  await mkdir(tmp, { recursive: true });
-  try {
-    const g = r.geometry;
-    const geom = { dimensions: g.dimensions, spacingMm: g.spacingMm, originLps: g.originLps, directionLps: g.directionLps as unknown as readonly [number, number, number, number, number, number, number, number, number] };
-    await writeNifti(join(tmp, 'mask.nii.gz'), { ...geom, voxels: r.mask }, { description: 'sdpm lesion mask' });
-    await writeNifti(join(tmp, 'probability.nii.gz'), { ...geom, voxels: r.probability }, { description: 'sdpm lesion probability' });
-    if (r.uncertainty !== null) await writeNifti(join(tmp, 'uncertainty.nii.gz'), { ...geom, voxels: r.uncertainty }, { description: 'sdpm entropy of sample mean (bits)' });
-    if (r.std !== null) await writeNifti(join(tmp, 'uncertainty-std.nii.gz'), { ...geom, voxels: r.std }, { description: 'sdpm std of samples' });
-    if (r.agreement !== null) await writeNifti(join(tmp, 'agreement.nii.gz'), { ...geom, voxels: r.agreement }, { description: 'sdpm sample agreement with mask' });
-    await writeFile(join(tmp, 'report.json'), `${JSON.stringify(r.report, null, 2)}\n`);
-    const old = existsSync(out) ? `${tmp}.old` : null;
-    if (old !== null) await rename(out, old);
-    await rename(tmp, out);
-    if (old !== null) await rm(old, { recursive: true, force: true });
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err instanceof SdpmError ? err : new SdpmError('IO_ERROR', `cannot write outputs to ${out}: ${err instanceof Error ? err.message : String(err)}`, { path: out, cause: err });
-  }
-}
 
 /** Runs one request in a worker with a stderr progress bar; Ctrl-C cancels (exit 130, nothing written). */
 export async function segmentOne(request: InferenceRequest, outDir: string, ctx: CliContext, host: InferenceWorkerHost = new InferenceWorkerHost()): Promise<ResultMessage> {

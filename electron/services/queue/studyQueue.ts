@@ -3,7 +3,7 @@
  * arrives): BullMQ on Redis. The job ID is the study's StudyInstanceUID (or its id when it has none), so
  * enqueueing a study that is already queued, running or done is a no-op. Retries with exponential backoff;
  * a job whose worker died is found by BullMQ's stalled-job check (its lock expires) and given to another
- * worker. Results go to the same folder layout as `sdpm batch` (cli/batch/resultStore.ts), so a study is
+ * worker. Results go to the same folder layout as `sdpm batch` (services/batch/resultStore.ts), so a study is
  * published at most once even if two workers ever run it.
  */
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';

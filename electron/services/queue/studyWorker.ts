@@ -7,9 +7,9 @@
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { toErrorPayload, type ErrorCode, type InferenceRequest } from '../../core/index';
-import { isDone, publishError, publishOk, type StudyRecord } from '../../cli/batch/resultStore';
-import { prepareStudy } from '../../cli/batch/runShard';
+import { resolveDefaultBundle, toErrorPayload, type ErrorCode, type InferenceRequest } from '../../core/index';
+import { isDone, publishError, publishOk, type StudyRecord } from '../batch/resultStore';
+import { batchSeg, prepareStudy } from '../batch/studyResult';
 import { InferenceWorkerHost } from '../../worker/InferenceWorkerHost';
 import { DEFAULT_QUEUE_NAME, type StudyJobData } from './studyQueue';
 
@@ -56,7 +56,9 @@ export function startStudyWorker(o: StudyWorkerOptions): { worker: Worker<StudyJ
       await publishError(o.out, rec('error', p));
       throw new UnrecoverableError(`[${p.code}] ${p.message}`);
     }
-    const how = await publishOk(o.out, rec('ok', null), r);
+    const seg = await batchSeg(s.path, r, o.base.bundleDir ?? resolveDefaultBundle());
+    if (seg.record.file === null) log(`${s.id}: no DICOM SEG: ${seg.record.note ?? ''}`);
+    const how = await publishOk(o.out, { ...rec('ok', null), seg: seg.record }, r, seg.bytes === null ? [] : [{ name: 'seg.dcm', bytes: seg.bytes }]);
     log(`${s.id}: ${how === 'published' ? 'done' : 'done by another worker meanwhile'} (${key})`);
     return how === 'published' ? 'done' : 'duplicate';
   };

@@ -98,6 +98,12 @@ test('queue: two workers, one killed mid-job, every study done exactly once, the
     // exactly once: one published result per study, no leftover partial folder from B
     const published = readdirSync(join(out, 'studies')).map((k) => (JSON.parse(readFileSync(join(out, 'studies', k, 'study.json'), 'utf8')) as { id: string }).id).sort();
     assert.deepEqual(published, Array.from({ length: STUDIES }, (_, i) => `q${i}`));
+    // each result folder is the batch's; these inputs are NIfTI, so the record says why there is no DICOM SEG
+    for (const k of readdirSync(join(out, 'studies'))) {
+      const rec = JSON.parse(readFileSync(join(out, 'studies', k, 'study.json'), 'utf8')) as { seg?: { file: string | null; note: string | null } };
+      assert.equal(rec.seg?.file, null, k);
+      assert.match(rec.seg?.note ?? '', /NIfTI/, k);
+    }
     const st = await runCli(['queue', 'status', '--redis', url]);
     assert.match(st.out, new RegExp(`completed ${STUDIES}`));
     assert.match(st.out, /failed 0/);

@@ -13,7 +13,7 @@ import { pacs } from '../../../electron/cli/commands/pacs';
 import type { CliContext } from '../../../electron/cli/CliCommand';
 import { GE_HEAD_PATIENT_ID, GE_HEAD_SERIES_UID, GE_HEAD_STUDY_UID, OrthancServer, orthancMissing } from './orthanc';
 import { loadGeHead, localGeHead, smallGeHeadSeg } from './helpers';
-import { listStudies } from '../../../electron/cli/batch/manifest';
+import { listStudies } from '../../../electron/services/batch/manifest';
 import { pacsBatchInput } from '../../../electron/cli/pacs/batchHook';
 import { writeNifti } from '../../../electron/core/dicom/niftiWrite';
 

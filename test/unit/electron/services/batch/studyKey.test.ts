@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashSettings, hashStudyInput, studyKey } from '../../../../../electron/cli/batch/studyKey';
+import { hashSettings, hashStudyInput, studyKey } from '../../../../../electron/services/batch/studyKey';
 
 const base = { mode: 'all', provider: 'cpu', seed: 0, bundleDir: '/a' } as const;
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergeRun, resultsCsv } from '../../../../../electron/cli/batch/merge';
-import { claimRunFile, isDone, publishError, studiesDir, type RunFile, type StudyRecord } from '../../../../../electron/cli/batch/resultStore';
+import { mergeRun, resultsCsv } from '../../../../../electron/services/batch/merge';
+import { claimRunFile, isDone, publishError, studiesDir, type RunFile, type StudyRecord } from '../../../../../electron/services/batch/resultStore';
 import { isSdpmError } from '../../../../../electron/core/errors';
 
 const run = (studies: RunFile['studies'], settingsSha256 = 's1'): RunFile => ({ formatVersion: 1, input: '/in', studies, settingsSha256, bundleSha256: 'b', settings: {}, createdAt: 't' });

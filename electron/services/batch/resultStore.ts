@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SdpmError, type ErrorPayload } from '../../core/index';
 import type { ResultMessage } from '../../worker/protocol';
-import { writeResultAtomically } from '../commands/segment';
+import { writeResultAtomically } from './writeResult';
 
 export interface ManifestEntry {
   id: string;
