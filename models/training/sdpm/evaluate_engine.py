@@ -43,6 +43,36 @@ def engine_mask(study_dir: Path, shape: tuple) -> np.ndarray:
     return arr
 
 
+def raw_slice_index(study_dir: Path, shape: tuple) -> np.ndarray:
+    """For each voxel of the display layout, its slice index k on the engine's grid (mask.nii.gz voxel order),
+    so the review queue's slices (report.json, grid k) can be located in the display-layout label."""
+    from .data.ge_head import nifti_to_display
+
+    img = nib.load(str(study_dir / "mask.nii.gz"))
+    nk = img.shape[2]
+    k = np.broadcast_to(np.arange(nk, dtype=np.float32)[None, None, :], img.shape[:3]).copy()
+    disp = np.rint(nifti_to_display(nib.Nifti1Image(k, img.affine, img.header))[0]).astype(np.int64)
+    if disp.shape != shape:
+        raise ValueError(f"{study_dir}: slice map shape {disp.shape} != label {shape}")
+    return disp
+
+
+def queue_fn(study_dir: Path, fn: np.ndarray, report: Dict[str, Any], top: int = 3) -> Dict[str, int]:
+    """Missed lesion voxels (false negatives) on the slices the first `top` review-queue entries send the
+    reader to (the centroid's slice), and inside those entries' slice ranges."""
+    regions = report.get("reviewQueue", {}).get("regions", [])[:top]
+    if not fn.any():
+        return {"fnVoxels": 0, "onTopSlices": 0, "inTopRanges": 0}
+    kmap = raw_slice_index(study_dir, fn.shape)[fn]
+    centre = {int(round(r["centroidIjk"][2])) for r in regions}
+    ranges = [(int(r["sliceRange"][0]), int(r["sliceRange"][1])) for r in regions if r.get("sliceRange")]
+    on = int(np.isin(kmap, list(centre)).sum()) if centre else 0
+    inside = np.zeros(kmap.shape, bool)
+    for a, b in ranges:
+        inside |= (kmap >= a) & (kmap <= b)
+    return {"fnVoxels": int(fn.sum()), "onTopSlices": on, "inTopRanges": int(inside.sum())}
+
+
 def drop_small(mask: np.ndarray, voxel_ml: float, min_ml: float) -> np.ndarray:
     """The engine's minVolumeMl rule applied again at another limit (26-connected lesions under min_ml removed).
     Exact for NIfTI inputs, whose voxels all have one volume."""
@@ -78,7 +108,8 @@ def score(batch: Path, data: Path, key: str, min_volume_ml: float = 0.0) -> Dict
         vox = cv.voxel_volume_ml
         pm = drop_small(engine_mask(d, refm.shape), vox, min_volume_ml) & keep
         rep = json.loads((d / "report.json").read_text())
-        rows.append({"i": i, "case": cv.name, "background": backgrounds.get(cv.name, "unknown"),
+        qfn = queue_fn(d, refm & ~pm, rep)
+        rows.append({"queueFn": qfn, "i": i, "case": cv.name, "background": backgrounds.get(cv.name, "unknown"),
                      "ref_ml": float(refm.sum() * vox), "pred_ml": {key: float(pm.sum() * vox)},
                      "dice": {key: dice(pm, refm)}, "lesions": {key: lesion_stats(pm, refm, vox)},
                      "engine": {"totalVolumeMl": rep.get("totalVolumeMl"), "lesions": len(rep.get("lesions", [])),
@@ -145,6 +176,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         print_tables(r["summary"], r["summaryByBackground"], f"engine at shipped settings on {a.data}")
         if r["missing"]:
             print(f"MISSING (no engine result): {len(r['missing'])}: {', '.join(r['missing'][:10])}")
+        fn = sum(row["queueFn"]["fnVoxels"] for row in r["cases"])
+        if fn > 0:
+            on = sum(row["queueFn"]["onTopSlices"] for row in r["cases"])
+            inr = sum(row["queueFn"]["inTopRanges"] for row in r["cases"])
+            print(f"missed lesion voxels on the slices of the first 3 review-queue entries: {on}/{fn} = {on / fn:.3f} "
+                  f"(inside their slice ranges: {inr / fn:.3f})")
         nl = [row["engine"]["lesions"] for row in r["cases"]]
         if nl:
             print(f"lesions listed per case: median {float(np.median(nl)):.1f}, max {max(nl)}")

@@ -68,3 +68,22 @@ def test_drop_small_removes_lesions_under_the_limit_like_the_engine_rule() -> No
     out = drop_small(m, voxel_ml=0.01, min_ml=0.02)
     assert out.sum() == 4 and not out[2, 4, 4]
     assert drop_small(m, 0.01, 0.0).sum() == 5
+
+
+def test_queue_fn_counts_missed_voxels_on_the_top_entries_slices(tmp_path: Path) -> None:
+    from sdpm.evaluate_engine import queue_fn
+
+    affine = np.diag([1.0, 1.0, 2.0, 1.0])
+    d = tmp_path / "s"
+    _nifti(d / "mask.nii.gz", np.zeros((4, 4, 5), np.uint8), affine)
+    from sdpm.data.ge_head import nifti_to_display
+
+    shape = nifti_to_display(nib.load(str(d / "mask.nii.gz")))[0].shape
+    fn = np.zeros(shape, bool)
+    fn.reshape(-1)[:10] = True  # 10 missed voxels somewhere
+    report = {"reviewQueue": {"regions": [{"centroidIjk": [0, 0, k], "sliceRange": [0, 4]} for k in range(5)]}}
+    r = queue_fn(d, fn, report)
+    assert r["fnVoxels"] == 10
+    assert r["inTopRanges"] == 10  # every slice is inside the first entry's range
+    assert 0 <= r["onTopSlices"] <= 10
+    assert queue_fn(d, fn, {"reviewQueue": {"regions": []}}) == {"fnVoxels": 10, "onTopSlices": 0, "inTopRanges": 0}
