@@ -88,7 +88,8 @@ async function runOne(s: ManifestEntry, host: InferenceWorkerHost, threads: numb
     return;
   }
   const seg = await batchSeg(s.path, r, o.base.bundleDir ?? resolveDefaultBundle());
-  if (seg.record.file === null) ctx.log.warn(`${s.id}: no DICOM SEG: ${seg.record.note ?? ''}`);
+  // A NIfTI input cannot have a SEG (expected, recorded in study.json); a DICOM study without one is a problem.
+  if (seg.record.file === null) ctx.log[seg.nifti ? 'info' : 'warn'](`${s.id}: no DICOM SEG: ${seg.record.note ?? ''}`);
   const how = await publishOk(o.out, { ...rec('ok', null), seg: seg.record }, r, seg.bytes === null ? [] : [{ name: 'seg.dcm', bytes: seg.bytes }]);
   if (how === 'duplicate') {
     res.duplicates++;

@@ -19,9 +19,9 @@ export async function prepareStudy(s: ManifestEntry, settingsSha256: string): Pr
  * again by the same loader (so the grid is the worker's), lesion IDs from the run's candidate ID map (those of
  * report.json). A study read from NIfTI, or one whose SEG cannot be written, keeps its result with a note.
  */
-export async function batchSeg(path: string, r: ResultMessage, bundleDir: string): Promise<{ bytes: Uint8Array | null; record: NonNullable<StudyRecord['seg']> }> {
-  const none = (note: string) => ({ bytes: null, record: { file: null, sopInstanceUid: null, segments: 0, note } });
-  if (!statSync(path).isDirectory()) return none('the input is a NIfTI file: a DICOM SEG needs the DICOM slices it segments');
+export async function batchSeg(path: string, r: ResultMessage, bundleDir: string): Promise<{ bytes: Uint8Array | null; nifti: boolean; record: NonNullable<StudyRecord['seg']> }> {
+  const none = (note: string, nifti = false) => ({ bytes: null, nifti, record: { file: null, sopInstanceUid: null, segments: 0, note } });
+  if (!statSync(path).isDirectory()) return none('the input is a NIfTI file: a DICOM SEG needs the DICOM slices it segments', true);
   try {
     const volume = await loadStudyInput(path);
     const [nx, ny, nz] = volume.dimensions;
@@ -37,7 +37,7 @@ export async function batchSeg(path: string, r: ResultMessage, bundleDir: string
       softwareVersion: packageVersion(),
       seriesDescription: 'SDPM lesion segmentation (batch, not reviewed)',
     });
-    return { bytes: written.bytes, record: { file: 'seg.dcm', sopInstanceUid: written.sopInstanceUid, segments: written.framesPerSegment.length, note: null } };
+    return { bytes: written.bytes, nifti: false, record: { file: 'seg.dcm', sopInstanceUid: written.sopInstanceUid, segments: written.framesPerSegment.length, note: null } };
   } catch (err) {
     return none(err instanceof Error ? err.message : String(err));
   }

@@ -150,7 +150,7 @@ def model_card(meta: Dict[str, Any]) -> str:
         f"- data: {tr['data']}",
         f"- steps: {tr['steps']} (EMA weights exported; EMA update count {tr.get('emaStep')})",
         f"- device: {tr['device']}; batch {tr.get('batchSize')}; Adam lr {tr.get('lr')} poly -> {tr.get('lrMin')}, "
-        f"clip 1.0, EMA 0.995 every 10 steps",
+        f"clip 1.0, EMA {tr.get('emaDecay', 0.995)} every 10 steps",
         f"- loss: {json.dumps(tr.get('loss'))}",
         *[f"- phase {i + 1}: {ph}" for i, ph in enumerate(tr.get("history") or [])], "",
         "## Metrics",
@@ -288,6 +288,7 @@ def main() -> None:
                 "batchSize": cfg["batch_size"], "lr": cfg["lr"], "lrMin": cfg["lr_min"],
                 "lesionFraction": cfg.get("lesion_fraction"), "device": "cpu (torch %s)" % info["torch"], "loss": cfg["loss"],
                 "augment": cfg["augment"], "seed": cfg["seed"], "baseline": cfg["baseline"],
+                "emaDecay": cfg.get("ema_decay", 0.995),
                 "initFrom": cfg.get("init_from"),
                 "history": json.loads(Path(a.history).read_text()) if a.history else []}
     write_bundle(Path(a.out), unet, info["preset"], info["image_size"], name=a.name,
