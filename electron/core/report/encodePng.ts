@@ -4,6 +4,7 @@
  * each chunk carries a CRC-32 of its type and data.
  */
 import { deflateSync } from 'node:zlib';
+import { concatBytes } from '../bytes';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -46,11 +47,5 @@ export function encodePng(width: number, height: number, pixels: Uint8Array, cha
   ihdr[8] = 8;
   ihdr[9] = channels === 4 ? 6 : 2;
   const parts = [new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -4,6 +4,8 @@
  * wrapped at the page width and paginated; every page carries the title and "page i of n". Characters
  * outside Latin-1 print as "?" (the standard fonts have no others); the exact values stay in the CSV/JSON.
  */
+import { concatBytes } from '../bytes';
+
 export interface TextPdfOptions {
   /** landscape A4 (default) or portrait */
   landscape?: boolean;
@@ -83,13 +85,7 @@ export function textPdf(title: string, lines: readonly string[], options: TextPd
   const xref = offset;
   push(`xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
   push(`trailer\n<< /Size ${objs.length + 1} /Root 1 0 R /Info << /Title ${pdfString(title)} /Producer (SDPM) >> >>\nstartxref\n${xref}\n%%EOF\n`);
-  const out = new Uint8Array(offset);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** One byte per character (the strings here are Latin-1 after `latin1`). */

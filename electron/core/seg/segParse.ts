@@ -3,6 +3,7 @@
  */
 import dcmjs from 'dcmjs';
 import { SdpmError } from '../errors';
+import { concatBytes } from '../bytes';
 
 export type Dataset = Record<string, unknown>;
 
@@ -64,13 +65,5 @@ export function pixelBytes(ds: Dataset, filePath: string): Uint8Array {
   const parts = (Array.isArray(v) ? v : [v]).filter((x): x is ArrayBuffer | ArrayBufferView => x instanceof ArrayBuffer || ArrayBuffer.isView(x));
   if (parts.length === 0) throw new SdpmError('SEG_INVALID', `${filePath}: no Pixel Data`, { path: filePath });
   const arrays = parts.map((p) => (p instanceof ArrayBuffer ? new Uint8Array(p) : new Uint8Array(p.buffer, p.byteOffset, p.byteLength)));
-  if (arrays.length === 1) return arrays[0] as Uint8Array;
-  const total = arrays.reduce((s, a) => s + a.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const a of arrays) {
-    out.set(a, o);
-    o += a.length;
-  }
-  return out;
+  return concatBytes(arrays);
 }
