@@ -68,10 +68,16 @@ export function boneContactFractions(idMap: Int32Array, hu: ArrayLike<number>, d
   return out;
 }
 
+/** A volume under a limit printed with enough decimals that it reads as under it (0.0498, not "0.050 < 0.05"). */
+export function belowLimitText(value: number, limit: number): string {
+  for (let d = 3; d < 8; d++) if (Number(value.toFixed(d)) < limit) return value.toFixed(d);
+  return value.toPrecision(8);
+}
+
 /** The first rule a lesion breaks (order: minVolumeMl, meanHu, boneContact), or null when it passes all. */
 export function checkLesion(lesion: Pick<Lesion, 'volumeMl' | 'meanHu'>, boneFraction: number | null, rules: PlausibilityRules): DropReason | null {
   if (rules.minVolumeMl !== undefined && lesion.volumeMl < rules.minVolumeMl) {
-    return { rule: 'minVolumeMl', value: lesion.volumeMl, limit: `< ${rules.minVolumeMl} mL`, text: `smaller than the minimum lesion volume (${lesion.volumeMl.toFixed(3)} mL < ${rules.minVolumeMl} mL)` };
+    return { rule: 'minVolumeMl', value: lesion.volumeMl, limit: `< ${rules.minVolumeMl} mL`, text: `smaller than the minimum lesion volume (${belowLimitText(lesion.volumeMl, rules.minVolumeMl)} mL < ${rules.minVolumeMl} mL)` };
   }
   if (rules.meanHu !== undefined && lesion.meanHu !== null && (lesion.meanHu < rules.meanHu.min || lesion.meanHu > rules.meanHu.max)) {
     const high = lesion.meanHu > rules.meanHu.max;

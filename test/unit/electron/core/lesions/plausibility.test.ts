@@ -46,3 +46,10 @@ test('postprocessing.json and calibration.json: bad fields are named; intervals 
     assert.equal(iv.highMl, v + 0.3 * (v + 0.5));
   }
 });
+
+test('a volume just under the minimum is printed so that it reads as under it', async () => {
+  const { belowLimitText, checkLesion } = await import('../../../../../electron/core/lesions/plausibility');
+  assert.equal(belowLimitText(0.0499, 0.05), '0.0499');
+  assert.equal(belowLimitText(0.023, 0.05), '0.023');
+  assert.match(checkLesion({ volumeMl: 0.04996, meanHu: 50 }, null, { minVolumeMl: 0.05 })?.text ?? '', /\(0\.04996 mL < 0\.05 mL\)/);
+});
