@@ -43,7 +43,7 @@ const stable = (r: Report): Report => ({ ...r, timingsMs: null, peakRssMb: null 
 
 test('segment writes mask, probability and uncertainty on the study grid and a complete report', async () => {
   const out = join(tmp, 'out-a');
-  const r = await cli(['segment', study, ...FAST, '--seed', '5', '--out', out]);
+  const r = await cli(['segment', study, ...FAST, '--mode', 'all', '--seed', '5', '--out', out]); // a sampled mode: the uncertainty maps
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /total lesion volume .* mL/);
   for (const f of ['mask.nii.gz', 'probability.nii.gz', 'uncertainty.nii.gz', 'uncertainty-std.nii.gz', 'agreement.nii.gz', 'report.json']) assert.ok(existsSync(join(out, f)), f);
@@ -116,7 +116,7 @@ test('bad inputs give clear errors: missing bundle, tampered bundle, study witho
 
 test('a cancelled run (Ctrl-C) exits 130 and leaves no output that looks complete', async () => {
   const out = join(tmp, 'cancelled');
-  const child = spawn(process.execPath, [join(ROOT, 'electron/cli/bin/sdpm.mjs'), 'segment', study, '--bundle', TINY, '--provider', 'cpu', '--preset', 'paper', '--threads', '1', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'electron/cli/bin/sdpm.mjs'), 'segment', study, '--bundle', TINY, '--mode', 'all', '--provider', 'cpu', '--preset', 'paper', '--threads', '1', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   let sentAt = 0;
   const code = await new Promise<number | null>((resolve) => {
@@ -158,4 +158,15 @@ test('batch: a corrupt study becomes an error row, the others complete; a rerun 
   const again = await cli(['batch', dir, ...FAST, '--out', out]);
   assert.match(again.out, /0 done now, 3 already done/);
   assert.deepEqual(readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n'), csv);
+});
+
+test('without --mode the run uses the core default mode (avg: the calibrated one), with no sample maps', async () => {
+  const { DEFAULT_MODE } = await import('../../../electron/core/inference/engineRequest');
+  const out = join(tmp, 'out-default');
+  const r = await cli(['segment', study, ...FAST, '--seed', '1', '--out', out]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(DEFAULT_MODE, 'avg');
+  assert.equal((readReport(out) as Report & { mode: string }).mode, 'avg');
+  assert.equal(existsSync(join(out, 'uncertainty.nii.gz')), false, 'y_avg draws no samples');
+  assert.ok(existsSync(join(out, 'mask.nii.gz')));
 });
