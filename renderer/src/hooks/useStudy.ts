@@ -7,6 +7,7 @@ import type { Response } from '../../../electron/ipc/contract';
 import { ApiError, call } from '../api/api';
 import type { ViewerController } from '../viewer/ViewerController';
 import { noImagesMessage, plainStudyError } from '../panels/studyMessages';
+import { scopedStudyKey, taskScope } from '../trial/taskScope';
 
 type VolumeInfo = Response<'study:load'>;
 type Discovered = Response<'study:discover'>;
@@ -23,7 +24,9 @@ export function useStudy(controller: ViewerController | null, onLoaded: (info: V
   const loadSeries = useCallback(
     async (folder: string, s: Series) => {
       if (controller === null) throw new Error('viewer not ready');
-      const info = await call('study:load', { folder, seriesId: s.seriesId });
+      const loaded = await call('study:load', { folder, seriesId: s.seriesId });
+      // opened from a core-lab task: the journal belongs to the study within that task (trial/taskScope.ts)
+      const info = { ...loaded, studyKey: scopedStudyKey(loaded.studyKey, taskScope(window.location.search)) };
       const vox = await call('study:voxels', { volumeId: info.volumeId });
       const bytes = vox.data.byteOffset % 2 === 0 ? vox.data : vox.data.slice();
       const voxels = vox.dtype === 'int16' ? new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2) : asFloat32(bytes);

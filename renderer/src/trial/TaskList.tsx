@@ -109,7 +109,7 @@ function ReadTask({ taskId, printedName, openSource }: { taskId: string; printed
         <p>
           {inBrowser ? (
             <>
-              <a href={`/?open=${encodeURIComponent(openSource)}`} target="_blank" rel="noreferrer" data-testid="trial-open-study">
+              <a href={`/?open=${encodeURIComponent(openSource)}&task=${encodeURIComponent(taskId)}`} target="_blank" rel="noreferrer" data-testid="trial-open-study">
                 Open this study in the review app
               </a>{' '}
               (new tab)
