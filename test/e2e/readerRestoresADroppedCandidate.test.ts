@@ -4,7 +4,7 @@
  * the reader sees the dropped candidates with the rule's reason, goes to one, restores it, and:
  * - exactly its voxels join the mask (the total grows by the candidate's voxel count, read from inference:dropped);
  * - it leaves the dropped list and the panel says it was restored;
- * - Ctrl+Z takes it back out; Ctrl+Y restores it again;
+ * - Ctrl+Z takes it back out (and lists it as dropped again); Ctrl+Y restores it again;
  * - after a reload and restore, it is still in the mask and still counted as restored.
  */
 import { test } from 'node:test';
@@ -83,9 +83,11 @@ test('a dropped candidate is listed with its reason and the reader can restore i
       await page.keyboard.press('Control+z');
       const undone = await settled(page, restored.hash);
       assert.equal(undone.hash, afterRun.hash, 'Ctrl+Z takes exactly the candidate back out');
+      assert.deepEqual(await droppedState(page), before, 'after the undo it is a dropped candidate again');
       await page.keyboard.press('Control+y');
       const redone = await settled(page, undone.hash);
       assert.equal(redone.hash, restored.hash, 'Ctrl+Y restores it again');
+      assert.equal((await droppedState(page)).restored, 1);
 
       await page.reload();
       await page.getByTestId('open-demo').click();

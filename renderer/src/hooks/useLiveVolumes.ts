@@ -16,6 +16,7 @@ import { encodeDiff } from '../segmentation/runLength';
 import { replayJournal } from '../segmentation/replayJournal';
 import type { Journal } from './useJournal';
 import { lesionRows, type IntervalsById } from './lesionRows';
+import { voxelsAllSet } from '../../../electron/core/lesions/index';
 
 type MeasureResponse = Response<'volumetry:measure'>;
 
@@ -323,6 +324,8 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     refreshIntervals,
     applyEntries,
     checkpoint,
+    /** Whether every listed voxel is lesion in the counted labelmap (no copy: a restored candidate's few voxels). */
+    allSet: (voxels: ArrayLike<number>) => live.current !== null && voxelsAllSet(live.current.labelmap, voxels),
     /** A copy of the counted labelmap (export, kept-edits layer). */
     snapshotLabelmap: () => {
       flush();

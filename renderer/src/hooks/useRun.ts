@@ -13,7 +13,7 @@ import { ApiError, call, onEvent } from '../api/api';
 import type { ViewerController } from '../viewer/ViewerController';
 import { thresholdMask } from '../segmentation/thresholdMask';
 import type { LiveVolumes } from './useLiveVolumes';
-import { restoreVoxels, voxelsAllSet } from '../../../electron/core/lesions/index';
+import { restoreVoxels } from '../../../electron/core/lesions/index';
 
 type VolumeInfo = Response<'study:load'>;
 type Settings = Request<'inference:start'>['settings'];
@@ -77,9 +77,16 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
   const [uncertaintyOpacity, setUncertaintyOpacityState] = useState(0.5);
   const [regions, setRegions] = useState<Region[]>([]);
   const [dropped, setDropped] = useState<DroppedCandidate[]>([]);
-  /** dropped candidates the reader put back into the mask (by candidate ID, this run) */
+  /**
+   * Dropped candidates that are in the mask now (restored by the reader), by candidate ID. Derived from the
+   * labelmap after every change, so undo, redo and a reload from the journal all keep it right.
+   */
   const [restoredCandidates, setRestoredCandidates] = useState<ReadonlySet<number>>(new Set());
-  const droppedNow = useRef<DroppedCandidate[]>([]);
+  useEffect(() => {
+    setRestoredCandidates(new Set(dropped.filter((c) => live.allSet(c.voxels)).map((c) => c.id)));
+    // live.hash changes with every labelmap change; live.allSet reads the current one
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dropped, live.hash]);
   const [reviewed, setReviewed] = useState<ReadonlySet<number>>(new Set());
   const [kept, setKept] = useState<KeptLayer | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -100,8 +107,6 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
     setUncertaintyMax(0);
     setRegions([]);
     setDropped([]);
-    droppedNow.current = [];
-    setRestoredCandidates(new Set());
     setReviewed(new Set());
     setResultRunId(null);
     setFinished(null);
@@ -132,9 +137,7 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
         () => [] as DroppedCandidate[],
       );
       probability.current = p;
-      droppedNow.current = d;
       setDropped(d);
-      setRestoredCandidates(new Set());
       uncertainty.current = u === null ? null : asFloat32(u.data);
       setHasProbability(true);
       setHasUncertainty(u !== null);
@@ -292,9 +295,6 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
       try {
         await loadRunMaps(runId);
         await live.refreshIntervals(runId);
-        // The journal already replayed the reader's restores; show those candidates as restored again.
-        const mask = live.snapshotLabelmap();
-        setRestoredCandidates(new Set(droppedNow.current.filter((c) => voxelsAllSet(mask, c.voxels)).map((c) => c.id)));
       } catch (err) {
         const gone = err instanceof ApiError && err.code === 'INVALID_ARGUMENT';
         setNotice(
@@ -312,8 +312,7 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
     (id: number) => {
       const c = dropped.find((x) => x.id === id);
       if (c === undefined) return;
-      const n = live.bulkEdit('restore-candidate', (lm) => restoreVoxels(lm, c.voxels));
-      if (n > 0 || voxelsAllSet(live.snapshotLabelmap(), c.voxels)) setRestoredCandidates((prev) => new Set(prev).add(id));
+      live.bulkEdit('restore-candidate', (lm) => restoreVoxels(lm, c.voxels));
     },
     [dropped, live],
   );
