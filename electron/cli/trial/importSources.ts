@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { discoverSeries, type Logger, SdpmError } from '../../core/index';
 import type { StudyImport } from '../../services/trial/AdminService';
+import { csvFields } from '../../services/batch/manifest';
 
 export async function studiesInFolder(folder: string, log: Logger): Promise<StudyImport[]> {
   const scan = await discoverSeries(folder, { log });
@@ -13,28 +14,6 @@ export async function studiesInFolder(folder: string, log: Logger): Promise<Stud
   return scan.series.filter((s) => s.segmentable).map((s) => ({ studyUid: s.studyInstanceUid, seriesUid: s.seriesInstanceUid, source: resolve(s.slices[0] === undefined ? folder : dirname(s.slices[0].filePath)) }));
 }
 
-/** Splits one CSV line (RFC 4180 quotes). */
-export function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
 
 export async function studiesInBatchResults(csvPath: string, log: Logger): Promise<StudyImport[]> {
   const lines = (await readFile(csvPath, 'utf8')).split(/\r?\n/).filter((l) => l !== '');

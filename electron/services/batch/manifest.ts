@@ -18,27 +18,30 @@ function safeId(s: string): string {
   return s.replace(/\.nii(\.gz)?$/i, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'study';
 }
 
-function splitCsvLine(line: string): string[] {
+/** Splits one CSV line (RFC 4180 quotes; fields as written, not trimmed). */
+export function csvFields(line: string): string[] {
   const out: string[] = [];
   let cur = '';
-  let q = false;
+  let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
-    if (q) {
+    if (quoted) {
       if (c === '"' && line[i + 1] === '"') {
         cur += '"';
         i++;
-      } else if (c === '"') q = false;
+      } else if (c === '"') quoted = false;
       else cur += c;
-    } else if (c === '"') q = true;
+    } else if (c === '"') quoted = true;
     else if (c === ',') {
       out.push(cur);
       cur = '';
     } else cur += c;
   }
   out.push(cur);
-  return out.map((s) => s.trim());
+  return out;
 }
+
+const splitCsvLine = (line: string): string[] => csvFields(line).map((s) => s.trim());
 
 export function listStudies(input: string): StudyEntry[] {
   const abs = resolve(input);

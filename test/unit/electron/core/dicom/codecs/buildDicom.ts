@@ -2,6 +2,8 @@
  * Test helper: writes a minimal DICOM Part 10 file (explicit VR little endian data set) with native or
  * encapsulated Pixel Data, so decoder tests can make exactly the byte layouts they need.
  */
+import { concatBytes } from '../../../../../../electron/core/bytes';
+
 export interface PixelAttributes {
   rows: number;
   columns: number;
@@ -34,15 +36,8 @@ function element(group: number, elem: number, vr: string, value: Uint8Array): Ui
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const us = (v: number): Uint8Array => new Uint8Array(new Uint16Array([v]).buffer);
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** Byte concatenation for the builders and their tests: the core helper. */
+export const concat = concatBytes;
 
 function item(tagElem: number, payload: Uint8Array): Uint8Array {
   const head = new Uint8Array(8);
