@@ -41,14 +41,15 @@ export function renderContoursPng(g: VolumeGeometry, hu: ArrayLike<number>, cont
   const w = options.windowWidthHu ?? 80;
   const px = new Uint8Array(nx * ny * 4);
   const off = nx * ny * k;
+  const edges = contours.map(({ mask, rgb }) => {
+    const inMask = (ii: number, jj: number): boolean => ii >= 0 && jj >= 0 && ii < nx && jj < ny && mask[off + ii + nx * jj] !== 0;
+    return { rgb, isEdge: (i: number, j: number): boolean => inMask(i, j) && (!inMask(i - 1, j) || !inMask(i + 1, j) || !inMask(i, j - 1) || !inMask(i, j + 1)) };
+  });
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const p = (i + nx * j) * 4;
       let edgeRgb: readonly [number, number, number] | null = null;
-      for (const { mask, rgb } of contours) {
-        const inMask = (ii: number, jj: number): boolean => ii >= 0 && jj >= 0 && ii < nx && jj < ny && mask[off + ii + nx * jj] !== 0;
-        if (inMask(i, j) && (!inMask(i - 1, j) || !inMask(i + 1, j) || !inMask(i, j - 1) || !inMask(i, j + 1))) edgeRgb = rgb;
-      }
+      for (const e of edges) if (e.isEdge(i, j)) edgeRgb = e.rgb;
       if (edgeRgb !== null) {
         px[p] = edgeRgb[0];
         px[p + 1] = edgeRgb[1];

@@ -7,7 +7,7 @@
  * and says so (volumeSource 'app').
  */
 import { existsSync } from 'node:fs';
-import { comparisonImages, countForeground, findReferencedSeries, loadStudyInput, readSeg, sourceMaskVolumeMl, sourceSlicesToGrid, type KeyImage } from '../../core/index';
+import { comparisonImages, countForeground, findReferencedSeries, loadStudyInput, readSeg, sourceMaskVolumeMl, sourceSlicesToGrid, type KeyImage, type ReferencedSeries } from '../../core/index';
 
 export interface SegMeasurement {
   /** Volume of the union of all segments (mL). */
@@ -16,12 +16,18 @@ export interface SegMeasurement {
   segments: { segmentNumber: number; voxelCount: number; volumeMl: number }[];
 }
 
+/** The union of a SEG's segment masks on the referenced source slices (1 where any segment is set). */
+function segmentUnion(masks: readonly Uint8Array[], ref: ReferencedSeries): Uint8Array {
+  const union = new Uint8Array(ref.source.slices.length * ref.source.rows * ref.source.columns);
+  for (const m of masks) for (let i = 0; i < union.length; i++) if (m[i] !== 0) union[i] = 1;
+  return union;
+}
+
 export async function measureSegOnSource(bytes: Uint8Array, study: { studyCode: string; seriesUid: string; source: string }): Promise<SegMeasurement | null> {
   if (!existsSync(study.source)) return null;
   const ref = await findReferencedSeries(study.seriesUid, [study.source]);
   const seg = readSeg(bytes, ref, { filePath: `the SEG saved for study ${study.studyCode}` });
-  const union = new Uint8Array(ref.source.slices.length * ref.source.rows * ref.source.columns);
-  for (const m of seg.masks) for (let i = 0; i < union.length; i++) if (m[i] !== 0) union[i] = 1;
+  const union = segmentUnion(seg.masks, ref);
   const segments = seg.masks.map((m, i) => ({ segmentNumber: seg.segments[i]?.number ?? i + 1, voxelCount: countForeground(m), volumeMl: sourceMaskVolumeMl(m, ref.source) }));
   return { totalMl: sourceMaskVolumeMl(union, ref.source), segments };
 }
@@ -37,9 +43,7 @@ export async function compareSegsOnStudy(segA: Uint8Array, segB: Uint8Array, stu
   const volume = await loadStudyInput(study.source);
   const onGrid = (bytes: Uint8Array, label: string): Uint8Array => {
     const seg = readSeg(bytes, ref, { filePath: `read ${label}'s SEG for study ${study.studyCode}` });
-    const union = new Uint8Array(ref.source.slices.length * ref.source.rows * ref.source.columns);
-    for (const m of seg.masks) for (let i = 0; i < union.length; i++) if (m[i] !== 0) union[i] = 1;
-    return sourceSlicesToGrid(union, ref.source, volume);
+    return sourceSlicesToGrid(segmentUnion(seg.masks, ref), ref.source, volume);
   };
   return comparisonImages(volume, onGrid(segA, 'A'), onGrid(segB, 'B'));
 }

@@ -7,7 +7,7 @@
  * - when the reader had edits, the finished run keeps them as a second layer (green outline) to compare
  *   with the new result and choose from (unless the reader chose to replace them).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EventPayload, Request, Response } from '../../../electron/ipc/contract';
 import { ApiError, call, onEvent } from '../api/api';
 import type { ViewerController } from '../viewer/ViewerController';
@@ -81,12 +81,12 @@ export function useRun(controller: ViewerController | null, volume: VolumeInfo |
    * Dropped candidates that are in the mask now (restored by the reader), by candidate ID. Derived from the
    * labelmap after every change, so undo, redo and a reload from the journal all keep it right.
    */
-  const [restoredCandidates, setRestoredCandidates] = useState<ReadonlySet<number>>(new Set());
-  useEffect(() => {
-    setRestoredCandidates(new Set(dropped.filter((c) => live.allSet(c.voxels)).map((c) => c.id)));
+  const restoredCandidates = useMemo<ReadonlySet<number>>(
+    () => new Set(dropped.filter((c) => live.allSet(c.voxels)).map((c) => c.id)),
     // live.hash changes with every labelmap change; live.allSet reads the current one
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dropped, live.hash]);
+    [dropped, live.hash],
+  );
   const [reviewed, setReviewed] = useState<ReadonlySet<number>>(new Set());
   const [kept, setKept] = useState<KeptLayer | null>(null);
   const [notice, setNotice] = useState<string | null>(null);

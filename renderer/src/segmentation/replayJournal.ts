@@ -26,28 +26,6 @@ export interface ReplayResult {
   kept: { mask: Uint8Array; swapped: boolean } | null;
 }
 
-/** Replays the whole journal once to find the kept layer (see ReplayResult.kept). */
-function replayKept(sorted: readonly JournalEntry[], voxelCount: number): ReplayResult['kept'] {
-  const cur = new Uint8Array(voxelCount);
-  let kept: ReplayResult['kept'] = null;
-  let runId: string | null | undefined;
-  for (const e of sorted) {
-    if (e.kind === 'review') continue;
-    if (e.kind === 'snapshot') {
-      if (e.keptPrevious === true) kept = { mask: cur.slice(), swapped: false };
-      else if (e.runId !== runId) kept = null; // a new run that kept nothing (a threshold change keeps the layer)
-      runId = e.runId;
-      cur.fill(0);
-      applyRuns(cur, e);
-    } else if (e.tool === 'switch-layer' && kept !== null) {
-      const before = cur.slice();
-      applyRuns(cur, e);
-      kept = { mask: before, swapped: !kept.swapped };
-    } else applyRuns(cur, e);
-  }
-  return kept;
-}
-
 export function replayJournal(entries: readonly JournalEntry[], voxelCount: number): ReplayResult {
   const sorted = [...entries].sort((a, b) => a.seq - b.seq);
   let lastSnapshot = -1;
@@ -68,20 +46,34 @@ export function replayJournal(entries: readonly JournalEntry[], voxelCount: numb
   let runId: string | null = null;
   let threshold: number | null = null;
   let nEdits = 0;
+  // One pass over the whole journal: entries before the last snapshot matter only for the kept layer.
+  let kept: ReplayResult['kept'] = null;
+  let keptRunId: string | null | undefined;
   sorted.forEach((e, i) => {
     if (e.kind === 'review') {
       const after = e.target === 'lesion' ? lastSnapshot : runStart;
       if (i > after) reviews.set(`${e.target}:${e.targetId}`, e.status);
       return;
     }
-    if (i < lastSnapshot) return;
     if (e.kind === 'snapshot') {
+      if (e.keptPrevious === true) kept = { mask: labelmap.slice(), swapped: false };
+      else if (e.runId !== keptRunId) kept = null; // a new run that kept nothing (a threshold change keeps the layer)
+      keptRunId = e.runId;
       labelmap.fill(0);
-      runId = e.runId;
-      threshold = e.threshold;
-    } else nEdits++;
-    applyRuns(labelmap, e);
-    if (e.kind === 'snapshot') modelLabelmap = labelmap.slice();
+      applyRuns(labelmap, e);
+      if (i === lastSnapshot) {
+        runId = e.runId;
+        threshold = e.threshold;
+        modelLabelmap = labelmap.slice();
+      }
+      return;
+    }
+    if (i > lastSnapshot) nEdits++;
+    if (e.tool === 'switch-layer' && kept !== null) {
+      const before = labelmap.slice();
+      applyRuns(labelmap, e);
+      kept = { mask: before, swapped: !kept.swapped };
+    } else applyRuns(labelmap, e);
   });
-  return { labelmap, modelLabelmap, runId, threshold, reviews, lastSeq: sorted[sorted.length - 1]?.seq ?? -1, nEdits, kept: replayKept(sorted, voxelCount) };
+  return { labelmap, modelLabelmap, runId, threshold, reviews, lastSeq: sorted[sorted.length - 1]?.seq ?? -1, nEdits, kept };
 }
