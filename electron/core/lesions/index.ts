@@ -16,3 +16,4 @@ export { ijkToLps, lpsToIjk, type Vec3, type VolumeGeometry } from '../dicom/Vol
 export * from './reviewQueue';
 export * from './plausibility';
 export * from './sourceGrid';
+export * from './liveTotal';

@@ -5,12 +5,14 @@
  * rejection, restore), so that the count, the journal, the worker and Cornerstone's undo stack agree.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { JournalEntry, Response } from '../../../electron/ipc/contract';
-import { volumeMl, voxelVolumeMl } from '../../../electron/core/lesions';
+import { LiveTotal, volumeMl, voxelVolumeMl } from '../../../electron/core/lesions';
 import { call } from '../api/api';
 import type { ViewerController } from '../viewer/ViewerController';
 import { LiveLabelmap } from '../live/LiveLabelmap';
 import { LesionWorkerClient } from '../live/LesionWorkerClient';
+import { geometryOf } from '../live/lesionProtocol';
 import type { LesionTable } from '../live/LesionModel';
 import { encodeDiff } from '../segmentation/runLength';
 import { replayJournal } from '../segmentation/replayJournal';
@@ -49,7 +51,7 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
   const publish = useCallback(() => {
     const l = live.current;
     if (l === null) return;
-    setState({ voxels: l.voxels, hash: l.hash, totalMl: volumeMl(l.voxels, voxelMl) });
+    setState({ voxels: l.voxels, hash: l.hash, totalMl: l.totalMl ?? volumeMl(l.voxels, voxelMl) });
     setMeasuring(true);
   }, [voxelMl]);
 
@@ -100,14 +102,16 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     (info: VolumeInfo) => {
       worker.current?.terminate();
       const [nx, ny, nz] = info.dimensions as [number, number, number];
-      live.current = new LiveLabelmap(nx * ny, nz);
-      const w = new LesionWorkerClient({
+      const geometry: LesionWorkerGeometry = {
         dimensions: [nx, ny, nz],
         spacingMm: info.spacingMm as [number, number, number],
         originLps: info.originLps as [number, number, number],
         directionLps: info.directionLps as LesionWorkerGeometry['directionLps'],
         ...(info.source !== undefined ? { source: info.source as NonNullable<LesionWorkerGeometry['source']> } : {}),
-      });
+      };
+      const g = geometryOf(geometry);
+      live.current = new LiveLabelmap(nx * ny, nz, new LiveTotal(g, g.source), geometry.dimensions);
+      const w = new LesionWorkerClient(geometry);
       w.onTable = (t) => {
         setTable(t);
         setMeasuring(false);
@@ -150,8 +154,12 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       if (change.values.length === 0) return;
       unsent.current.runs.push(...change.runs);
       unsent.current.values.push(...change.values);
-      setEditsSinceModel((n) => n + 1);
-      publish();
+      // Committed now, inside Cornerstone's event: the count and total reach the panel before Cornerstone
+      // renders the viewports (a frame can take hundreds of ms with software WebGL), not after it.
+      flushSync(() => {
+        setEditsSinceModel((n) => n + 1);
+        publish();
+      });
       window.clearTimeout(timer.current);
       timer.current = window.setTimeout(send, SEND_AFTER_MS);
     },
@@ -300,11 +308,11 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     voxels: state.voxels,
     hash: state.hash,
     /**
-     * The total (mL) as the core measures it (on the source slices, as the report and the SEG do; equal to
-     * the grid count × voxel volume only on untilted, evenly spaced series): the lesion worker's, updated
-     * after each change; `measuring` while it catches up with the voxel count, which is immediate.
+     * The total (mL) as the core measures it (on the source slices, as the report and the SEG do), kept by core
+     * LiveTotal from the voxels each change touched: immediate, and bit for bit the lesion worker's full measure
+     * (`measuring` while the worker, which gives the lesion table, catches up).
      */
-    totalMl: table?.totalMl ?? (state.voxels === 0 ? 0 : null),
+    totalMl: state.totalMl,
     measuring,
     voxelMl,
     lesions: lesionRows(table, intervals),

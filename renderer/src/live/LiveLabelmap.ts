@@ -3,9 +3,10 @@
  * set hash, all updated incrementally from the slices a stroke touched. A stroke costs one pass over the
  * touched slices (Cornerstone names them in its SEGMENTATION_DATA_MODIFIED event), never a copy or a scan
  * of the whole volume. The run-length diff it returns is what the edit journal appends and what the
- * lesion worker applies.
+ * lesion worker applies. With a core LiveTotal it also keeps the report's total (mL) of the counted labelmap.
  */
 import type { Runs } from '../segmentation/runLength';
+import { runsBox, type LiveTotal, type Vec3 } from '../../../electron/core/lesions/index';
 
 /** Multiplicative mix of a voxel index (a 32-bit odd-constant hash); XOR over the lesion voxels is the set hash. */
 function mix(v: number): number {
@@ -27,10 +28,30 @@ export class LiveLabelmap {
   private count = 0;
   private hashBits = 0;
 
-  constructor(sliceSize: number, nSlices: number) {
+  /**
+   * `total` (core LiveTotal for this study's grid and source slices) is kept up to date with every change, so
+   * `totalMl` is the report's total of the counted labelmap without a whole-labelmap measure.
+   */
+  constructor(
+    sliceSize: number,
+    nSlices: number,
+    private readonly total: LiveTotal | null = null,
+    private readonly dims: Vec3 | null = null,
+  ) {
     this.sliceSize = sliceSize;
     this.nSlices = nSlices;
     this.shadow = new Uint8Array(sliceSize * nSlices);
+  }
+
+  /** The total (mL) as measureLesions reports it for the counted labelmap; null without a LiveTotal. */
+  get totalMl(): number | null {
+    return this.total === null ? null : this.total.totalMl(this.count);
+  }
+
+  private totalTakes(runs: ArrayLike<number>): void {
+    if (this.total === null || this.dims === null) return;
+    const box = runsBox(runs, this.dims);
+    if (box !== null) this.total.update(this.shadow, box.lo, box.hi);
   }
 
   get voxels(): number {
@@ -61,6 +82,7 @@ export class LiveLabelmap {
     }
     this.count = c;
     this.hashBits = h >>> 0;
+    this.total?.replace(this.shadow);
   }
 
   /**
@@ -100,6 +122,7 @@ export class LiveLabelmap {
       }
     }
     this.count += net;
+    this.totalTakes(runs);
     return { runs, values, netVoxels: net };
   }
 
@@ -120,6 +143,7 @@ export class LiveLabelmap {
       }
     }
     this.count += net;
+    this.totalTakes(r.runs);
     return net;
   }
 }

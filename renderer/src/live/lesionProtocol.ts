@@ -1,5 +1,5 @@
 /** Messages between the page and the lesion worker. */
-import type { LesionTable } from './LesionModel';
+import type { LesionGeometry, LesionTable } from './LesionModel';
 
 export interface GeometryMessage {
   dimensions: [number, number, number];
@@ -26,3 +26,20 @@ export type WorkerRequest =
   | { kind: 'voxelsOf'; requestId: number; lesionId: number; version: number };
 
 export type WorkerReply = { kind: 'table'; table: LesionTable } | { kind: 'voxels'; requestId: number; voxels: Int32Array | null } | { kind: 'error'; message: string };
+
+/** The core's geometry types from the message (source slices carry only what volumes need). */
+export function geometryOf(g: GeometryMessage): LesionGeometry {
+  const base = { dimensions: g.dimensions, spacingMm: g.spacingMm, originLps: g.originLps, directionLps: g.directionLps };
+  if (g.source === undefined) return base;
+  const src = g.source;
+  return {
+    ...base,
+    source: {
+      imageOrientationPatient: src.imageOrientationPatient,
+      pixelSpacingMm: src.pixelSpacingMm,
+      rows: src.rows,
+      columns: src.columns,
+      slices: src.slicePositionsLps.map((positionLps, k) => ({ sopInstanceUid: '', sopClassUid: '', positionLps, normalPositionMm: 0, instanceNumber: k + 1, filePath: '' })),
+    },
+  };
+}

@@ -2,25 +2,8 @@
  * Web Worker entry: owns a LesionModel. Messages are applied in order; a measurement is made once the
  * queue is empty (a burst of strokes costs one measurement), and posted with the labelmap version.
  */
-import { LesionModel, type LesionGeometry } from './LesionModel';
-import type { GeometryMessage, WorkerReply, WorkerRequest } from './lesionProtocol';
-
-/** The core's geometry types from the message (source slices carry only what volumes need). */
-function geometryOf(g: GeometryMessage): LesionGeometry {
-  const base = { dimensions: g.dimensions, spacingMm: g.spacingMm, originLps: g.originLps, directionLps: g.directionLps };
-  if (g.source === undefined) return base;
-  const src = g.source;
-  return {
-    ...base,
-    source: {
-      imageOrientationPatient: src.imageOrientationPatient,
-      pixelSpacingMm: src.pixelSpacingMm,
-      rows: src.rows,
-      columns: src.columns,
-      slices: src.slicePositionsLps.map((positionLps, k) => ({ sopInstanceUid: '', sopClassUid: '', positionLps, normalPositionMm: 0, instanceNumber: k + 1, filePath: '' })),
-    },
-  };
-}
+import { LesionModel } from './LesionModel';
+import { geometryOf, type WorkerReply, type WorkerRequest } from './lesionProtocol';
 
 let model: LesionModel | null = null;
 let scheduled = false;

@@ -70,3 +70,27 @@ test('applyRuns takes known changes in and counts them', () => {
   assert.equal(net, -5);
   assert.equal(live.voxels, 5);
 });
+
+test('with a core LiveTotal, the total after strokes and bulk edits is the full measure of the counted labelmap, bit for bit', async () => {
+  const { LiveTotal, measureLesions } = await import('../../../../electron/core/lesions/index');
+  type Vec3 = [number, number, number];
+  const dims: Vec3 = [6, 5, N];
+  const grid = { dimensions: dims, spacingMm: [0.5, 0.5, 3] as Vec3, originLps: [0, 0, 0] as Vec3, directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1] as [number, number, number, number, number, number, number, number, number] };
+  // source slices 3.25 mm apart on a 3 mm grid: the grid was resampled, so volumes are measured on the source
+  const source = { imageOrientationPatient: [1, 0, 0, 0, 1, 0] as [number, number, number, number, number, number], pixelSpacingMm: [0.5, 0.5] as [number, number], rows: 5, columns: 6,
+    slices: [0, 1, 2].map((k) => ({ sopInstanceUid: `${k}`, sopClassUid: '', positionLps: [0, 0, 3.25 * k] as Vec3, normalPositionMm: 3.25 * k, instanceNumber: k + 1, filePath: '' })) };
+  const live = new LiveLabelmap(SLICE, N, new LiveTotal(grid, source), dims);
+  const full = (m: Uint8Array) => measureLesions(m, { ...grid, source }).totalVolumeMl;
+  const m = randomMask(7);
+  live.replace(m);
+  assert.equal(live.totalMl, full(m));
+  m.fill(1, 2 * SLICE, 2 * SLICE + 11);
+  live.syncSlices([2], (k) => m.subarray(k * SLICE, (k + 1) * SLICE));
+  assert.equal(live.totalMl, full(m));
+  const before = m.slice();
+  m.fill(0, SLICE + 4, 3 * SLICE + 2);
+  live.applyRuns({ runs: [SLICE + 4, 2 * SLICE - 2], values: [0] });
+  assert.deepEqual(live.labelmap, m);
+  assert.equal(live.totalMl, full(m));
+  assert.notEqual(full(m), full(before));
+});
