@@ -5,7 +5,6 @@
 import { init as coreInit } from '@cornerstonejs/core';
 import {
   addTool,
-  BrushTool,
   CrosshairsTool,
   init as toolsInit,
   LabelMapEditWithContourTool,
@@ -15,6 +14,7 @@ import {
   WindowLevelTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
+import { SdpmBrushTool } from './SdpmBrushTool';
 
 export function webGl2Problem(): string | null {
   const canvas = document.createElement('canvas');
@@ -31,6 +31,6 @@ export function initCornerstone(): void {
   if (initialised) return;
   coreInit();
   toolsInit();
-  for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, CrosshairsTool, BrushTool, PaintFillTool, LabelMapEditWithContourTool]) addTool(tool);
+  for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, CrosshairsTool, SdpmBrushTool, PaintFillTool, LabelMapEditWithContourTool]) addTool(tool);
   initialised = true;
 }
