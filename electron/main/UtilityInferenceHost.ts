@@ -7,11 +7,11 @@
 import { utilityProcess, type UtilityProcess } from 'electron';
 import { randomUUID } from 'node:crypto';
 import { SdpmError } from '../core/index';
-import type { Logger } from '../core/index';
+import type { Logger, LogLevel } from '../core/index';
 import type { InferenceRequest } from '../core/index';
-import type { InferenceHost, Job, JobHandlers } from '../worker/InferenceHost';
+import type { InferenceHost, Job, JobHandlers, PrepareRequest } from '../worker/InferenceHost';
 import { payloadToError } from '../worker/InferenceWorkerHost';
-import { parseWorkerMessage, type ResultMessage } from '../worker/protocol';
+import { PREPARE_DONE, parseWorkerMessage, type PrepareMessage, type ResultMessage } from '../worker/protocol';
 
 export class UtilityInferenceHost implements InferenceHost {
   private child: UtilityProcess | null = null;
@@ -29,6 +29,25 @@ export class UtilityInferenceHost implements InferenceHost {
       if (this.child === child) this.child = null;
     });
     return child;
+  }
+
+  prepare(request: PrepareRequest, onLog?: JobHandlers['onLog']): void {
+    try {
+      const child = (this.child ??= this.spawn());
+      const jobId = randomUUID();
+      const log = onLog ?? ((level: LogLevel, message: string, fields?: Record<string, unknown>) => this.logger[level](message, fields));
+      const onMessage = (raw: unknown): void => {
+        const m = parseWorkerMessage(raw);
+        if (m === null || m.jobId !== jobId || m.type !== 'log') return;
+        log(m.level, m.message, m.fields);
+        if (PREPARE_DONE.has(m.message)) child.off('message', onMessage);
+      };
+      child.on('message', onMessage);
+      child.once('exit', () => child.off('message', onMessage));
+      child.postMessage({ type: 'prepare', jobId, request } satisfies PrepareMessage);
+    } catch (err) {
+      this.logger.warn('could not prepare the inference sessions', { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   run(request: InferenceRequest, h: JobHandlers = {}): Job {

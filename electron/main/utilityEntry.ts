@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { InferenceWorkerHost, type Job } from '../worker/InferenceWorkerHost';
-import type { StartMessage } from '../worker/protocol';
+import type { PrepareMessage, StartMessage } from '../worker/protocol';
 import { toErrorPayload } from '../core/index';
 import { workerEntryPath } from './workerEntryPath';
 
@@ -28,6 +28,10 @@ port.on('message', (e) => {
   const jobId = m.jobId;
   if (m.type === 'cancel') {
     jobs.get(jobId)?.cancel();
+    return;
+  }
+  if (m.type === 'prepare') {
+    host.prepare((m as PrepareMessage).request, (level, message, fields) => port.postMessage({ type: 'log', jobId, level, message, ...(fields !== undefined ? { fields } : {}) }));
     return;
   }
   if (m.type !== 'start') return;

@@ -6,7 +6,7 @@
  * Services (electron/services/app) depend on this interface only.
  */
 import type { InferenceRequest, LogLevel } from '../core/index';
-import type { PartialResultMessage, ProgressMessage, ResultMessage } from './protocol';
+import type { PartialResultMessage, PrepareMessage, ProgressMessage, ResultMessage } from './protocol';
 
 export interface JobHandlers {
   onProgress?: (m: ProgressMessage['progress']) => void;
@@ -23,4 +23,11 @@ export interface Job {
 
 export interface InferenceHost {
   run(request: InferenceRequest, handlers?: JobHandlers): Job;
+  /**
+   * Creates and warms up, in the background, the sessions a later `keepSessions` run with the same bundle,
+   * provider and threads will use (protocol.ts `prepare`); a run started meanwhile waits for it. Never throws.
+   */
+  prepare(request: PrepareRequest, onLog?: JobHandlers['onLog']): void;
 }
+
+export type PrepareRequest = PrepareMessage['request'];

@@ -2,7 +2,8 @@
  * The inference worker's message protocol (worker_threads here; the Electron app wraps the same messages in a
  * utilityProcess). One job at a time per worker. Typed arrays in results are transferred, not copied.
  *
- * host → worker: start, cancel
+ * host → worker: start, cancel, prepare (create and warm up the sessions of a later keepSessions start; answered
+ *   only with log messages under its jobId; a start that arrives meanwhile waits for it)
  * worker → host: progress, partial-result (y_avg first), result, error, log
  *
  * Cancellation: `start` may carry a SharedArrayBuffer flag that the host sets (Atomics) in addition to sending
@@ -28,7 +29,14 @@ export interface CancelMessage {
   type: 'cancel';
   jobId: string;
 }
-export type HostToWorker = StartMessage | CancelMessage;
+export interface PrepareMessage {
+  type: 'prepare';
+  jobId: string;
+  request: Pick<InferenceRequest, 'bundleDir' | 'provider' | 'allowFallback' | 'intraOpThreads' | 'batchSize'>;
+}
+export type HostToWorker = StartMessage | CancelMessage | PrepareMessage;
+/** the last log message of a prepare (the host stops listening for its logs then) */
+export const PREPARE_DONE: ReadonlySet<string> = new Set(['sessions ready', 'preparing the sessions failed']);
 
 export interface ProgressMessage {
   type: 'progress';

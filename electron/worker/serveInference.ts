@@ -2,9 +2,9 @@
  * The worker side of the inference protocol (protocol.ts), independent of the transport: worker_threads'
  * parentPort here (inferenceWorker.ts), an Electron utilityProcess parentPort in the app (wrap its
  * MessageEvent so `onMessage` receives `event.data`). Runs `runInference` for one `start` at a time and
- * always answers a job with exactly one `result` or `error`.
+ * always answers a job with exactly one `result` or `error`; `prepare` warms the cached sessions meanwhile.
  */
-import { createLogger, runInference, toErrorPayload } from '../core/engine';
+import { createLogger, prepareInference, runInference, toErrorPayload } from '../core/engine';
 import type { HostToWorker, WorkerToHost } from './protocol';
 
 export interface ProtocolPort {
@@ -17,6 +17,20 @@ export function serveInference(port: ProtocolPort): void {
   const post = (m: WorkerToHost, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   let busy = false;
   const cancelled = new Set<string>();
+  /** a prepare in progress: a start waits for it (both would create the same cached sessions) */
+  let preparing: Promise<void> | null = null;
+
+  function prepare(msg: Extract<HostToWorker, { type: 'prepare' }>): void {
+    if (busy || preparing !== null) return; // a run or a prepare is creating the sessions already
+    const log = createLogger((r) => post({ type: 'log', jobId: msg.jobId, level: r.level, message: r.message, ...(r.fields !== undefined ? { fields: r.fields } : {}) }), 'debug');
+    preparing = prepareInference(msg.request, log).then(
+      (p) => log.info('sessions ready', { provider: p.provider, ms: Math.round(p.ms) }), // PREPARE_DONE (protocol.ts)
+      // the run that needs these sessions reports the problem; here it is only logged
+      (err: unknown) => log.warn('preparing the sessions failed', { error: err instanceof Error ? err.message : String(err) }),
+    ).finally(() => {
+      preparing = null;
+    });
+  }
 
   async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
     const { jobId } = msg;
@@ -24,6 +38,7 @@ export function serveInference(port: ProtocolPort): void {
     const log = createLogger((r) => post({ type: 'log', jobId, level: r.level, message: r.message, ...(r.fields !== undefined ? { fields: r.fields } : {}) }), 'debug');
     let lastProgress = 0;
     try {
+      if (preparing !== null) await preparing;
       const out = await runInference(msg.request, {
         log,
         isCancelled: () => cancelled.has(jobId) || (flag !== null && Atomics.load(flag, 0) !== 0),
@@ -71,6 +86,8 @@ export function serveInference(port: ProtocolPort): void {
         busy = false;
         cancelled.delete(msg.jobId);
       });
+    } else if (msg.type === 'prepare') {
+      prepare(msg);
     } else if (msg.type === 'cancel' && busy) {
       // read when the engine yields between network calls; the shared flag (when the transport has one) is faster
       cancelled.add(msg.jobId);

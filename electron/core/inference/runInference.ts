@@ -6,14 +6,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { loadBundle } from '../bundle/loadBundle';
+import type { Bundle } from '../bundle/Bundle';
 import { resolveDefaultBundle } from '../bundle/resolveDefaultBundle';
 import type { Volume } from '../dicom/Volume';
 import type { Logger } from '../logger';
 import { resolveSettings } from '../sdpm/resolveSettings';
-import { createSessions } from './createSessions';
+import { createSessions, type Sessions } from './createSessions';
 import { extraLanes, openLanes, sessionThreads } from './networkLanes';
 import type { SdpmNetwork } from '../sdpm/SdpmNetwork';
-import { acquireCachedSessions, isWarm, markWarm } from './sessionCache';
+import { acquireCachedLanes, acquireCachedSessions, isWarm, markWarm } from './sessionCache';
 import { DEFAULT_BATCH_SIZE, DEFAULT_STACK_SIZE, type InferenceRequest } from './InferenceRequest';
 import type { InferenceReport } from './InferenceReport';
 import { reportLesions } from './reportLesions';
@@ -46,27 +47,14 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
   const volume = req.input.kind === 'path' ? await loadStudyInput(req.input.path) : req.input.volume;
   const inputLabel = req.input.kind === 'path' ? req.input.path : req.input.label;
   const tLoad = performance.now();
-  const sessions = await (req.keepSessions === true ? acquireCachedSessions : createSessions)({ net: bundle.netPath, eps: bundle.epsPath }, { provider: req.provider, allowFallback: req.allowFallback ?? false, ...sessionThreads(req.intraOpThreads, availableParallelism()) }, cb.log, availableParallelism());
+  const keep = req.keepSessions === true;
+  const { sessions, net, lanes } = await openNetworks(req, bundle, cb.log);
+  try {
   const profile = req.preset === undefined && req.profile === undefined ? bundle.sampler.defaultProfile[sessions.provider === 'cpu' ? 'cpu' : 'cuda'] : req.profile;
   const resolved = resolveSettings(bundle.sampler, { ...(profile !== undefined ? { profile } : {}), ...(req.preset !== undefined ? { preset: req.preset } : {}), ...(req.overrides !== undefined ? { overrides: req.overrides } : {}) });
   cb.log.info('sampler settings', { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed });
   const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH_SIZE);
   const stackSize = Math.max(1, req.stackSize ?? DEFAULT_STACK_SIZE);
-  const S = bundle.preprocessing.imageSize;
-  const net = new OrtNetwork(sessions.net, sessions.eps, S, batchSize);
-  let lanes: SdpmNetwork[] = [];
-  try {
-    // one single-threaded CPU session per core, each sampling its own slice stacks (networkLanes.ts)
-    lanes = await openLanes({ net: bundle.netPath, eps: bundle.epsPath }, S, extraLanes(sessions.provider, req.intraOpThreads, availableParallelism()), batchSize);
-    // warm-up: the first call at each batch shape is slower (allocations, kernel selection); sessions kept
-    // from an earlier study of this worker (keepSessions) are warm already at this batch size
-    if (req.keepSessions !== true || !isWarm(sessions, batchSize)) {
-      const xw = new Float32Array(batchSize * S * S).fill(-1);
-      const tw = new Int32Array(batchSize);
-      await net.runFull(xw, tw, batchSize);
-      await net.runEps(xw, tw, batchSize);
-      markWarm(sessions, batchSize);
-    }
     const tWarm = performance.now();
     const prediction = await predictVolume(volume, bundle, net, {
       mode: req.mode,
@@ -106,7 +94,59 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
     };
     return { report, prediction, volume };
   } finally {
-    await Promise.allSettled(lanes.map((l) => l.dispose()));
-    if (req.keepSessions !== true) await net.dispose();
+    // kept sessions keep their lanes too (sessionCache.ts); the next request of this worker finds them warm
+    if (!keep) {
+      await Promise.allSettled(lanes.map((l) => l.dispose()));
+      await net.dispose();
+    }
   }
+}
+
+type NetworkRequest = Pick<InferenceRequest, 'provider' | 'allowFallback' | 'intraOpThreads' | 'keepSessions' | 'batchSize'>;
+
+/**
+ * The network sessions of a request, warmed up at its batch size: one single-threaded CPU session per core
+ * (networkLanes.ts) or one GPU session. With `keepSessions` they come from, and stay in, this worker's session
+ * cache (sessionCache.ts), so only the first request pays for creating and warming them.
+ */
+async function openNetworks(req: NetworkRequest, bundle: Bundle, log: Logger): Promise<{ sessions: Sessions; net: OrtNetwork; lanes: SdpmNetwork[] }> {
+  const keep = req.keepSessions === true;
+  const cores = availableParallelism();
+  const sessions = await (keep ? acquireCachedSessions : createSessions)({ net: bundle.netPath, eps: bundle.epsPath }, { provider: req.provider, allowFallback: req.allowFallback ?? false, ...sessionThreads(req.intraOpThreads, cores) }, log, cores);
+  const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH_SIZE);
+  const S = bundle.preprocessing.imageSize;
+  const net = new OrtNetwork(sessions.net, sessions.eps, S, batchSize);
+  const paths = { net: bundle.netPath, eps: bundle.epsPath };
+  const count = extraLanes(sessions.provider, req.intraOpThreads, cores);
+  let lanes: SdpmNetwork[] = [];
+  try {
+    lanes = keep ? await acquireCachedLanes(sessions, count, batchSize, () => openLanes(paths, S, count, batchSize)) : await openLanes(paths, S, count, batchSize);
+    // warm-up: the first call at each batch shape is slower (allocations, kernel selection)
+    if (!keep || !isWarm(sessions, batchSize)) {
+      const xw = new Float32Array(batchSize * S * S).fill(-1);
+      const tw = new Int32Array(batchSize);
+      await net.runFull(xw, tw, batchSize);
+      await net.runEps(xw, tw, batchSize);
+      markWarm(sessions, batchSize);
+    }
+    return { sessions, net, lanes };
+  } catch (err) {
+    if (!keep) {
+      await Promise.allSettled(lanes.map((l) => l.dispose()));
+      await net.dispose();
+    }
+    throw err;
+  }
+}
+
+/**
+ * Creates and warms up, in this worker's session cache, the sessions a later `keepSessions` request with the
+ * same bundle, provider and threads will use (the app calls it when a study opens, so Run does not wait for
+ * graph optimisation and warm-up: about 7 s of the first run on 2 CPU cores).
+ */
+export async function prepareInference(req: NetworkRequest & Pick<InferenceRequest, 'bundleDir'>, log: Logger): Promise<{ provider: string; ms: number }> {
+  const t0 = performance.now();
+  const bundle = loadBundle(req.bundleDir ?? resolveDefaultBundle());
+  const { sessions } = await openNetworks({ ...req, keepSessions: true }, bundle, log);
+  return { provider: sessions.provider, ms: performance.now() - t0 };
 }

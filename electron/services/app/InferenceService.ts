@@ -17,6 +17,8 @@ export interface LesionContext {
 export interface InferenceService {
   bundleInfo(): Promise<{ name: string; version: string } | null>;
   options(): Promise<Response<'inference:options'>>;
+  /** Warms the engine for a first Run in the background (called when a study opens); never throws. */
+  prepare(): void;
   start(study: LoadedStudy, settings: Request<'inference:start'>['settings'], emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void): Promise<string>;
   cancel(runId: string): void;
   map(runId: string, map: Request<'inference:map'>['map']): Promise<Response<'inference:map'>>;

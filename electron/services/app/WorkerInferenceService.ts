@@ -80,12 +80,24 @@ export class WorkerInferenceService implements InferenceService {
     return { options: MODES, profiles, defaults: { mode: DEFAULT_MODE, profile: cpuDefault, seed: 0, provider: 'auto' }, defaultSamples };
   }
 
+  /**
+   * Warms the engine's sessions for the default settings in the background (the app calls it when a study
+   * opens), so the first Run does not wait for session creation and warm-up. Settings that change the
+   * sessions (provider, threads) are not known yet: a run with others creates its own.
+   */
+  prepare(): void {
+    if (this.bundleSource instanceof SdpmError || this.active !== null) return;
+    this.host.prepare({ bundleDir: this.bundleSource, provider: 'auto', allowFallback: true }, (level, message, fields) => this.logger[level](`inference: ${message}`, fields));
+  }
+
   async start(study: LoadedStudy, settings: Request<'inference:start'>['settings'], emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void): Promise<string> {
     if (this.active !== null) throw new SdpmError('INVALID_ARGUMENT', 'an SDPM run is already in progress; cancel it or wait for it to finish');
     const runId = randomUUID();
     const request: InferenceRequest = {
       input: { kind: 'volume', volume: study.volume, label: study.folder },
       bundleDir: this.bundleDir,
+      // the worker keeps its sessions (warmed by prepare() or the previous run) for the next run
+      keepSessions: true,
       ...buildEngineRequest({
         mode: settings.mode,
         provider: settings.provider ?? 'auto',

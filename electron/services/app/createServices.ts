@@ -92,6 +92,8 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
       const volumeId = randomUUID();
       const studyKey = studyKeyOf(volume.identity.seriesInstanceUid, folder);
       volumes.set(volumeId, { volumeId, volume, folder, studyKey });
+      // a Run usually follows: create and warm the engine's sessions while the reader looks at the study
+      deps.inference?.prepare();
       return toVolumeInfo(volumeId, studyKey, folder, volume);
     },
     'study:voxels': async ({ volumeId }) => {

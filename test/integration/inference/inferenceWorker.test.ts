@@ -60,3 +60,31 @@ for (const shared of [true, false]) test(`worker: a cancel during sampling answe
   assert.ok(cancelAt > 0);
   await host.terminate();
 });
+
+test('prepare creates and warms the sessions; the next keepSessions run reuses them (no second session creation) and gives the same result', async () => {
+  const host = new InferenceWorkerHost();
+  const logs: string[] = [];
+  const kept: string[] = [];
+  const ready = new Promise<void>((resolve) => {
+    host.prepare({ bundleDir: TINY, provider: 'cpu' }, (_l, m) => {
+      logs.push(`prepare: ${m}`);
+      if (m === 'sessions ready' || m === 'preparing the sessions failed') resolve();
+    });
+  });
+  const { intraOpThreads: _threads, ...rest } = base; // the app names no thread count (one lane per core)
+  const request: InferenceRequest = { ...rest, mode: 'avg', keepSessions: true };
+  // sent at once: the worker makes the run wait for the prepare, so the run finds the sessions ready
+  const onRun = (run: string) => (_l: unknown, m: string, f?: Record<string, unknown>) => {
+    logs.push(`${run}: ${m}`);
+    if (f?.sessionsKept === true) kept.push(`${run}: ${m}`);
+  };
+  const first = await host.run(request, { onLog: onRun('run 1') }).result;
+  await ready;
+  const second = await host.run(request, { onLog: onRun('run 2') }).result;
+  await host.terminate();
+  assert.ok(logs.includes('prepare: sessions ready'), logs.join('\n'));
+  // createSessions logs the provider once, in the prepare; each run logs the same line, marked as kept sessions
+  assert.equal(logs.filter((m) => /^prepare: execution provider: cpu/.test(m)).length, 1, logs.join('\n'));
+  assert.deepEqual(kept.map((m) => m.replace(/ \(.*$/, '')), ['run 1: execution provider: cpu', 'run 2: execution provider: cpu']);
+  assert.deepEqual(Array.from(second.probability), Array.from(first.probability));
+});

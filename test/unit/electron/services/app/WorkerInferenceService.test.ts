@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkerInferenceService } from '../../../../../electron/services/app/WorkerInferenceService';
-import type { InferenceHost } from '../../../../../electron/worker/InferenceHost';
+import type { InferenceHost, PrepareRequest } from '../../../../../electron/worker/InferenceHost';
 import type { LoadedStudy } from '../../../../../electron/services/app/createServices';
 import type { JobHandlers, Job } from '../../../../../electron/worker/InferenceWorkerHost';
 import type { ResultMessage } from '../../../../../electron/worker/protocol';
@@ -12,14 +12,18 @@ import type { InferenceRequest } from '../../../../../electron/core/inference/In
 
 /** A host whose job the test drives by hand. */
 function fakeHost() {
-  const ctl: { handlers: JobHandlers | null; request: InferenceRequest | null; resolve: (r: ResultMessage) => void; reject: (e: unknown) => void; cancelled: boolean } = {
+  const ctl: { handlers: JobHandlers | null; request: InferenceRequest | null; prepared: PrepareRequest[]; resolve: (r: ResultMessage) => void; reject: (e: unknown) => void; cancelled: boolean } = {
     handlers: null,
     request: null,
+    prepared: [],
     resolve: () => undefined,
     reject: () => undefined,
     cancelled: false,
   };
   const host: InferenceHost = {
+    prepare(request) {
+      ctl.prepared.push(request);
+    },
     run(request, handlers): Job {
       ctl.handlers = handlers ?? {};
       ctl.request = request;
@@ -109,4 +113,23 @@ test('dropped candidates come back with exactly their voxels; measuring keeps th
   assert.deepEqual(d.map((c) => [c.id, c.rule, Array.from(new Int32Array(c.voxels.buffer, c.voxels.byteOffset, c.voxels.byteLength / 4))]), [[2, 'meanHu', [3]]]);
   const ctx = svc.lesionContext(runId);
   assert.deepEqual(Array.from(ctx?.reference ?? []), [1, 0, 0, 2]);
+});
+
+test('the sessions a run uses are prepared ahead with the same bundle, provider and threads, and kept for the next run', async () => {
+  const { host, ctl } = fakeHost();
+  const svc = new WorkerInferenceService(host, '/no/bundle', silentLogger, '0.1.0');
+  svc.prepare();
+  assert.deepEqual(ctl.prepared, [{ bundleDir: '/no/bundle', provider: 'auto', allowFallback: true }]);
+  const runId = await svc.start(study, { mode: 'avg', profile: null, seed: 0 }, () => undefined);
+  const r = ctl.request!;
+  assert.equal(r.keepSessions, true);
+  assert.deepEqual([r.bundleDir, r.provider, r.allowFallback, r.intraOpThreads, r.batchSize], ['/no/bundle', 'auto', true, undefined, undefined]);
+  svc.prepare(); // a run is active: nothing to prepare
+  assert.equal(ctl.prepared.length, 1);
+  svc.cancel(runId);
+  await flush();
+  // no bundle folder: nothing to prepare (the run would report why)
+  const none = fakeHost();
+  new WorkerInferenceService(none.host, new SdpmError('BUNDLE_INVALID', 'no bundle'), silentLogger, '0.1.0').prepare();
+  assert.equal(none.ctl.prepared.length, 0);
 });
