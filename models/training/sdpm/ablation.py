@@ -43,11 +43,13 @@ CANDIDATES: Dict[str, Dict[str, Any]] = {
     "crops64+t-pow2": {"crop_size": 64, "crops_per_image": 4, "full_every": 4, "t_power": 2.0},
     "dice-only": {"loss": {"dice": "dice_only"}},
     "ema0.95": {"ema_decay": 0.95},
+    # warm start from the no-noise baseline's weights (same network; --alt-init), then the shipped recipe
+    "warm-baseline": {"init": "alt"},
 }
 
 
 def make_cfg(base: Dict[str, Any], extra: Dict[str, Any]) -> TrainConfig:
-    kw = {**base, **{k: v for k, v in extra.items() if k != "loss"}}
+    kw = {**base, **{k: v for k, v in extra.items() if k not in ("loss", "init")}}
     loss = {"Ld1_weight": "ab_t", **extra.get("loss", {})}
     return TrainConfig(loss=LossConfig(**loss), **kw)
 
@@ -96,9 +98,11 @@ def run_candidate(name: str, extra: Dict[str, Any], a: argparse.Namespace, train
     S = PRESETS[a.preset]["image_size"]
     base = {"preset": a.preset, "steps": a.horizon, "batch_size": 4, "lr": a.lr, "lr_min": 0.6 * a.lr,
             "lesion_fraction": 0.3, "seed": 0}
+    if extra.get("init") == "alt" and not a.alt_init:
+        raise SystemExit(f"candidate {name} needs --alt-init (the no-noise baseline's checkpoint)")
     cfg = make_cfg(base, extra)
     tr = Trainer(cfg, train, Path(a.out) / name, "cpu")
-    tr.init_from(Path(a.init))
+    tr.init_from(Path(a.alt_init if extra.get("init") == "alt" else a.init))
     budget_px = a.budget_slices * S * S
     px = images = 0
     t0 = time.time()
@@ -138,6 +142,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="equal-compute recipe ablation")
     ap.add_argument("--data", required=True)
     ap.add_argument("--init", required=True, help="checkpoint every candidate starts from")
+    ap.add_argument("--alt-init", default="", help="checkpoint for the warm-baseline candidate (no-noise baseline)")
     ap.add_argument("--candidates", default=",".join(CANDIDATES))
     ap.add_argument("--budget-slices", type=int, default=240, help="pixels per candidate, in full-slice units")
     ap.add_argument("--horizon", type=int, default=3000, help="poly-LR horizon (steps) of the recipe")

@@ -31,6 +31,11 @@ export interface Story {
   consoleWarnings: string[];
   /** Starts a new page on the same server (a reload in a fresh tab). */
   newPage: () => Promise<Page>;
+  /**
+   * Stops the server (SIGKILL: a crash, no chance to flush) and starts a new one on the same data folder (new
+   * port, new token); `server` is the new one afterwards. Pages of the old server are left to the caller.
+   */
+  restartServer: (signal?: NodeJS.Signals) => Promise<AppServer>;
 }
 
 export function storySkipReason(bundle = TINY_BUNDLE): string | null {
@@ -45,7 +50,8 @@ export async function withStory(t: TestContext, name: string, body: (s: Story) =
   }
   const artifacts = join(ROOT, 'test-results', 'e2e', name);
   mkdirSync(artifacts, { recursive: true });
-  const server = await startAppServer({ demo: DEMO, bundle: opts.bundle ?? TINY_BUNDLE, ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}) });
+  const serverOptions = { demo: DEMO, bundle: opts.bundle ?? TINY_BUNDLE };
+  let server = await startAppServer({ ...serverOptions, ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}) });
   const browser = await launchChromium();
   const errors: string[] = [];
   const consoleWarnings: string[] = [];
@@ -67,6 +73,12 @@ export async function withStory(t: TestContext, name: string, body: (s: Story) =
       errors,
       consoleWarnings,
       newPage,
+      restartServer: async (signal = 'SIGKILL') => {
+        await server.stop(signal);
+        server = await startAppServer({ ...serverOptions, dataDir: server.dataDir });
+        story.server = server;
+        return server;
+      },
       shot: async (n) => {
         const path = join(artifacts, `${n}.png`);
         await story.page.screenshot({ path });
