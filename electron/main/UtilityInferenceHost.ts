@@ -11,7 +11,7 @@ import type { Logger, LogLevel } from '../core/index';
 import type { InferenceRequest } from '../core/index';
 import type { InferenceHost, Job, JobHandlers, PrepareRequest } from '../worker/InferenceHost';
 import { payloadToError } from '../worker/InferenceWorkerHost';
-import { PREPARE_DONE, parseWorkerMessage, type PrepareMessage, type ResultMessage } from '../worker/protocol';
+import { parseWorkerMessage, sendPrepare, type ResultMessage } from '../worker/protocol';
 
 export class UtilityInferenceHost implements InferenceHost {
   private child: UtilityProcess | null = null;
@@ -36,15 +36,7 @@ export class UtilityInferenceHost implements InferenceHost {
       const child = (this.child ??= this.spawn());
       const jobId = randomUUID();
       const log = onLog ?? ((level: LogLevel, message: string, fields?: Record<string, unknown>) => this.logger[level](message, fields));
-      const onMessage = (raw: unknown): void => {
-        const m = parseWorkerMessage(raw);
-        if (m === null || m.jobId !== jobId || m.type !== 'log') return;
-        log(m.level, m.message, m.fields);
-        if (PREPARE_DONE.has(m.message)) child.off('message', onMessage);
-      };
-      child.on('message', onMessage);
-      child.once('exit', () => child.off('message', onMessage));
-      child.postMessage({ type: 'prepare', jobId, request } satisfies PrepareMessage);
+      sendPrepare(child, jobId, request, log);
     } catch (err) {
       this.logger.warn('could not prepare the inference sessions', { error: err instanceof Error ? err.message : String(err) });
     }

@@ -14,7 +14,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { SdpmError, type ErrorPayload } from '../core/index';
 import type { InferenceRequest } from '../core/index';
 import type { Logger, LogLevel } from '../core/index';
-import { PREPARE_DONE, parseWorkerMessage, type PrepareMessage, type ResultMessage } from './protocol';
+import { parseWorkerMessage, sendPrepare, type ResultMessage } from './protocol';
 import type { InferenceHost, Job, JobHandlers, PrepareRequest } from './InferenceHost';
 import { MIN_WORKER_OLD_SPACE_MB, planWorkerHeap, type WorkerHeapPlan } from './workerHeapLimit';
 
@@ -137,17 +137,7 @@ export class InferenceWorkerHost implements InferenceHost {
       const w = (this.worker ??= this.spawn());
       const jobId = randomUUID();
       const log = onLog ?? (this.opts.logger !== undefined ? (level: LogLevel, message: string, fields?: Record<string, unknown>) => this.opts.logger![level](message, fields) : undefined);
-      if (log !== undefined) {
-        const onMessage = (raw: unknown): void => {
-          const m = parseWorkerMessage(raw);
-          if (m === null || m.jobId !== jobId || m.type !== 'log') return;
-          log(m.level, m.message, m.fields);
-          if (PREPARE_DONE.has(m.message)) w.off('message', onMessage);
-        };
-        w.on('message', onMessage);
-        w.once('exit', () => w.off('message', onMessage));
-      }
-      w.postMessage({ type: 'prepare', jobId, request } satisfies PrepareMessage);
+      sendPrepare(w, jobId, request, log);
     } catch (err) {
       // preparing is an optimisation: the run reports any real problem
       onLog?.('warn', 'could not prepare the inference sessions', { error: err instanceof Error ? err.message : String(err) });

@@ -38,6 +38,29 @@ export type HostToWorker = StartMessage | CancelMessage | PrepareMessage;
 /** the last log message of a prepare (the host stops listening for its logs then) */
 export const PREPARE_DONE: ReadonlySet<string> = new Set(['sessions ready', 'preparing the sessions failed']);
 
+/** A worker thread or a utility process, as far as sending a prepare is concerned. */
+interface MessageTarget {
+  on(event: 'message', listener: (m: unknown) => void): unknown;
+  off(event: 'message', listener: (m: unknown) => void): unknown;
+  once(event: 'exit', listener: () => void): unknown;
+  postMessage(m: PrepareMessage): void;
+}
+
+/** Sends a prepare under `jobId` and hands its log messages to `log` until its last one (or the target exits). */
+export function sendPrepare(target: MessageTarget, jobId: string, request: PrepareMessage['request'], log: ((level: LogLevel, message: string, fields?: Record<string, unknown>) => void) | undefined): void {
+  if (log !== undefined) {
+    const onMessage = (raw: unknown): void => {
+      const m = parseWorkerMessage(raw);
+      if (m === null || m.jobId !== jobId || m.type !== 'log') return;
+      log(m.level, m.message, m.fields);
+      if (PREPARE_DONE.has(m.message)) target.off('message', onMessage);
+    };
+    target.on('message', onMessage);
+    target.once('exit', () => target.off('message', onMessage));
+  }
+  target.postMessage({ type: 'prepare', jobId, request });
+}
+
 export interface ProgressMessage {
   type: 'progress';
   jobId: string;
