@@ -76,6 +76,8 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
     }),
     'study:chooseFolder': async () => ({ folder: deps.chooseFolder === null ? null : await deps.chooseFolder() }),
     'study:discover': async ({ folder }) => {
+      // a study is about to open and a Run usually follows: the engine creates and warms its sessions meanwhile
+      deps.inference?.prepare();
       const scan = await discoverSeries(folder, { log: deps.logger });
       scans.set(folder, scan);
       return { folder, series: scan.series.map(toSeriesDto), skipped: scan.skipped.map((s) => ({ path: s.path, reason: s.reason })) };
@@ -92,7 +94,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
       const volumeId = randomUUID();
       const studyKey = studyKeyOf(volume.identity.seriesInstanceUid, folder);
       volumes.set(volumeId, { volumeId, volume, folder, studyKey });
-      // a Run usually follows: create and warm the engine's sessions while the reader looks at the study
+      // (again: a no-op when the sessions are ready or being prepared; covers a load without a discover)
       deps.inference?.prepare();
       return toVolumeInfo(volumeId, studyKey, folder, volume);
     },
