@@ -30,8 +30,17 @@ export function markWarm(s: Sessions, batchSize: number): void {
   warmBatches.set(s, set);
 }
 
+function keyOf(paths: { net: string; eps: string | null }, o: SessionOptions, cores: number): string {
+  return JSON.stringify([paths.net, paths.eps, o.provider, o.allowFallback === true, o.intraOpThreads ?? cores]);
+}
+
+/** Whether acquireCachedSessions would return kept sessions for these arguments. */
+export function hasCachedSessions(paths: { net: string; eps: string | null }, o: SessionOptions, cores: number): boolean {
+  return cached !== null && cached.key === keyOf(paths, o, cores);
+}
+
 export async function acquireCachedSessions(paths: { net: string; eps: string | null }, o: SessionOptions, log: Logger, cores: number): Promise<Sessions> {
-  const key = JSON.stringify([paths.net, paths.eps, o.provider, o.allowFallback === true, o.intraOpThreads ?? cores]);
+  const key = keyOf(paths, o, cores);
   if (cached !== null && cached.key === key) {
     // every run logs its provider (the app shows it from this line), kept sessions too
     const p = cached.providerLog;

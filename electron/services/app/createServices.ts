@@ -162,5 +162,8 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
       return needInference().exportSeg(study, req, outFolder);
     },
   };
+  // The reader will open a study and run SDPM: the engine creates and warms its sessions from the start (seconds of
+  // CPU once; later prepares are no-ops), so the first Run does not wait for them.
+  deps.inference?.prepare();
   return { handlers, volumes, journal };
 }
