@@ -122,8 +122,6 @@ export const regionSchema = obj({
   /** What the region is, for the reader (`lesion 2`, `possible miss`). */
   label: str({ maxLength: 80 }),
   centroidIjk: numTuple(3),
-  /** where Go sends the reader: the region's centre on its slice with the most volume at stake */
-  focusIjk: numTuple(3),
   voxelCount: int({ min: 0 }),
   uncertaintyMass: num({ min: 0 }),
   /** Fraction of the total uncertainty mass of the run in this region. */

@@ -137,7 +137,7 @@ export function App({ initialError }: { initialError?: string }) {
     const r = run.regions[i];
     if (r === undefined || volume === null || controller === null) return;
     setReviewIndex(i);
-    controller.jumpToWorld(ijkToWorld(volume, r.focusIjk));
+    controller.jumpToWorld(ijkToWorld(volume, r.centroidIjk));
   };
   const markReviewed = (regionId: number) => {
     journal.review('region', regionId, 'reviewed');

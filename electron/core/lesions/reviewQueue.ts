@@ -33,11 +33,6 @@ export interface ReviewRegion {
   sizeMl: number;
   voxelCount: number;
   centroidIjk: Vec3;
-  /**
-   * Where the reader is sent: the region's centre on its slice with the most volume at stake (for a region that
-   * spans many slices the centroid's slice can hold little of it, or none for a curved one).
-   */
-  focusIjk: Vec3;
   sliceRange: readonly [number, number];
 }
 
@@ -68,22 +63,17 @@ export interface ReviewQueueInput {
 
 export const DEFAULT_REVIEW_MIN_SIZE_ML = 0.05;
 
-interface SliceAcc {
+interface Acc {
   n: number;
   score: number;
   si: number;
   sj: number;
-}
-
-interface Acc extends SliceAcc {
   sk: number;
   k0: number;
   k1: number;
-  /** per slice k: the same sums on that slice (for the focus slice) */
-  slices: Map<number, SliceAcc>;
 }
 
-const acc = (): Acc => ({ n: 0, score: 0, si: 0, sj: 0, sk: 0, k0: Infinity, k1: -1, slices: new Map() });
+const acc = (): Acc => ({ n: 0, score: 0, si: 0, sj: 0, sk: 0, k0: Infinity, k1: -1 });
 
 function add(a: Acc, i: number, j: number, k: number, score: number): void {
   a.n++;
@@ -93,23 +83,6 @@ function add(a: Acc, i: number, j: number, k: number, score: number): void {
   a.sk += k;
   if (k < a.k0) a.k0 = k;
   if (k > a.k1) a.k1 = k;
-  let s = a.slices.get(k);
-  if (s === undefined) a.slices.set(k, (s = { n: 0, score: 0, si: 0, sj: 0 }));
-  s.n++;
-  s.score += score;
-  s.si += i;
-  s.sj += j;
-}
-
-/** The centre of the region on its slice with the highest score (then the most voxels, then the lowest k). */
-function focusOf(a: Acc): Vec3 {
-  let best: [number, SliceAcc] | null = null;
-  for (const [k, s] of [...a.slices].sort((x, y) => x[0] - y[0])) {
-    if (best === null || s.score > best[1].score || (s.score === best[1].score && s.n > best[1].n)) best = [k, s];
-  }
-  if (best === null) return [a.si / a.n, a.sj / a.n, a.sk / a.n];
-  const [k, s] = best;
-  return [s.si / s.n, s.sj / s.n, k];
 }
 
 export function reviewQueue(x: ReviewQueueInput, options: { minSizeMl?: number; missProbabilityFraction?: number } = {}): ReviewQueue {
@@ -164,7 +137,6 @@ export function reviewQueue(x: ReviewQueueInput, options: { minSizeMl?: number; 
       sizeMl,
       voxelCount: a.n,
       centroidIjk: [a.si / a.n, a.sj / a.n, a.sk / a.n],
-      focusIjk: focusOf(a),
       sliceRange: [a.k0, a.k1],
     };
   };

@@ -242,7 +242,6 @@ export function rankRegions(result: ResultMessage, _study: LoadedStudy): Respons
     sizeMl: r.sizeMl,
     label: r.kind === 'over-call' ? `lesion ${r.lesionId ?? '?'}: samples disagree` : 'possible miss',
     centroidIjk: [...r.centroidIjk],
-    focusIjk: [...r.focusIjk],
     voxelCount: r.voxelCount,
     uncertaintyMass: r.scoreMl,
     massFraction: total > 0 ? Math.min(1, r.scoreMl / total) : 0,

@@ -59,13 +59,12 @@ def raw_slice_index(study_dir: Path, shape: tuple) -> np.ndarray:
 
 def queue_fn(study_dir: Path, fn: np.ndarray, report: Dict[str, Any], top: int = 3) -> Dict[str, int]:
     """Missed lesion voxels (false negatives) on the slices the first `top` review-queue entries send the
-    reader to (the focus slice; the centroid's slice for older reports), and inside those entries' slice ranges."""
+    reader to (the centroid's slice), and inside those entries' slice ranges."""
     regions = report.get("reviewQueue", {}).get("regions", [])[:top]
     if not fn.any():
         return {"fnVoxels": 0, "onTopSlices": 0, "inTopRanges": 0}
     kmap = raw_slice_index(study_dir, fn.shape)[fn]
-    # the slice each entry sends the reader to: its focus slice (engine >= session 5), else its centroid's
-    centre = {int(round((r.get("focusIjk") or r["centroidIjk"])[2])) for r in regions}
+    centre = {int(round(r["centroidIjk"][2])) for r in regions}
     ranges = [(int(r["sliceRange"][0]), int(r["sliceRange"][1])) for r in regions if r.get("sliceRange")]
     on = int(np.isin(kmap, list(centre)).sum()) if centre else 0
     inside = np.zeros(kmap.shape, bool)

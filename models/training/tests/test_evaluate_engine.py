@@ -87,20 +87,3 @@ def test_queue_fn_counts_missed_voxels_on_the_top_entries_slices(tmp_path: Path)
     assert r["inTopRanges"] == 10  # every slice is inside the first entry's range
     assert 0 <= r["onTopSlices"] <= 10
     assert queue_fn(d, fn, {"reviewQueue": {"regions": []}}) == {"fnVoxels": 10, "onTopSlices": 0, "inTopRanges": 0}
-
-
-def test_queue_fn_uses_the_entries_focus_slice_when_the_report_has_one(tmp_path: Path) -> None:
-    from sdpm.data.ge_head import nifti_to_display
-    from sdpm.evaluate_engine import queue_fn, raw_slice_index
-
-    affine = np.diag([1.0, 1.0, 2.0, 1.0])
-    d = tmp_path / "s"
-    _nifti(d / "mask.nii.gz", np.zeros((4, 4, 5), np.uint8), affine)
-    shape = nifti_to_display(nib.load(str(d / "mask.nii.gz")))[0].shape
-    kmap = raw_slice_index(d, shape)
-    fn = kmap == 3  # every voxel of engine slice 3 missed
-    n = int(fn.sum())
-    centroid_only = {"reviewQueue": {"regions": [{"centroidIjk": [0, 0, 1], "sliceRange": [0, 4]}]}}
-    with_focus = {"reviewQueue": {"regions": [{"centroidIjk": [0, 0, 1], "focusIjk": [0, 0, 3], "sliceRange": [0, 4]}]}}
-    assert queue_fn(d, fn, centroid_only)["onTopSlices"] == 0
-    assert queue_fn(d, fn, with_focus)["onTopSlices"] == n

@@ -30,28 +30,3 @@ test('one queue ranks over-calls and possible misses by volume at stake; small r
   const q0 = reviewQueue({ dimensions: geom.dimensions, voxelMl: 0.001, mask, idMap: m.idMap, probability: p, threshold: 0.5, agreement: null }, { minSizeMl: 0 });
   assert.deepEqual(q0.regions.map((r) => [r.kind, r.voxelCount]), [['possible-miss', 1]]);
 });
-
-test('Go sends the reader to the slice of a region with the most volume at stake, not to its centroid slice', () => {
-  const n = 20 * 20 * 4;
-  const mask = new Uint8Array(n);
-  const p = new Float32Array(n);
-  // a possible miss (no samples): a thin 1-voxel column over slices 0-3 at (2, 2) plus a 5x5 patch on slice 3 at
-  // p 0.4: the centroid lies near slice 2.5, most at stake on slice 3, centred on the patch
-  for (let k = 0; k < 4; k++) p[at(2, 2, k)] = 0.3;
-  for (let j = 2; j < 7; j++) for (let i = 2; i < 7; i++) p[at(i, j, 3)] = 0.4;
-  const m = measureLesions(mask, geom);
-  const q = reviewQueue({ dimensions: geom.dimensions, voxelMl: 0.001, mask, idMap: m.idMap, probability: p, threshold: 0.5, agreement: null }, { minSizeMl: 0 });
-  assert.equal(q.regions.length, 1);
-  const r = q.regions[0]!;
-  assert.deepEqual(r.sliceRange, [0, 3]);
-  assert.equal(Math.round(r.centroidIjk[2]), 3); // 25 of 28 voxels on slice 3 pull the centroid there too
-  assert.deepEqual(r.focusIjk, [4, 4, 3]);
-  // a region whose bulk is on a middle slice: focus there, although the centroid rounds elsewhere
-  const p2 = new Float32Array(n);
-  for (let j = 0; j < 3; j++) for (let i = 0; i < 3; i++) p2[at(10 + i, 10 + j, 1)] = 0.45; // 9 voxels on slice 1
-  for (let k = 2; k < 4; k++) for (let j = 0; j < 2; j++) for (let i = 0; i < 3; i++) p2[at(10 + i, 10 + j, k)] = 0.26; // 6+6 voxels at low p
-  const q2 = reviewQueue({ dimensions: geom.dimensions, voxelMl: 0.001, mask, idMap: m.idMap, probability: p2, threshold: 0.5, agreement: null }, { minSizeMl: 0 });
-  const r2 = q2.regions[0]!;
-  assert.equal(Math.round(r2.centroidIjk[2]), 2);
-  assert.deepEqual(r2.focusIjk, [11, 11, 1]);
-});
