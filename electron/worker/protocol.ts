@@ -36,7 +36,7 @@ export interface PrepareMessage {
 }
 export type HostToWorker = StartMessage | CancelMessage | PrepareMessage;
 /** the last log message of a prepare (the host stops listening for its logs then) */
-export const PREPARE_DONE: ReadonlySet<string> = new Set(['sessions ready', 'preparing the sessions failed']);
+export const PREPARE_DONE: ReadonlySet<string> = new Set(['sessions ready', 'preparing the sessions failed', 'prepare skipped: a run is using the engine']);
 
 /** A worker thread or a utility process, as far as sending a prepare is concerned. */
 interface MessageTarget {

@@ -17,19 +17,28 @@ export function serveInference(port: ProtocolPort): void {
   const post = (m: WorkerToHost, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   let busy = false;
   const cancelled = new Set<string>();
-  /** a prepare in progress: a start waits for it (both would create the same cached sessions) */
-  let preparing: Promise<void> | null = null;
+  /** a prepare in progress and the last log line it ends with: a start waits for it, a second prepare shares it */
+  let preparing: Promise<{ level: 'info' | 'warn'; message: string; fields: Record<string, unknown> }> | null = null;
 
+  // Every prepare ends with exactly one of the PREPARE_DONE lines (protocol.ts) under its own jobId: the host stops
+  // listening for its logs on that line.
   function prepare(msg: Extract<HostToWorker, { type: 'prepare' }>): void {
-    if (busy || preparing !== null) return; // a run or a prepare is creating the sessions already
     const log = createLogger((r) => post({ type: 'log', jobId: msg.jobId, level: r.level, message: r.message, ...(r.fields !== undefined ? { fields: r.fields } : {}) }), 'debug');
-    preparing = prepareInference(msg.request, log).then(
-      (p) => log.info('sessions ready', { provider: p.provider, ms: Math.round(p.ms) }), // PREPARE_DONE (protocol.ts)
-      // the run that needs these sessions reports the problem; here it is only logged
-      (err: unknown) => log.warn('preparing the sessions failed', { error: err instanceof Error ? err.message : String(err) }),
-    ).finally(() => {
-      preparing = null;
-    });
+    if (busy) {
+      log.info('prepare skipped: a run is using the engine');
+      return;
+    }
+    // a prepare already in progress creates the same cached sessions: this one ends when it does
+    const shared = (preparing ??= prepareInference(msg.request, log)
+      .then(
+        (p) => ({ level: 'info' as const, message: 'sessions ready', fields: { provider: p.provider, ms: Math.round(p.ms) } }),
+        // the run that needs these sessions reports the problem; here it is only logged
+        (err: unknown) => ({ level: 'warn' as const, message: 'preparing the sessions failed', fields: { error: err instanceof Error ? err.message : String(err) } }),
+      )
+      .finally(() => {
+        preparing = null;
+      }));
+    void shared.then((end) => log[end.level](end.message, end.fields));
   }
 
   async function start(msg: Extract<HostToWorker, { type: 'start' }>): Promise<void> {

@@ -50,11 +50,11 @@ export async function runInference(req: InferenceRequest, cb: InferenceCallbacks
   const keep = req.keepSessions === true;
   const { sessions, net, lanes } = await openNetworks(req, bundle, cb.log);
   try {
-  const profile = req.preset === undefined && req.profile === undefined ? bundle.sampler.defaultProfile[sessions.provider === 'cpu' ? 'cpu' : 'cuda'] : req.profile;
-  const resolved = resolveSettings(bundle.sampler, { ...(profile !== undefined ? { profile } : {}), ...(req.preset !== undefined ? { preset: req.preset } : {}), ...(req.overrides !== undefined ? { overrides: req.overrides } : {}) });
-  cb.log.info('sampler settings', { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed });
-  const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH_SIZE);
-  const stackSize = Math.max(1, req.stackSize ?? DEFAULT_STACK_SIZE);
+    const profile = req.preset === undefined && req.profile === undefined ? bundle.sampler.defaultProfile[sessions.provider === 'cpu' ? 'cpu' : 'cuda'] : req.profile;
+    const resolved = resolveSettings(bundle.sampler, { ...(profile !== undefined ? { profile } : {}), ...(req.preset !== undefined ? { preset: req.preset } : {}), ...(req.overrides !== undefined ? { overrides: req.overrides } : {}) });
+    cb.log.info('sampler settings', { preset: resolved.preset, profile: resolved.profile, approximation: resolved.approximation, changed: resolved.changed });
+    const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH_SIZE);
+    const stackSize = Math.max(1, req.stackSize ?? DEFAULT_STACK_SIZE);
     const tWarm = performance.now();
     const prediction = await predictVolume(volume, bundle, net, {
       mode: req.mode,
@@ -137,12 +137,14 @@ async function openNetworks(req: NetworkRequest, bundle: Bundle, log: Logger): P
   const count = extraLanes(sessions.provider, req.intraOpThreads, cores);
   let lanes: SdpmNetwork[] = [];
   try {
-    const open = early !== null && count === predicted ? () => early : () => openLanes(paths, S, count, batchSize);
-    if (early !== null && count !== predicted) await disposeEarly();
+    // the early lanes, when the provider turned out as predicted
+    const reuse = count === predicted ? early : null;
+    if (early !== null && reuse === null) await disposeEarly();
+    const open = reuse !== null ? () => reuse : () => openLanes(paths, S, count, batchSize);
     lanes = keep ? await acquireCachedLanes(sessions, count, batchSize, open) : await open();
     // early lanes that the cache did not take (it had its own) are not needed
-    if (early !== null && count === predicted) {
-      const opened = await early;
+    if (reuse !== null) {
+      const opened = await reuse;
       if (opened !== lanes) await Promise.allSettled(opened.map((l) => l.dispose()));
     }
     // warm-up: the first call at each batch shape is slower (allocations, kernel selection)

@@ -35,11 +35,6 @@ export class LiveTotal {
     this.mlPerVoxel = usable ? Float64Array.from(sourceVoxelVolumesMm3(source), (v) => v / 1000) : new Float64Array(0);
   }
 
-  /** Whether volumes are measured on the source slices (else grid count x grid voxel volume). */
-  get onSource(): boolean {
-    return this.sampler !== null;
-  }
-
   /** Takes a whole labelmap (model mask, restore): every source pixel re-sampled. */
   replace(mask: ArrayLike<number>): void {
     const [nx, ny, nz] = this.dims;

@@ -94,8 +94,6 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
       const volumeId = randomUUID();
       const studyKey = studyKeyOf(volume.identity.seriesInstanceUid, folder);
       volumes.set(volumeId, { volumeId, volume, folder, studyKey });
-      // (again: a no-op when the sessions are ready or being prepared; covers a load without a discover)
-      deps.inference?.prepare();
       return toVolumeInfo(volumeId, studyKey, folder, volume);
     },
     'study:voxels': async ({ volumeId }) => {

@@ -72,6 +72,9 @@ test('prepare creates and warms the sessions; the next keepSessions run reuses t
     });
   });
   const { intraOpThreads: _threads, ...rest } = base; // the app names no thread count (one lane per core)
+  // a second prepare while the first is in progress shares it and ends with the same line (the host stops listening)
+  const sharedPrepare: string[] = [];
+  host.prepare({ bundleDir: TINY, provider: 'cpu' }, (_l, m) => sharedPrepare.push(m));
   const request: InferenceRequest = { ...rest, mode: 'avg', keepSessions: true };
   // sent at once: the worker makes the run wait for the prepare, so the run finds the sessions ready
   const onRun = (run: string) => (_l: unknown, m: string, f?: Record<string, unknown>) => {
@@ -83,6 +86,7 @@ test('prepare creates and warms the sessions; the next keepSessions run reuses t
   const second = await host.run(request, { onLog: onRun('run 2') }).result;
   await host.terminate();
   assert.ok(logs.includes('prepare: sessions ready'), logs.join('\n'));
+  assert.deepEqual(sharedPrepare, ['sessions ready']);
   // createSessions logs the provider once, in the prepare; each run logs the same line, marked as kept sessions
   assert.equal(logs.filter((m) => /^prepare: execution provider: cpu/.test(m)).length, 1, logs.join('\n'));
   assert.deepEqual(kept.map((m) => m.replace(/ \(.*$/, '')), ['run 1: execution provider: cpu', 'run 2: execution provider: cpu']);
