@@ -45,6 +45,16 @@ def coverage(v_true: Sequence[float], v_pred: Sequence[float], q: float, c_ml: f
     return float(np.mean(ok)) if ok else float("nan")
 
 
+def coverage_ci95(k: int, n: int) -> Tuple[float, float]:
+    """Clopper-Pearson (exact binomial) 95 % interval of a coverage measured as k covered of n test cases: how far
+    the measured rate can lie from the true one by chance alone (48 cases: about +-0.1)."""
+    from scipy.stats import beta
+
+    lo = 0.0 if k == 0 else float(beta.ppf(0.025, k, n - k + 1))
+    hi = 1.0 if k == n else float(beta.ppf(0.975, k + 1, n - k))
+    return lo, hi
+
+
 def study_pairs(ev: Dict[str, Any], mode: str) -> Tuple[List[float], List[float]]:
     rows = [r for r in ev["cases"] if mode in r["pred_ml"]]
     return [r["ref_ml"] for r in rows], [r["pred_ml"][mode] for r in rows]
@@ -70,7 +80,10 @@ def calibrate(calib: Dict[str, Any], test: Dict[str, Any], mode: str, profile: s
         if not tc or not tt:
             raise ValueError(f"{level}: no {mode} volumes in the calibration ({len(tc)}) or test ({len(tt)}) split")
         q = conformal_q(scores(tc, pc))
-        out[level] = {"q": q, "nCalibration": len(tc), "measuredCoverage": coverage(tt, pt, q), "nTest": len(tt)}
+        cov = coverage(tt, pt, q)
+        lo, hi = coverage_ci95(int(round(cov * len(tt))), len(tt))
+        out[level] = {"q": q, "nCalibration": len(tc), "measuredCoverage": cov, "nTest": len(tt),
+                      "coverageCi95": [lo, hi]}
     out["calibrationSet"] = calib_desc
     out["testSet"] = test_desc
     return out

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from sdpm.calibration import calibrate, conformal_q, coverage, interval, scores
+from sdpm.calibration import calibrate, conformal_q, coverage, coverage_ci95, interval, scores
 from sdpm.lesion_stats import lesion_stats
 
 
@@ -61,3 +61,14 @@ def test_calibrate_writes_the_contract_fields() -> None:
               "calibrationSet", "testSet"):
         assert k in c
     assert c["study"]["measuredCoverage"] >= 0.9 and c["study"]["nCalibration"] == 20 and c["mode"] == "avg"
+    lo, hi = c["study"]["coverageCi95"]
+    assert lo <= c["study"]["measuredCoverage"] <= hi
+
+
+def test_coverage_ci95_is_the_exact_binomial_interval() -> None:
+    # 40 of 48 covered: Clopper-Pearson 0.698-0.925 (beta quantiles 0.025 of Beta(40, 9), 0.975 of Beta(41, 8))
+    lo, hi = coverage_ci95(40, 48)
+    assert abs(lo - 0.6978) < 1e-3 and abs(hi - 0.9252) < 1e-3
+    assert coverage_ci95(0, 10)[0] == 0.0 and coverage_ci95(10, 10)[1] == 1.0
+    # a wider interval for fewer cases
+    assert coverage_ci95(9, 10)[1] - coverage_ci95(9, 10)[0] > hi - lo
