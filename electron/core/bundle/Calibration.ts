@@ -3,7 +3,17 @@ import type { Calibration, CalibrationLevel } from '../lesions/calibratedInterva
 import { JsonReader } from './JsonReader';
 
 function level(r: JsonReader): CalibrationLevel {
-  return { q: r.field('q').number({ min: 0 }), nCalibration: r.field('nCalibration').int(1), measuredCoverage: r.field('measuredCoverage').number({ min: 0, max: 1 }), nTest: r.field('nTest').int(1) };
+  const out: CalibrationLevel = { q: r.field('q').number({ min: 0 }), nCalibration: r.field('nCalibration').int(1), measuredCoverage: r.field('measuredCoverage').number({ min: 0, max: 1 }), nTest: r.field('nTest').int(1) };
+  if (r.has('coverageCi95')) {
+    const ci = r.field('coverageCi95');
+    const items = ci.items();
+    if (items.length !== 2) ci.fail('must be [low, high]');
+    const lo = (items[0] as JsonReader).number({ min: 0, max: 1 });
+    const hi = (items[1] as JsonReader).number({ min: 0, max: 1 });
+    if (!(lo <= out.measuredCoverage && out.measuredCoverage <= hi)) ci.fail(`must contain measuredCoverage ${out.measuredCoverage} (got [${lo}, ${hi}])`);
+    out.coverageCi95 = [lo, hi];
+  }
+  return out;
 }
 
 export function parseCalibration(value: unknown, filePath = 'calibration.json'): Calibration {

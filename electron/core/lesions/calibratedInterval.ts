@@ -14,6 +14,8 @@ export interface CalibrationLevel {
   nCalibration: number;
   measuredCoverage: number;
   nTest: number;
+  /** exact binomial (Clopper-Pearson) 95% interval of measuredCoverage on the nTest cases, when recorded */
+  coverageCi95?: readonly [number, number];
 }
 
 export interface Calibration {
@@ -36,18 +38,21 @@ export interface CalibratedInterval {
   nominalCoverage: number;
   measuredCoverage: number;
   nTest: number;
+  coverageCi95?: readonly [number, number];
 }
 
 /** The interval for volume `vMl` at one level (study total or lesion). */
 export function calibratedInterval(vMl: number, cal: Pick<Calibration, 'cMl' | 'nominalCoverage'>, level: CalibrationLevel): CalibratedInterval {
   if (!(vMl >= 0) || !Number.isFinite(vMl)) throw new RangeError(`calibratedInterval: volume must be a finite number >= 0 (got ${vMl})`);
   const half = level.q * (vMl + cal.cMl);
-  return { lowMl: Math.max(0, vMl - half), highMl: vMl + half, nominalCoverage: cal.nominalCoverage, measuredCoverage: level.measuredCoverage, nTest: level.nTest };
+  return { lowMl: Math.max(0, vMl - half), highMl: vMl + half, nominalCoverage: cal.nominalCoverage, measuredCoverage: level.measuredCoverage, nTest: level.nTest, ...(level.coverageCi95 !== undefined ? { coverageCi95: level.coverageCi95 } : {}) };
 }
 
 /** One sentence saying what the interval means, for reports and the app. */
-export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'nominalCoverage' | 'measuredCoverage' | 'nTest'>): string {
-  return `On ${iv.nTest} held-out synthetic cases not used for training or calibration, the true volume fell inside this range for ${(iv.measuredCoverage * 100).toFixed(0)}% of cases (nominal ${(iv.nominalCoverage * 100).toFixed(0)}%).`;
+export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'nominalCoverage' | 'measuredCoverage' | 'nTest' | 'coverageCi95'>): string {
+  const pc = (x: number): string => (x * 100).toFixed(0);
+  const ci = iv.coverageCi95 === undefined ? '' : ` With ${iv.nTest} test cases that rate is itself uncertain: the true rate lies between ${pc(iv.coverageCi95[0])}% and ${pc(iv.coverageCi95[1])}% (95% confidence).`;
+  return `On ${iv.nTest} held-out synthetic cases not used for training or calibration, the true volume fell inside this range for ${pc(iv.measuredCoverage)}% of cases (nominal ${pc(iv.nominalCoverage)}%).${ci}`;
 }
 
 export const NO_CALIBRATION_NOTE = 'No calibrated interval: the model bundle has no calibration (calibration.json) for the mode that made this result. The sample range is the spread of the SDPM samples, not a confidence interval.';
