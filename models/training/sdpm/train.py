@@ -68,6 +68,9 @@ class TrainConfig:
     crops_per_image: int = 4
     full_every: int = 0
     hard_negative_fraction: float = 0.5
+    # on a slice WITH lesion, the fraction of crops centred on a lesion pixel (1 = all, session 5); the others are
+    # drawn as on a lesion-free slice, so crops do not inflate the lesion prior (session 6: over-segmentation)
+    lesion_centre_fraction: float = 1.0
     t_power: float = 1.0  # t = floor(T * u**t_power), u ~ U[0,1); 1 = uniform (paper); > 1 favours small t
     loss: LossConfig = field(default_factory=LossConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
@@ -111,17 +114,19 @@ def uses_crops(cfg: TrainConfig, step: int) -> bool:
 
 
 def crop_centres(y0n: torch.Tensor, x0n: torch.Tensor, m: torch.Tensor, n: int, hard_fraction: float,
-                 g: torch.Generator) -> List[tuple]:
+                 g: torch.Generator, lesion_centre_fraction: float = 1.0) -> List[tuple]:
     """n (row, col) centres in one [1,S,S] slice: a lesion pixel if the slice has lesion; otherwise, with
     probability hard_fraction, a bright pixel (x0n > 0.9, i.e. above ~76 HU: bone edges, calcifications,
-    hyperdense structures, the hard negatives), else a random pixel inside the mask."""
+    hyperdense structures, the hard negatives), else a random pixel inside the mask. With lesion_centre_fraction < 1,
+    each crop of a lesion slice is centred on lesion only with that probability, else drawn as for a lesion-free slice."""
     les = torch.nonzero(y0n[0] > 0)
     bright = torch.nonzero((x0n[0] > 0.9) & (m[0] > 0))
     head = torch.nonzero(m[0] > 0)
     out = []
     for _ in range(n):
         u = float(torch.rand(1, generator=g))
-        pool = les if les.shape[0] else (bright if (u < hard_fraction and bright.shape[0]) else head)
+        on_lesion = les.shape[0] > 0 and (lesion_centre_fraction >= 1.0 or float(torch.rand(1, generator=g)) < lesion_centre_fraction)
+        pool = les if on_lesion else (bright if (u < hard_fraction and bright.shape[0]) else head)
         if pool.shape[0] == 0:
             pool = torch.tensor([[y0n.shape[-2] // 2, y0n.shape[-1] // 2]])
         k = int(torch.randint(0, pool.shape[0], (1,), generator=g))
@@ -137,7 +142,8 @@ def crop_batch(x0n: torch.Tensor, y0n: torch.Tensor, m: torch.Tensor, w: torch.T
     S = x0n.shape[-1]
     xs, ys, ms, ws = [], [], [], []
     for b in range(x0n.shape[0]):
-        for (r, col) in crop_centres(y0n[b], x0n[b], m[b], cfg.crops_per_image, cfg.hard_negative_fraction, g):
+        for (r, col) in crop_centres(y0n[b], x0n[b], m[b], cfg.crops_per_image, cfg.hard_negative_fraction, g,
+                                     cfg.lesion_centre_fraction):
             j = torch.randint(-(c // 4), c // 4 + 1, (2,), generator=g)
             r0 = min(max(r + int(j[0]) - c // 2, 0), S - c)
             c0 = min(max(col + int(j[1]) - c // 2, 0), S - c)
@@ -313,6 +319,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--crops-per-image", type=int, default=4)
     ap.add_argument("--full-every", type=int, default=0, help="with --crop-size: every k-th step uses full slices")
     ap.add_argument("--hard-negative-fraction", type=float, default=0.5)
+    ap.add_argument("--lesion-centre-fraction", type=float, default=1.0,
+                    help="with --crop-size: fraction of a lesion slice's crops centred on lesion (1 = all)")
     ap.add_argument("--t-power", type=float, default=1.0, help="t = floor(T u^p); 1 = uniform (paper)")
     ap.add_argument("--ema-decay", type=float, default=0.995)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = all cores)")
@@ -323,7 +331,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                       ckpt_minutes=a.ckpt_minutes, log_every=a.log_every, baseline=a.baseline,
                       lesion_fraction=a.lesion_fraction, init_from=a.init_from, crop_size=a.crop_size,
                       crops_per_image=a.crops_per_image, full_every=a.full_every,
-                      hard_negative_fraction=a.hard_negative_fraction, t_power=a.t_power, ema_decay=a.ema_decay,
+                      hard_negative_fraction=a.hard_negative_fraction, lesion_centre_fraction=a.lesion_centre_fraction, t_power=a.t_power, ema_decay=a.ema_decay,
                       loss=LossConfig(Lp_window=a.lp_window, Ld1_weight=a.ld1_weight, dice=a.dice),
                       augment=AugmentConfig(enabled=not a.no_augment, noise_std=a.noise_std))
     out = Path(a.out)

@@ -32,6 +32,17 @@ def test_crop_batch_shapes_and_lesion_kept() -> None:
     assert all(bool((cx[i] > 0.9).any()) for i in range(3, 6)), "hard-negative crops hold the bright spot"
 
 
+def test_lesion_centre_fraction_lowers_the_lesion_share_of_crops() -> None:
+    x, y, m, w = _slices()
+    share = {}
+    for f in (1.0, 0.25):
+        cfg = TrainConfig(crop_size=64, crops_per_image=64, hard_negative_fraction=0.0, lesion_centre_fraction=f)
+        cx, cy, cm, cw = crop_batch(x, y, m, w, cfg, torch.Generator().manual_seed(1))
+        share[f] = float(torch.stack([(cy[i] > 0).any() for i in range(64)]).float().mean())
+    assert share[1.0] == 1.0, "default: every crop of a lesion slice holds lesion (session-5 behaviour)"
+    assert share[0.25] < 0.6, share
+
+
 def test_crop_batch_deterministic_by_generator() -> None:
     cfg = TrainConfig(crop_size=64, crops_per_image=2)
     a = crop_batch(*_slices(), cfg, torch.Generator().manual_seed(5))
