@@ -17,6 +17,7 @@
 import { parseArgs } from 'node:util';
 import { mkdir, readdir, readFile, symlink, writeFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { connectedComponents, readNifti, reviewQueue, type Vec3 } from '../../electron/core/index';
 
 interface Report {
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   console.log(`${n} studies re-queued at levels ${levels.join(', ')} -> ${values.out}/f<level>`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   main().catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);

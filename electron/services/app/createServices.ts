@@ -132,7 +132,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
         voxelVolumeMl: m.voxelVolumeMl,
         totalCalibratedIntervalMl: ci(m.totalVolumeMl, 'study'),
         calibration: cal === null ? null : { cMl: cal.cMl, nominalCoverage: cal.nominalCoverage, study: cal.study, lesion: cal.lesion },
-        intervalNote: cal === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning({ nominalCoverage: cal.nominalCoverage, measuredCoverage: cal.lesion.measuredCoverage, nTest: cal.lesion.nTest, ...(cal.lesion.coverageCi95 !== undefined ? { coverageCi95: cal.lesion.coverageCi95 } : {}) }),
+        intervalNote: cal === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning({ nominalCoverage: cal.nominalCoverage, ...cal.lesion }),
         lesions: m.lesions.map((l) => ({
           lesionId: l.id,
           voxelCount: l.voxelCount,
