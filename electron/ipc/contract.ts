@@ -236,6 +236,8 @@ export const channels = {
       calibration: optional(nullable(calibrationSchema)),
       /** what the interval means in plain words, or that there is none (shown to the reader) */
       intervalNote: optional(str({ maxLength: 400 })),
+      /** what each lesion's calibrated interval means (counted over lesions, not cases); null without calibration */
+      lesionIntervalNote: optional(nullable(str({ maxLength: 400 }))),
     }),
   },
   'journal:append': { request: obj({ studyKey: id, entries: arr(journalEntrySchema, { maxLength: 1000 }) }), response: obj({ lastSeq: int({ min: -1 }) }) },

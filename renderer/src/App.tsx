@@ -274,6 +274,7 @@ export function App({ initialError }: { initialError?: string }) {
           decisions={live.decisions}
           calibration={live.calibration}
           {...(live.intervalNote !== undefined ? { intervalNote: live.intervalNote } : {})}
+          lesionIntervalNote={live.lesionIntervalNote}
           onGo={(l) => volume !== null && controller?.jumpToWorld(ijkToWorld(volume, l.centroidIjk))}
           onDecide={(id, d) => void live.decideLesion(id, d)}
           dropped={run.dropped.filter((c) => !run.restoredCandidates.has(c.id))}

@@ -70,6 +70,8 @@ export interface InferenceReport {
   calibratedIntervalMl: [number, number] | null;
   /** what the calibrated interval means, or why there is none */
   intervalNote: string;
+  /** what each lesion's calibrated interval means (the lesion level counts lesions, not cases); null without calibration */
+  lesionIntervalNote: string | null;
   calibration: { nominalCoverage: number; study: { measuredCoverage: number; nTest: number }; lesion: { measuredCoverage: number; nTest: number }; mode: string; profile: string; nSamples: number } | null;
   /** [p5, p95] of the samples' total volumes (SAMPLE RANGE, not a confidence interval), null without samples */
   sampleRangeMl: [number, number] | null;

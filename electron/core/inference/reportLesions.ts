@@ -4,13 +4,13 @@
  */
 import type { Bundle } from '../bundle/Bundle';
 import type { SourceGeometry, VolumeGeometry } from '../dicom/Volume';
-import { calibratedInterval, calibratedIntervalMeaning, calibrationForMode, noCalibrationNote } from '../lesions/calibratedInterval';
+import { calibratedInterval, calibratedIntervalMeaning, calibrationForMode, calibrationLevelMeaning, noCalibrationNote } from '../lesions/calibratedInterval';
 import { lesionType } from '../lesions/lesionKind';
 import { reviewQueue } from '../lesions/reviewQueue';
 import type { DroppedCandidate, InferenceReport, ReportLesion } from './InferenceReport';
 import type { VolumePrediction } from './predictVolume';
 
-type LesionPart = Pick<InferenceReport, 'reviewQueue' | 'totalVolumeMl' | 'totalVoxelCount' | 'voxelVolumeMl' | 'calibratedIntervalMl' | 'intervalNote' | 'calibration' | 'sampleRangeMl' | 'sampleMeanVolumeMl' | 'nUncertaintySamples' | 'lesions' | 'droppedCandidates' | 'plausibilityRules'>;
+type LesionPart = Pick<InferenceReport, 'reviewQueue' | 'totalVolumeMl' | 'totalVoxelCount' | 'voxelVolumeMl' | 'calibratedIntervalMl' | 'intervalNote' | 'lesionIntervalNote' | 'calibration' | 'sampleRangeMl' | 'sampleMeanVolumeMl' | 'nUncertaintySamples' | 'lesions' | 'droppedCandidates' | 'plausibilityRules'>;
 
 const v3 = (v: readonly number[]): [number, number, number] => [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0];
 
@@ -24,7 +24,7 @@ export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle,
   const byId = new Map(u?.summary.lesions.map((l) => [l.id, l]) ?? []);
   const lesions: ReportLesion[] = prediction.lesions.map((l) => {
     const lu = byId.get(l.id);
-    const ci = cal === null ? null : calibratedInterval(l.volumeMl, cal, cal.lesion);
+    const ci = cal === null ? null : calibratedInterval(l.volumeMl, cal, 'lesion');
     return {
       id: l.id,
       voxelCount: l.voxelCount,
@@ -60,7 +60,7 @@ export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle,
     centroidLps: v3(d.lesion.centroidLps),
     centroidIjk: v3(d.lesion.centroidIjk),
   }));
-  const total = cal === null ? null : calibratedInterval(prediction.totalVolumeMl, cal, cal.study);
+  const total = cal === null ? null : calibratedInterval(prediction.totalVolumeMl, cal, 'study');
   const totalVoxelCount = prediction.lesions.reduce((s, l) => s + l.voxelCount, 0);
   return {
     totalVolumeMl: prediction.totalVolumeMl,
@@ -68,6 +68,7 @@ export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle,
     voxelVolumeMl: prediction.voxelVolumeMl,
     calibratedIntervalMl: total === null ? null : [total.lowMl, total.highMl],
     intervalNote: total === null ? noCalibrationNote(bundle.calibration, mode) : calibratedIntervalMeaning(total),
+    lesionIntervalNote: cal === null ? null : calibrationLevelMeaning(cal, 'lesion'),
     calibration: cal === null ? null : { nominalCoverage: cal.nominalCoverage, study: { measuredCoverage: cal.study.measuredCoverage, nTest: cal.study.nTest }, lesion: { measuredCoverage: cal.lesion.measuredCoverage, nTest: cal.lesion.nTest }, mode: cal.mode, profile: cal.profile, nSamples: cal.nSamples },
     sampleRangeMl: u === null ? null : [u.summary.total.p5Ml, u.summary.total.p95Ml],
     sampleMeanVolumeMl: u?.summary.total.meanMl ?? null,

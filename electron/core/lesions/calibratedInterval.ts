@@ -32,7 +32,11 @@ export interface Calibration {
   testSet: string;
 }
 
+/** Which volumes a calibration level was measured on: a study's total (one per case) or one lesion's (one per predicted lesion). */
+export type CalibrationLevelName = 'study' | 'lesion';
+
 export interface CalibratedInterval {
+  level: CalibrationLevelName;
   lowMl: number;
   highMl: number;
   nominalCoverage: number;
@@ -41,18 +45,30 @@ export interface CalibratedInterval {
   coverageCi95?: readonly [number, number];
 }
 
-/** The interval for volume `vMl` at one level (study total or lesion). */
-export function calibratedInterval(vMl: number, cal: Pick<Calibration, 'cMl' | 'nominalCoverage'>, level: CalibrationLevel): CalibratedInterval {
+/** The interval for volume `vMl` at one level: `study` for a study's total, `lesion` for one lesion's volume. */
+export function calibratedInterval(vMl: number, cal: Pick<Calibration, 'cMl' | 'nominalCoverage' | CalibrationLevelName>, level: CalibrationLevelName): CalibratedInterval {
   if (!(vMl >= 0) || !Number.isFinite(vMl)) throw new RangeError(`calibratedInterval: volume must be a finite number >= 0 (got ${vMl})`);
-  const half = level.q * (vMl + cal.cMl);
-  return { lowMl: Math.max(0, vMl - half), highMl: vMl + half, nominalCoverage: cal.nominalCoverage, measuredCoverage: level.measuredCoverage, nTest: level.nTest, ...(level.coverageCi95 !== undefined ? { coverageCi95: level.coverageCi95 } : {}) };
+  const l = cal[level];
+  const half = l.q * (vMl + cal.cMl);
+  return { level, lowMl: Math.max(0, vMl - half), highMl: vMl + half, nominalCoverage: cal.nominalCoverage, measuredCoverage: l.measuredCoverage, nTest: l.nTest, ...(l.coverageCi95 !== undefined ? { coverageCi95: l.coverageCi95 } : {}) };
 }
 
-/** One sentence saying what the interval means, for reports and the app. */
-export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'nominalCoverage' | 'measuredCoverage' | 'nTest' | 'coverageCi95'>): string {
+/**
+ * One sentence saying what an interval of this level means, for reports and the app. The study level counts test
+ * cases; the lesion level counts the lesions the model reported on the test cases (each matched to the true lesion
+ * it overlaps most, true volume 0 when none), so its sentence counts lesions, not cases.
+ */
+export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'level' | 'nominalCoverage' | 'measuredCoverage' | 'nTest' | 'coverageCi95'>): string {
   const pc = (x: number): string => (x * 100).toFixed(0);
-  const ci = iv.coverageCi95 === undefined ? '' : ` With ${iv.nTest} test cases that rate is itself uncertain: the true rate lies between ${pc(iv.coverageCi95[0])}% and ${pc(iv.coverageCi95[1])}% (95% confidence).`;
-  return `On ${iv.nTest} held-out synthetic cases not used for training or calibration, the true volume fell inside this range for ${pc(iv.measuredCoverage)}% of cases (nominal ${pc(iv.nominalCoverage)}%).${ci}`;
+  const unit = iv.level === 'study' ? 'cases' : 'lesions';
+  const ci = iv.coverageCi95 === undefined ? '' : ` With ${iv.nTest} test ${unit} that rate is itself uncertain: the true rate lies between ${pc(iv.coverageCi95[0])}% and ${pc(iv.coverageCi95[1])}% (95% confidence).`;
+  if (iv.level === 'study') return `On ${iv.nTest} held-out synthetic cases not used for training or calibration, the true volume fell inside this range for ${pc(iv.measuredCoverage)}% of cases (nominal ${pc(iv.nominalCoverage)}%).${ci}`;
+  return `On ${iv.nTest} lesions the model reported in held-out synthetic cases not used for training or calibration, the true volume of each lesion fell inside its range for ${pc(iv.measuredCoverage)}% of lesions (nominal ${pc(iv.nominalCoverage)}%).${ci}`;
+}
+
+/** The meaning of a calibration level without a volume (e.g. a table column's header). */
+export function calibrationLevelMeaning(cal: Pick<Calibration, 'cMl' | 'nominalCoverage' | CalibrationLevelName>, level: CalibrationLevelName): string {
+  return calibratedIntervalMeaning(calibratedInterval(0, cal, level));
 }
 
 export const NO_CALIBRATION_NOTE = 'No calibrated interval: the model bundle has no calibration (calibration.json) for the mode that made this result. The sample range is the spread of the SDPM samples, not a confidence interval.';

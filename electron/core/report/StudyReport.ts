@@ -10,7 +10,7 @@
  */
 import type { LesionType } from '../bundle/Labels';
 import type { StudyIdentity, VolumeCorrections } from '../dicom/Volume';
-import { calibratedInterval, calibratedIntervalMeaning, NO_CALIBRATION_NOTE, type Calibration } from '../lesions/calibratedInterval';
+import { calibratedInterval, calibratedIntervalMeaning, calibrationLevelMeaning, NO_CALIBRATION_NOTE, type Calibration } from '../lesions/calibratedInterval';
 import { lesionTypeFor } from '../lesions/lesionKind';
 import type { LesionMeasurements } from '../lesions/measureLesions';
 import type { VolumeComparison } from '../volumetry/compareVolumes';
@@ -97,6 +97,8 @@ export interface StudyReport {
   totalCalibratedIntervalMl: { low: number; high: number } | null;
   /** plain-words meaning of the calibrated interval, or why there is none */
   intervalNote: string;
+  /** what each lesion's calibrated interval means (the lesion level counts lesions, not cases); null without calibration */
+  lesionIntervalNote: string | null;
   totalSampleRangeMl: { p5: number; p95: number; mean: number; nSamples: number } | null;
   lesionCount: number;
   lesions: StudyReportLesion[];
@@ -110,7 +112,7 @@ export function buildStudyReport(input: StudyReportInput): StudyReport {
   const { identity: id, corrections: c, measurements: m, uncertainty: u } = input;
   const cal = input.calibration ?? null;
   const byId = new Map((u?.lesions ?? []).map((l) => [l.id, l]));
-  const total = cal === null ? null : calibratedInterval(m.totalVolumeMl, cal, cal.study);
+  const total = cal === null ? null : calibratedInterval(m.totalVolumeMl, cal, 'study');
   return {
     schemaVersion: 2,
     study: {
@@ -129,11 +131,12 @@ export function buildStudyReport(input: StudyReportInput): StudyReport {
     totalVoxelCount: m.totalVoxelCount,
     totalCalibratedIntervalMl: total === null ? null : { low: total.lowMl, high: total.highMl },
     intervalNote: total === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning(total),
+    lesionIntervalNote: cal === null ? null : calibrationLevelMeaning(cal, 'lesion'),
     totalSampleRangeMl: u === undefined ? null : { p5: u.total.p5Ml, p95: u.total.p95Ml, mean: u.total.meanMl, nSamples: u.nSamples },
     lesionCount: m.lesions.length,
     lesions: m.lesions.map((l) => {
       const lu = byId.get(l.id);
-      const ci = cal === null ? null : calibratedInterval(l.volumeMl, cal, cal.lesion);
+      const ci = cal === null ? null : calibratedInterval(l.volumeMl, cal, 'lesion');
       return {
         id: l.id,
         type: lesionTypeFor(l.meanHu, input.lesionTypes)?.name ?? null,

@@ -13,7 +13,7 @@ import type { Volume } from '../../core/index';
 import type { StudyScan } from '../../core/index';
 import { discoverSeries } from '../../core/index';
 import { loadSeries } from '../../core/index';
-import { calibratedInterval, calibratedIntervalMeaning, lesionType, measureLesions, NO_CALIBRATION_NOTE } from '../../core/index';
+import { calibratedInterval, calibrationLevelMeaning, lesionType, measureLesions, NO_CALIBRATION_NOTE } from '../../core/index';
 import { JournalStore } from './JournalStore';
 import { gpuStatus } from '../../core/index';
 import { createPacsHandlers } from '../pacs/PacsService';
@@ -124,7 +124,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
       const cal = ctx?.calibration ?? null;
       const ci = (v: number, level: 'study' | 'lesion'): [number, number] | null => {
         if (cal === null) return null;
-        const iv = calibratedInterval(v, cal, cal[level]);
+        const iv = calibratedInterval(v, cal, level);
         return [iv.lowMl, iv.highMl];
       };
       return {
@@ -132,7 +132,8 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
         voxelVolumeMl: m.voxelVolumeMl,
         totalCalibratedIntervalMl: ci(m.totalVolumeMl, 'study'),
         calibration: cal === null ? null : { cMl: cal.cMl, nominalCoverage: cal.nominalCoverage, study: cal.study, lesion: cal.lesion },
-        intervalNote: cal === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning({ nominalCoverage: cal.nominalCoverage, ...cal.lesion }),
+        intervalNote: cal === null ? NO_CALIBRATION_NOTE : calibrationLevelMeaning(cal, 'study'),
+        lesionIntervalNote: cal === null ? null : calibrationLevelMeaning(cal, 'lesion'),
         lesions: m.lesions.map((l) => ({
           lesionId: l.id,
           voxelCount: l.voxelCount,

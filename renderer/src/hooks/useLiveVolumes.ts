@@ -42,7 +42,7 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
   const [table, setTable] = useState<LesionTable | null>(null);
   const [intervals, setIntervals] = useState<IntervalsById>(new Map());
   /** the run's interval calibration and its plain-words note (volumetry:measure, once per model mask) */
-  const [calibration, setCalibration] = useState<{ calibration: MeasureResponse['calibration'] | null; intervalNote: string | undefined }>({ calibration: null, intervalNote: undefined });
+  const [calibration, setCalibration] = useState<{ calibration: MeasureResponse['calibration'] | null; intervalNote: string | undefined; lesionIntervalNote: string | null }>({ calibration: null, intervalNote: undefined, lesionIntervalNote: null });
   const [decisions, setDecisions] = useState<ReadonlyMap<number, 'accepted' | 'rejected'>>(new Map());
   /** Reader edits since the last model mask (0 = the mask is the model's). */
   const [editsSinceModel, setEditsSinceModel] = useState(0);
@@ -71,11 +71,11 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       const model = lastModel.current;
       if (volume === null || model === null || runId === null) {
         setIntervals(new Map());
-        setCalibration({ calibration: null, intervalNote: undefined });
+        setCalibration({ calibration: null, intervalNote: undefined, lesionIntervalNote: null });
         return;
       }
       const m = await call('volumetry:measure', { volumeId: volume.volumeId, runId, labelmap: model.mask });
-      setCalibration({ calibration: m.calibration ?? null, intervalNote: m.intervalNote });
+      setCalibration({ calibration: m.calibration ?? null, intervalNote: m.intervalNote, lesionIntervalNote: m.lesionIntervalNote ?? null });
       worker.current?.adoptIds(model.version, m.lesions);
       setMeasuring(true);
       setIntervals(new Map(m.lesions.map((x) => [x.lesionId, { voxelCount: x.voxelCount, intervalMl: x.sampleIntervalMl }])));
@@ -319,6 +319,8 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     /** calibrated-interval inputs for the lesion panel (core calibratedInterval on the live volumes) */
     calibration: calibration.calibration ?? null,
     intervalNote: calibration.intervalNote,
+    /** what each lesion's interval means (counted over lesions), shown on the table's interval column */
+    lesionIntervalNote: calibration.lesionIntervalNote,
     tableVersion: table?.version ?? null,
     decisions,
     edited: editsSinceModel > 0,

@@ -16,6 +16,8 @@ interface Props {
   calibration?: Calibration | null;
   /** plain-words meaning of the interval, or that there is none (volumetry:measure intervalNote) */
   intervalNote?: string;
+  /** what each lesion's interval means (volumetry:measure lesionIntervalNote); null/absent: none */
+  lesionIntervalNote?: string | null;
   /** candidates the plausibility rules dropped (inference:dropped), not in the mask; listed with why, restorable */
   dropped?: ReadonlyArray<{ id: number; volumeMl: number; reason: string; centroidIjk?: readonly [number, number, number] }>;
   /** how many dropped candidates the reader has restored (they are lesions in the table now) */
@@ -39,7 +41,7 @@ export function LesionPanel(p: Props) {
   const cal = p.calibration ?? null;
   const ci = (v: number, level: 'study' | 'lesion'): [number, number] | null => {
     if (cal === null) return null;
-    const iv = calibratedInterval(v, cal, cal[level]);
+    const iv = calibratedInterval(v, cal, level);
     return [iv.lowMl, iv.highMl];
   };
   const totalCi = p.totalMl === null ? null : ci(p.totalMl, 'study');
@@ -60,7 +62,7 @@ export function LesionPanel(p: Props) {
           <tr>
             <th>#</th>
             <th>mL</th>
-            <th title={p.intervalNote ?? 'Calibrated interval (bundle calibration.json)'}>interval</th>
+            <th title={p.lesionIntervalNote ?? 'Calibrated interval (bundle calibration.json)'}>interval</th>
             <th title="Sample range: 5th-95th percentile of this lesion's volume over the SDPM samples (how much the samples disagree; not a confidence interval)">sample range</th>
             <th title="A×B×C/2 estimate">ABC/2</th>
             <th />

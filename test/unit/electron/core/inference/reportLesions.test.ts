@@ -24,11 +24,13 @@ test('report.json lesion part: calibrated intervals contain the volumes, say wha
   }
   assert.deepEqual(r.lesions[1]?.calibratedIntervalMl, [0, 0.3 + 0.6 * 0.8]);
   assert.match(r.intervalNote, /^On 40 held-out synthetic cases .* 90% of cases \(nominal 90%\)\.$/);
+  assert.match(r.lesionIntervalNote ?? '', /^On 75 lesions the model reported in held-out synthetic cases .* 88% of lesions \(nominal 90%\)\.$/);
   assert.deepEqual(r.lesions.map((l) => l.type), ['Intracranial hemorrhage', 'Cerebral infarction']);
   assert.deepEqual(r.droppedCandidates.map((d) => [d.id, d.rule, d.value]), [[3, 'meanHu', 143]]);
   assert.equal(r.sampleRangeMl, null);
   const none = reportLesions(prediction, { labels: { outputs: [], lesionTypes: types }, calibration: null } as unknown as Bundle, 'all');
   assert.equal(none.calibratedIntervalMl, null);
+  assert.equal(none.lesionIntervalNote, null);
   assert.match(none.intervalNote, /no calibration \(calibration\.json\).*not a confidence interval/);
 });
 

@@ -41,7 +41,7 @@ test('postprocessing.json and calibration.json: bad fields are named; intervals 
   const cal = parseCalibration(good);
   assert.throws(() => parseCalibration({ ...good, study: { ...good.study, q: -1 } }), /study\.q/);
   for (const v of [0, 0.01, 0.3, 18.17, 120]) {
-    const iv = calibratedInterval(v, cal, cal.study);
+    const iv = calibratedInterval(v, cal, 'study');
     assert.ok(iv.lowMl <= v && v <= iv.highMl && iv.lowMl >= 0);
     assert.equal(iv.highMl, v + 0.3 * (v + 0.5));
   }

@@ -40,6 +40,10 @@ test('report JSON carries volumes, the per-lesion table with ABC/2 and intervals
   assert.deepEqual(r.lesions[0]?.calibratedIntervalMl, { low: Math.max(0, v0 - 0.5 * (v0 + 0.5)), high: v0 + 0.5 * (v0 + 0.5) });
   assert.deepEqual(r.totalCalibratedIntervalMl, { low: Math.max(0, r.totalVolumeMl - 0.2 * (r.totalVolumeMl + 0.5)), high: r.totalVolumeMl + 0.2 * (r.totalVolumeMl + 0.5) });
   assert.match(r.intervalNote, /40 held-out .* 90% of cases \(nominal 90%\)/);
+  // the lesion intervals say what they mean with the lesion level's own numbers, counted in lesions
+  assert.match(r.lesionIntervalNote ?? '', /^On 50 lesions the model reported .* 88% of lesions \(nominal 90%\)\.$/);
+  assert.doesNotMatch(r.lesionIntervalNote ?? '', /cases \(nominal/);
+  assert.match(studyReportHtml(r), /Lesion intervals: On \d+ lesions the model reported/);
   assert.equal(r.lesions[0]?.type, 'Cerebral infarction', 'mean 0 HU: the labels.json rule meanHu < 45');
   assert.equal(r.lesions[0]?.sliceRange[0], 1);
   assert.ok((r.lesions[0]?.abc2Ml ?? 0) > 0);
