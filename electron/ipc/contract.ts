@@ -7,7 +7,7 @@
  * electron/core/dicom/Volume.ts (LPS mm, direction columns column-major). Voxel arrays are flat,
  * index = i + nx*(j + ny*k). Labelmaps are Uint8 (0 = background, 1 = lesion).
  */
-import { arr, bool, bytes, int, literal, nullable, num, numTuple, obj, optional, str, tagged, type Infer } from './schema';
+import { arr, bool, bytes, int, literal, nullable, num, numPair, numTuple, obj, optional, str, tagged, type Infer } from './schema';
 import { pacsChannels, pacsEvents } from './pacsContract';
 
 const MAX_VOLUME_BYTES = 2 * 1024 * 1024 * 1024;
@@ -128,7 +128,7 @@ export const regionSchema = obj({
   massFraction: num({ min: 0, max: 1 }),
 });
 
-const calibrationLevelSchema = obj({ q: num({ min: 0 }), nCalibration: int({ min: 0 }), measuredCoverage: num({ min: 0, max: 1 }), nTest: int({ min: 0 }) });
+const calibrationLevelSchema = obj({ q: num({ min: 0 }), nCalibration: int({ min: 0 }), measuredCoverage: num({ min: 0, max: 1 }), nTest: int({ min: 0 }), coverageCi95: optional(numPair) });
 export const calibrationSchema = obj({ cMl: num({ min: 0 }), nominalCoverage: num({ min: 0, max: 1 }), study: calibrationLevelSchema, lesion: calibrationLevelSchema });
 
 export const lesionSchema = obj({

@@ -125,6 +125,12 @@ export const numTuple =
     return v.map((x: unknown, i) => num()(x, `${p}[${i}]`));
   };
 
+/** Two numbers, typed as a pair (e.g. an interval [low, high]). */
+export const numPair: Parser<[number, number]> = (v, p) => {
+  const t = numTuple(2)(v, p);
+  return [t[0] as number, t[1] as number];
+};
+
 export const empty = obj({});
 
 /** A union discriminated by a string field (`kind`), each variant an `obj` parser that includes the tag. */

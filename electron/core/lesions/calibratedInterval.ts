@@ -15,7 +15,7 @@ export interface CalibrationLevel {
   measuredCoverage: number;
   nTest: number;
   /** exact binomial (Clopper-Pearson) 95% interval of measuredCoverage on the nTest cases, when recorded */
-  coverageCi95?: readonly [number, number];
+  coverageCi95?: [number, number];
 }
 
 export interface Calibration {
@@ -42,7 +42,7 @@ export interface CalibratedInterval {
   nominalCoverage: number;
   measuredCoverage: number;
   nTest: number;
-  coverageCi95?: readonly [number, number];
+  coverageCi95?: [number, number];
 }
 
 /** The interval for volume `vMl` at one level: `study` for a study's total, `lesion` for one lesion's volume. */

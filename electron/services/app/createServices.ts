@@ -13,12 +13,12 @@ import type { Volume } from '../../core/index';
 import type { StudyScan } from '../../core/index';
 import { discoverSeries } from '../../core/index';
 import { loadSeries } from '../../core/index';
-import { calibratedInterval, calibrationLevelMeaning, lesionType, measureLesions, NO_CALIBRATION_NOTE } from '../../core/index';
+import { calibratedInterval, lesionType, measureLesions } from '../../core/index';
 import { JournalStore } from './JournalStore';
 import { gpuStatus } from '../../core/index';
 import { createPacsHandlers } from '../pacs/PacsService';
 import { memorySecretSource, type WritableSecretSource } from '../../core/index';
-import { toSeriesDto, toVolumeInfo } from './dto';
+import { toMeasureCalibration, toSeriesDto, toVolumeInfo } from './dto';
 import type { InferenceService } from './InferenceService';
 
 export interface ServiceDeps {
@@ -131,9 +131,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
         totalMl: m.totalVolumeMl,
         voxelVolumeMl: m.voxelVolumeMl,
         totalCalibratedIntervalMl: ci(m.totalVolumeMl, 'study'),
-        calibration: cal === null ? null : { cMl: cal.cMl, nominalCoverage: cal.nominalCoverage, study: cal.study, lesion: cal.lesion },
-        intervalNote: cal === null ? NO_CALIBRATION_NOTE : calibrationLevelMeaning(cal, 'study'),
-        lesionIntervalNote: cal === null ? null : calibrationLevelMeaning(cal, 'lesion'),
+        ...toMeasureCalibration(cal),
         lesions: m.lesions.map((l) => ({
           lesionId: l.id,
           voxelCount: l.voxelCount,

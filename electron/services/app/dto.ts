@@ -2,6 +2,7 @@
 import type { Response } from '../../ipc/contract';
 import type { Volume } from '../../core/index';
 import type { SeriesSummary } from '../../core/index';
+import { calibrationLevelMeaning, NO_CALIBRATION_NOTE, type Calibration } from '../../core/index';
 
 type SeriesDto = Response<'study:discover'>['series'][number];
 
@@ -52,5 +53,22 @@ export function toVolumeInfo(volumeId: string, studyKey: string, folder: string,
       columns: v.source.columns,
       slicePositionsLps: v.source.slices.map((s) => [...s.positionLps]),
     },
+  };
+}
+
+type MeasureCalibration = Pick<Response<'volumetry:measure'>, 'calibration' | 'intervalNote' | 'lesionIntervalNote'>;
+
+/**
+ * The bundle's interval calibration as volumetry:measure sends it (the page recomputes the intervals after each edit
+ * with core calibratedInterval) and what its two levels mean: the study level's note goes with the total, as in the
+ * report; the lesion level's with the lesion table. Each level is sent whole, so a field calibration.json gains
+ * must be added to the contract too (test: the shipped bundle's calibration passes the response schema).
+ */
+export function toMeasureCalibration(cal: Calibration | null): MeasureCalibration {
+  if (cal === null) return { calibration: null, intervalNote: NO_CALIBRATION_NOTE, lesionIntervalNote: null };
+  return {
+    calibration: { cMl: cal.cMl, nominalCoverage: cal.nominalCoverage, study: cal.study, lesion: cal.lesion },
+    intervalNote: calibrationLevelMeaning(cal, 'study'),
+    lesionIntervalNote: calibrationLevelMeaning(cal, 'lesion'),
   };
 }
