@@ -128,7 +128,8 @@ export const regionSchema = obj({
   massFraction: num({ min: 0, max: 1 }),
 });
 
-const calibrationLevelSchema = obj({ q: num({ min: 0 }), nCalibration: int({ min: 0 }), measuredCoverage: num({ min: 0, max: 1 }), nTest: int({ min: 0 }), coverageCi95: optional(numPair) });
+const calibrationCounts = { nCalibration: int({ min: 0 }), measuredCoverage: num({ min: 0, max: 1 }), nTest: int({ min: 0 }), coverageCi95: optional(numPair) };
+const calibrationLevelSchema = obj({ ...calibrationCounts, bins: arr(obj({ fromMl: num({ min: 0 }), q: num({ min: 0 }), ...calibrationCounts }), { maxLength: 50 }) });
 export const calibrationSchema = obj({ cMl: num({ min: 0 }), nominalCoverage: num({ min: 0, max: 1 }), study: calibrationLevelSchema, lesion: calibrationLevelSchema });
 
 export const lesionSchema = obj({
@@ -235,9 +236,9 @@ export const channels = {
        */
       calibration: optional(nullable(calibrationSchema)),
       /** what the interval means in plain words, or that there is none (shown to the reader) */
-      intervalNote: optional(str({ maxLength: 400 })),
+      intervalNote: optional(str({ maxLength: 1000 })),
       /** what each lesion's calibrated interval means (counted over lesions, not cases); null without calibration */
-      lesionIntervalNote: optional(nullable(str({ maxLength: 400 }))),
+      lesionIntervalNote: optional(nullable(str({ maxLength: 1000 }))),
     }),
   },
   'journal:append': { request: obj({ studyKey: id, entries: arr(journalEntrySchema, { maxLength: 1000 }) }), response: obj({ lastSeq: int({ min: -1 }) }) },

@@ -1,26 +1,54 @@
 /** `calibration.json` (optional; models/BUNDLE-FORMAT.md): the split-conformal volume interval calibration. */
-import type { Calibration, CalibrationLevel } from '../lesions/calibratedInterval';
+import type { Calibration, CalibrationBin, CalibrationLevel } from '../lesions/calibratedInterval';
 import { JsonReader } from './JsonReader';
 
-function level(r: JsonReader): CalibrationLevel {
-  const out: CalibrationLevel = { q: r.field('q').number({ min: 0 }), nCalibration: r.field('nCalibration').int(1), measuredCoverage: r.field('measuredCoverage').number({ min: 0, max: 1 }), nTest: r.field('nTest').int(1) };
-  if (r.has('coverageCi95')) {
-    const ci = r.field('coverageCi95');
-    const items = ci.items();
-    if (items.length !== 2) ci.fail('must be [low, high]');
-    const lo = (items[0] as JsonReader).number({ min: 0, max: 1 });
-    const hi = (items[1] as JsonReader).number({ min: 0, max: 1 });
-    if (!(lo <= out.measuredCoverage && out.measuredCoverage <= hi)) ci.fail(`must contain measuredCoverage ${out.measuredCoverage} (got [${lo}, ${hi}])`);
-    out.coverageCi95 = [lo, hi];
-  }
-  return out;
+/** Optional `coverageCi95` of a level or bin: [low, high] in [0, 1], containing the measured coverage. */
+function coverageCi95(r: JsonReader, measured: number): { coverageCi95?: [number, number] } {
+  if (!r.has('coverageCi95')) return {};
+  const ci = r.field('coverageCi95');
+  const items = ci.items();
+  if (items.length !== 2) ci.fail('must be [low, high]');
+  const lo = (items[0] as JsonReader).number({ min: 0, max: 1 });
+  const hi = (items[1] as JsonReader).number({ min: 0, max: 1 });
+  if (!(lo <= measured && measured <= hi)) ci.fail(`must contain measuredCoverage ${measured} (got [${lo}, ${hi}])`);
+  return { coverageCi95: [lo, hi] };
+}
+
+function counts(r: JsonReader): Omit<CalibrationBin, 'fromMl' | 'q'> {
+  const measuredCoverage = r.field('measuredCoverage').number({ min: 0, max: 1 });
+  return { nCalibration: r.field('nCalibration').int(1), measuredCoverage, nTest: r.field('nTest').int(1), ...coverageCi95(r, measuredCoverage) };
+}
+
+/** One q for every volume ("split-conformal-relative"): read as a single bin from 0 mL. */
+function singleLevel(r: JsonReader): CalibrationLevel {
+  const c = counts(r);
+  return { ...c, bins: [{ fromMl: 0, q: r.field('q').number({ min: 0 }), ...c }] };
+}
+
+/** Mondrian ("split-conformal-relative-binned"): bins of predicted volume from 0 mL up, each with its own q. */
+function binnedLevel(r: JsonReader): CalibrationLevel {
+  const c = counts(r);
+  const br = r.field('bins');
+  const items = br.items();
+  if (items.length === 0) br.fail('must list at least one bin');
+  const bins = items.map((b, i): CalibrationBin => {
+    const fromMl = b.field('fromMl').number({ min: 0 });
+    if (i === 0 && fromMl !== 0) b.field('fromMl').fail('of the first bin must be 0');
+    const prev = i > 0 ? (items[i - 1] as JsonReader).field('fromMl').value : -1;
+    if (typeof prev === 'number' && !(fromMl > prev)) b.field('fromMl').fail(`must be greater than the previous bin's (${prev})`);
+    return { fromMl, q: b.field('q').number({ min: 0 }), ...counts(b) };
+  });
+  const nTest = bins.reduce((s, b) => s + b.nTest, 0);
+  if (nTest !== c.nTest) r.field('nTest').fail(`must be the sum of the bins' nTest (${nTest})`);
+  return { ...c, bins };
 }
 
 export function parseCalibration(value: unknown, filePath = 'calibration.json'): Calibration {
   const r = new JsonReader('calibration.json', value, '', filePath);
   const schema = r.field('schema');
   if (schema.value !== 1) schema.fail('must be 1; this build reads calibration schema 1');
-  const method = r.field('method').oneOf(['split-conformal-relative'] as const);
+  const method = r.field('method').oneOf(['split-conformal-relative', 'split-conformal-relative-binned'] as const);
+  const level = method === 'split-conformal-relative' ? singleLevel : binnedLevel;
   return {
     schema: 1,
     method,

@@ -2,6 +2,8 @@
  * The calibrated volume interval (split conformal, relative score; /work contract "calibration.json",
  * models/BUNDLE-FORMAT.md). For a reported volume V (study total or one lesion) and the bundle's calibration
  * quantile q and stabiliser cMl: [max(0, V - q·(V + cMl)), V + q·(V + cMl)]. It always contains V.
+ * A binned (Mondrian) calibration has one q per bin of predicted volume; V's own bin gives q, so the stated rate
+ * holds for results of V's size, not only on average over all sizes.
  *
  * Plain words: on held-out synthetic cases that the model was not trained or calibrated on, the true volume
  * fell inside this range for `measuredCoverage` of the cases (nominal `nominalCoverage`, e.g. 90%).
@@ -9,18 +11,36 @@
  * as a "sample range", never as a confidence interval.
  */
 
-export interface CalibrationLevel {
+/**
+ * One bin of predicted volume, from `fromMl` up to the next bin's `fromMl` (the last is open): its own q, measured
+ * on the calibration volumes predicted in that range, and the coverage measured on the test volumes predicted there.
+ */
+export interface CalibrationBin {
+  fromMl: number;
   q: number;
   nCalibration: number;
   measuredCoverage: number;
   nTest: number;
-  /** exact binomial (Clopper-Pearson) 95% interval of measuredCoverage on the nTest cases, when recorded */
+  /** exact binomial (Clopper-Pearson) 95% interval of measuredCoverage on the nTest volumes, when recorded */
   coverageCi95?: [number, number];
+}
+
+/**
+ * One level (study totals or single lesions). `bins` runs from 0 mL up; a calibration with one q for every volume
+ * ("split-conformal-relative") has one bin. The level's own counts are over all its bins.
+ */
+export interface CalibrationLevel {
+  nCalibration: number;
+  measuredCoverage: number;
+  nTest: number;
+  coverageCi95?: [number, number];
+  bins: CalibrationBin[];
 }
 
 export interface Calibration {
   schema: 1;
-  method: 'split-conformal-relative';
+  /** one q for all volumes, or one per bin of predicted volume (Mondrian split conformal) */
+  method: 'split-conformal-relative' | 'split-conformal-relative-binned';
   nominalCoverage: number;
   cMl: number;
   mode: string;
@@ -35,40 +55,89 @@ export interface Calibration {
 /** Which volumes a calibration level was measured on: a study's total (one per case) or one lesion's (one per predicted lesion). */
 export type CalibrationLevelName = 'study' | 'lesion';
 
-export interface CalibratedInterval {
-  level: CalibrationLevelName;
-  lowMl: number;
-  highMl: number;
-  nominalCoverage: number;
+/** The bin an interval came from, when its level has several: [fromMl, toMl) of predicted volume (toMl null: open). */
+export interface IntervalBin {
+  fromMl: number;
+  toMl: number | null;
   measuredCoverage: number;
   nTest: number;
   coverageCi95?: [number, number];
 }
 
+export interface CalibratedInterval {
+  level: CalibrationLevelName;
+  lowMl: number;
+  highMl: number;
+  nominalCoverage: number;
+  /** over all the level's test volumes */
+  measuredCoverage: number;
+  nTest: number;
+  coverageCi95?: [number, number];
+  /** the bin whose q made this interval, null when the level has one q for every volume */
+  bin: IntervalBin | null;
+}
+
+type CalibrationLike = Pick<Calibration, 'cMl' | 'nominalCoverage' | CalibrationLevelName>;
+
+/** The index of the bin of predicted volume `vMl`: the last bin starting at or below it. */
+export function calibrationBinIndex(level: Pick<CalibrationLevel, 'bins'>, vMl: number): number {
+  let i = 0;
+  for (let k = 1; k < level.bins.length; k++) if ((level.bins[k] as CalibrationBin).fromMl <= vMl) i = k;
+  return i;
+}
+
 /** The interval for volume `vMl` at one level: `study` for a study's total, `lesion` for one lesion's volume. */
-export function calibratedInterval(vMl: number, cal: Pick<Calibration, 'cMl' | 'nominalCoverage' | CalibrationLevelName>, level: CalibrationLevelName): CalibratedInterval {
+export function calibratedInterval(vMl: number, cal: CalibrationLike, level: CalibrationLevelName): CalibratedInterval {
   if (!(vMl >= 0) || !Number.isFinite(vMl)) throw new RangeError(`calibratedInterval: volume must be a finite number >= 0 (got ${vMl})`);
   const l = cal[level];
-  const half = l.q * (vMl + cal.cMl);
-  return { level, lowMl: Math.max(0, vMl - half), highMl: vMl + half, nominalCoverage: cal.nominalCoverage, measuredCoverage: l.measuredCoverage, nTest: l.nTest, ...(l.coverageCi95 !== undefined ? { coverageCi95: l.coverageCi95 } : {}) };
+  if (l.bins.length === 0) throw new RangeError(`calibratedInterval: the ${level} level has no bins`);
+  const i = calibrationBinIndex(l, vMl);
+  const b = l.bins[i] as CalibrationBin;
+  const half = b.q * (vMl + cal.cMl);
+  const next = l.bins[i + 1];
+  const bin: IntervalBin | null = l.bins.length === 1 ? null : { fromMl: b.fromMl, toMl: next === undefined ? null : next.fromMl, measuredCoverage: b.measuredCoverage, nTest: b.nTest, ...(b.coverageCi95 !== undefined ? { coverageCi95: b.coverageCi95 } : {}) };
+  return { level, lowMl: Math.max(0, vMl - half), highMl: vMl + half, nominalCoverage: cal.nominalCoverage, measuredCoverage: l.measuredCoverage, nTest: l.nTest, ...(l.coverageCi95 !== undefined ? { coverageCi95: l.coverageCi95 } : {}), bin };
+}
+
+const pc = (x: number): string => (x * 100).toFixed(0);
+const mlText = (x: number): string => `${Number(x.toPrecision(3))} mL`;
+
+/** "under 0.5 mL", "0.5 to 5 mL", "5 mL or more" */
+function binRange(fromMl: number, toMl: number | null): string {
+  if (fromMl === 0 && toMl !== null) return `under ${mlText(toMl)}`;
+  if (toMl === null) return `${mlText(fromMl)} or more`;
+  return `${Number(fromMl.toPrecision(3))} to ${mlText(toMl)}`;
+}
+
+function rateSentences(level: CalibrationLevelName, n: number, measured: number, nominal: number, ci: [number, number] | undefined, ofSize: string): string {
+  const unit = level === 'study' ? 'cases' : 'lesions';
+  const ciText = ci === undefined ? '' : ` With ${n} test ${unit} that rate is itself uncertain: the true rate lies between ${pc(ci[0])}% and ${pc(ci[1])}% (95% confidence).`;
+  if (level === 'study') return `On ${n} held-out synthetic cases${ofSize} not used for training or calibration, the true volume fell inside this range for ${pc(measured)}% of cases (nominal ${pc(nominal)}%).${ciText}`;
+  return `On ${n} lesions${ofSize} the model reported in held-out synthetic cases not used for training or calibration, the true volume of each lesion fell inside its range for ${pc(measured)}% of lesions (nominal ${pc(nominal)}%).${ciText}`;
 }
 
 /**
- * One sentence saying what an interval of this level means, for reports and the app. The study level counts test
- * cases; the lesion level counts the lesions the model reported on the test cases (each matched to the true lesion
- * it overlaps most, true volume 0 when none), so its sentence counts lesions, not cases.
+ * One sentence (or three) saying what an interval of this level means, for reports and the app. The study level
+ * counts test cases; the lesion level counts the lesions the model reported on the test cases (each matched to the
+ * true lesion it overlaps most, true volume 0 when none), so its sentence counts lesions, not cases. An interval from
+ * a bin of predicted volume states that bin's own measured rate (what holds for results of this size), then the rate
+ * over all sizes.
  */
-export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'level' | 'nominalCoverage' | 'measuredCoverage' | 'nTest' | 'coverageCi95'>): string {
-  const pc = (x: number): string => (x * 100).toFixed(0);
-  const unit = iv.level === 'study' ? 'cases' : 'lesions';
-  const ci = iv.coverageCi95 === undefined ? '' : ` With ${iv.nTest} test ${unit} that rate is itself uncertain: the true rate lies between ${pc(iv.coverageCi95[0])}% and ${pc(iv.coverageCi95[1])}% (95% confidence).`;
-  if (iv.level === 'study') return `On ${iv.nTest} held-out synthetic cases not used for training or calibration, the true volume fell inside this range for ${pc(iv.measuredCoverage)}% of cases (nominal ${pc(iv.nominalCoverage)}%).${ci}`;
-  return `On ${iv.nTest} lesions the model reported in held-out synthetic cases not used for training or calibration, the true volume of each lesion fell inside its range for ${pc(iv.measuredCoverage)}% of lesions (nominal ${pc(iv.nominalCoverage)}%).${ci}`;
+export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'level' | 'nominalCoverage' | 'measuredCoverage' | 'nTest' | 'coverageCi95' | 'bin'>): string {
+  if (iv.bin === null) return rateSentences(iv.level, iv.nTest, iv.measuredCoverage, iv.nominalCoverage, iv.coverageCi95, '');
+  const what = iv.level === 'study' ? 'results' : 'lesions';
+  const size = binRange(iv.bin.fromMl, iv.bin.toMl);
+  return `This range is calibrated on ${what} of this size (predicted ${size}) alone. ${rateSentences(iv.level, iv.bin.nTest, iv.bin.measuredCoverage, iv.nominalCoverage, iv.bin.coverageCi95, ` of that size`)} Over all sizes: ${pc(iv.measuredCoverage)}% of ${iv.nTest}.`;
 }
 
-/** The meaning of a calibration level without a volume (e.g. a table column's header). */
-export function calibrationLevelMeaning(cal: Pick<Calibration, 'cMl' | 'nominalCoverage' | CalibrationLevelName>, level: CalibrationLevelName): string {
-  return calibratedIntervalMeaning(calibratedInterval(0, cal, level));
+/** The meaning of a calibration level without a volume (e.g. a table column's header): its rate over all sizes. */
+export function calibrationLevelMeaning(cal: CalibrationLike, level: CalibrationLevelName): string {
+  const l = cal[level];
+  const all = rateSentences(level, l.nTest, l.measuredCoverage, cal.nominalCoverage, l.coverageCi95, '');
+  if (l.bins.length === 1) return all;
+  const ranges = l.bins.map((b, i) => binRange(b.fromMl, l.bins[i + 1]?.fromMl ?? null));
+  const what = level === 'study' ? 'results' : 'lesions';
+  return `${all} Intervals are calibrated separately for ${what} predicted ${ranges.slice(0, -1).join(', ')} and ${ranges[ranges.length - 1] ?? ''}.`;
 }
 
 export const NO_CALIBRATION_NOTE = 'No calibrated interval: the model bundle has no calibration (calibration.json) for the mode that made this result. The sample range is the spread of the SDPM samples, not a confidence interval.';

@@ -8,6 +8,11 @@ cases (Vovk; Lei et al.); interval [max(0, V - q (V + cMl)), V + q (V + cMl)] (e
 calibratedInterval.ts is the engine's copy; tests check both agree on a few values). Study level: one score
 per case (total volumes); lesion level: one score per predicted lesion (matched to a true lesion by maximum
 overlap, V_true = 0 when unmatched; sdpm.lesion_stats). Coverage is measured on the separate test split.
+
+Mondrian (``--study-bins 0.5,5``, method "split-conformal-relative-binned"): the same score and rank, but one q per
+bin of PREDICTED volume, each from the calibration volumes in that bin only. Split conformal's guarantee then holds
+within each bin (Vovk's Mondrian conformal prediction): a study predicted at 18 mL gets the error spread of studies
+predicted at that size, not the average over all sizes, in which empty predictions with missed lesions dominate.
 """
 from __future__ import annotations
 
@@ -70,20 +75,80 @@ def lesion_pairs(ev: Dict[str, Any], mode: str) -> Tuple[List[float], List[float
     return t, p
 
 
+def bin_index(v_ml: float, edges: Sequence[float]) -> int:
+    """The bin of a predicted volume: bin 0 is [0, edges[0]), bin i is [edges[i-1], edges[i]), the last is open."""
+    return int(np.searchsorted(np.asarray(edges, float), v_ml, side="right"))
+
+
+def _covered(v_true: Sequence[float], v_pred: Sequence[float], q: float, c_ml: float = C_ML) -> int:
+    return sum(lo <= t <= hi for t, (lo, hi) in ((t, interval(p, q, c_ml)) for t, p in zip(v_true, v_pred)))
+
+
+def calibrate_level(tc: Sequence[float], pc: Sequence[float], tt: Sequence[float], pt: Sequence[float],
+                    edges: Sequence[float] = ()) -> Dict[str, Any]:
+    """One level (study or lesion). Without ``edges``: one q for all volumes (split conformal). With ``edges``
+    (ascending predicted-volume bounds in mL): Mondrian split conformal, one q per bin of PREDICTED volume (known
+    when the interval is reported), so the stated rate holds for results of each size separately instead of on
+    average over all sizes. Each bin needs at least 9 calibration volumes (else its q is infinite) and one test
+    volume (else its coverage cannot be measured): a ValueError says which bin lacks them."""
+    tc, pc, tt, pt = (np.asarray(a, float) for a in (tc, pc, tt, pt))
+    if not edges:
+        q = conformal_q(scores(tc, pc))
+        k = _covered(tt, pt, q)
+        return {"q": q, "nCalibration": len(tc), "measuredCoverage": k / len(tt), "nTest": len(tt),
+                "coverageCi95": list(coverage_ci95(k, len(tt)))}
+    if list(edges) != sorted(edges) or edges[0] <= 0:
+        raise ValueError(f"bin edges must be ascending and > 0 mL (got {list(edges)})")
+    bc = np.array([bin_index(v, edges) for v in pc])
+    bt = np.array([bin_index(v, edges) for v in pt])
+    bins: List[Dict[str, Any]] = []
+    covered = 0
+    for i in range(len(edges) + 1):
+        lo_ml = 0.0 if i == 0 else float(edges[i - 1])
+        name = f"[{lo_ml:g}, {edges[i]:g}) mL" if i < len(edges) else f">= {lo_ml:g} mL"
+        mc, mt = bc == i, bt == i
+        q = conformal_q(scores(tc[mc], pc[mc]))
+        if not math.isfinite(q):
+            raise ValueError(f"bin {name}: {int(mc.sum())} calibration volumes, too few for a finite q (need >= 9)")
+        if not mt.any():
+            raise ValueError(f"bin {name}: no test volumes, its coverage cannot be measured")
+        k = _covered(tt[mt], pt[mt], q)
+        covered += k
+        bins.append({"fromMl": lo_ml, "q": q, "nCalibration": int(mc.sum()), "measuredCoverage": k / int(mt.sum()),
+                     "nTest": int(mt.sum()), "coverageCi95": list(coverage_ci95(k, int(mt.sum())))})
+    return {"nCalibration": len(tc), "measuredCoverage": covered / len(tt), "nTest": len(tt),
+            "coverageCi95": list(coverage_ci95(covered, len(tt))), "bins": bins}
+
+
+def level_interval(v_ml: float, level: Dict[str, Any], c_ml: float = C_ML) -> Tuple[float, float]:
+    """The interval of a volume at one level of a calibration.json (binned or not): the engine's rule."""
+    if "bins" not in level:
+        return interval(v_ml, level["q"], c_ml)
+    b = [x for x in level["bins"] if x["fromMl"] <= v_ml][-1]
+    return interval(v_ml, b["q"], c_ml)
+
+
 def calibrate(calib: Dict[str, Any], test: Dict[str, Any], mode: str, profile: str, n_samples: int,
-              calib_desc: str, test_desc: str, engine_mode: str) -> Dict[str, Any]:
-    out: Dict[str, Any] = {"schema": 1, "method": "split-conformal-relative", "nominalCoverage": NOMINAL,
-                           "cMl": C_ML, "mode": engine_mode, "profile": profile, "nSamples": n_samples}
-    for level, pairs in (("study", study_pairs), ("lesion", lesion_pairs)):
+              calib_desc: str, test_desc: str, engine_mode: str, study_bins: Sequence[float] = (),
+              lesion_bins: Sequence[float] = ()) -> Dict[str, Any]:
+    binned = bool(study_bins) or bool(lesion_bins)
+    out: Dict[str, Any] = {"schema": 1, "method": "split-conformal-relative-binned" if binned else "split-conformal-relative",
+                           "nominalCoverage": NOMINAL, "cMl": C_ML, "mode": engine_mode, "profile": profile,
+                           "nSamples": n_samples}
+    for level, pairs, edges in (("study", study_pairs, study_bins), ("lesion", lesion_pairs, lesion_bins)):
         tc, pc = pairs(calib, mode)
         tt, pt = pairs(test, mode)
         if not tc or not tt:
             raise ValueError(f"{level}: no {mode} volumes in the calibration ({len(tc)}) or test ({len(tt)}) split")
-        q = conformal_q(scores(tc, pc))
-        cov = coverage(tt, pt, q)
-        lo, hi = coverage_ci95(int(round(cov * len(tt))), len(tt))
-        out[level] = {"q": q, "nCalibration": len(tc), "measuredCoverage": cov, "nTest": len(tt),
-                      "coverageCi95": [lo, hi]}
+        if binned and not edges:
+            edges = ()
+        lv = calibrate_level(tc, pc, tt, pt, edges)
+        if binned and "bins" not in lv:  # a binned file states every level as bins (one bin [0, inf) here)
+            lv = {k: lv[k] for k in ("nCalibration", "measuredCoverage", "nTest", "coverageCi95")} | {
+                "bins": [{"fromMl": 0.0, "q": lv["q"], "nCalibration": lv["nCalibration"],
+                          "measuredCoverage": lv["measuredCoverage"], "nTest": lv["nTest"],
+                          "coverageCi95": lv["coverageCi95"]}]}
+        out[level] = lv
     out["calibrationSet"] = calib_desc
     out["testSet"] = test_desc
     return out
@@ -99,11 +164,15 @@ def main() -> None:
     ap.add_argument("--n-samples", type=int, default=4)
     ap.add_argument("--calib-desc", required=True)
     ap.add_argument("--test-desc", required=True)
+    ap.add_argument("--study-bins", default="", help="Mondrian bins of predicted study volume, edges in mL, e.g. 0.5,5")
+    ap.add_argument("--lesion-bins", default="", help="Mondrian bins of predicted lesion volume, edges in mL, e.g. 1,5")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    edges = lambda s: tuple(float(x) for x in s.split(",") if x.strip())  # noqa: E731
     engine_mode = a.engine_mode or {"yAvg": "avg", "ySal": "sal", "yInfer": "infer", "yAll": "all"}[a.mode]
     res = calibrate(json.loads(Path(a.calib).read_text()), json.loads(Path(a.test).read_text()), a.mode,
-                    a.profile, a.n_samples, a.calib_desc, a.test_desc, engine_mode)
+                    a.profile, a.n_samples, a.calib_desc, a.test_desc, engine_mode,
+                    edges(a.study_bins), edges(a.lesion_bins))
     Path(a.out).write_text(json.dumps(res, indent=1) + "\n")
     print(json.dumps(res, indent=1))
 

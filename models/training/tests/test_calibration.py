@@ -72,3 +72,61 @@ def test_coverage_ci95_is_the_exact_binomial_interval() -> None:
     assert coverage_ci95(0, 10)[0] == 0.0 and coverage_ci95(10, 10)[1] == 1.0
     # a wider interval for fewer cases
     assert coverage_ci95(9, 10)[1] - coverage_ci95(9, 10)[0] > hi - lo
+
+
+def _hetero(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted volumes with a relative error that is large for small predictions and small for large ones."""
+    p = np.concatenate([rng.uniform(0, 0.5, n // 2), rng.uniform(5, 50, n - n // 2)])
+    sd = np.where(p < 5, 2.0, 0.15)
+    return p * np.exp(rng.normal(0, sd)) + np.where(p < 5, rng.exponential(2.0, p.size), 0.0), p
+
+
+def test_mondrian_bins_hold_the_rate_per_size_where_one_q_does_not() -> None:
+    from sdpm.calibration import bin_index, calibrate_level, level_interval
+
+    rng = np.random.default_rng(1)
+    tc, pc = _hetero(rng, 2000)
+    tt, pt = _hetero(rng, 2000)
+    pooled = calibrate_level(tc, pc, tt, pt)
+    binned = calibrate_level(tc, pc, tt, pt, (5.0,))
+    small, large = binned["bins"]
+    assert (small["fromMl"], large["fromMl"]) == (0.0, 5.0) and small["nTest"] + large["nTest"] == 2000
+    for b in binned["bins"]:
+        assert abs(b["measuredCoverage"] - 0.9) < 0.03 and b["coverageCi95"][0] <= b["measuredCoverage"]
+    # one q: the small predictions' large errors set it, so large predictions get a far wider range than they need
+    big = pt >= 5
+    assert coverage(tt[big], pt[big], pooled["q"]) > 0.99 and large["q"] < pooled["q"] / 3
+    # the engine's rule: the bin of the predicted volume picks the q
+    assert bin_index(4.99, (5.0,)) == 0 and bin_index(5.0, (5.0,)) == 1
+    assert level_interval(18.0, binned) == interval(18.0, large["q"])
+    assert level_interval(0.2, binned) == interval(0.2, small["q"])
+    assert level_interval(18.0, pooled) == interval(18.0, pooled["q"])
+
+
+def test_mondrian_refuses_bins_it_cannot_calibrate_or_measure() -> None:
+    import pytest
+
+    from sdpm.calibration import calibrate_level
+
+    t = [1.0] * 30
+    p = [0.1] * 25 + [10.0] * 5
+    with pytest.raises(ValueError, match=r"bin >= 5 mL: 5 calibration volumes"):
+        calibrate_level(t, p, t, p, (5.0,))
+    with pytest.raises(ValueError, match=r"no test volumes"):
+        calibrate_level(t * 2, p * 2, [1.0], [0.1], (5.0,))
+    with pytest.raises(ValueError, match="ascending"):
+        calibrate_level(t, p, t, p, (5.0, 1.0))
+
+
+def test_calibrate_binned_states_every_level_as_bins() -> None:
+    rng = np.random.default_rng(2)
+    rows = []
+    for i in range(200):
+        pv = float(rng.choice([0.2, 10.0]))
+        rows.append({"ref_ml": pv * float(np.exp(rng.normal(0, 0.3))), "pred_ml": {"yAvg": pv},
+                     "lesions": {"yAvg": {"pred": [{"predMl": pv, "trueMl": pv * 1.1}], "true": []}}})
+    c = calibrate({"cases": rows[:100]}, {"cases": rows[100:]}, "yAvg", "cpu-fast", 4, "c", "t", "avg", study_bins=(1.0,))
+    assert c["method"] == "split-conformal-relative-binned"
+    assert [b["fromMl"] for b in c["study"]["bins"]] == [0.0, 1.0]
+    assert [b["fromMl"] for b in c["lesion"]["bins"]] == [0.0] and "q" not in c["lesion"]
+    assert c["study"]["nTest"] == 100 and sum(b["nTest"] for b in c["study"]["bins"]) == 100

@@ -1,5 +1,6 @@
 import type { Response } from '../../../electron/ipc/contract';
 import { calibratedInterval, formatVolumeMl } from '../../../electron/core/lesions/index';
+import { lesionIntervalNote, totalIntervalNote } from './intervalNotes';
 
 type Lesion = Response<'volumetry:measure'>['lesions'][number];
 type Calibration = NonNullable<Response<'volumetry:measure'>['calibration']>;
@@ -45,16 +46,17 @@ export function LesionPanel(p: Props) {
     return [iv.lowMl, iv.highMl];
   };
   const totalCi = p.totalMl === null ? null : ci(p.totalMl, 'study');
+  const totalNote = totalIntervalNote(p.totalMl, cal, p.intervalNote);
   return (
     <section className="panel">
       <h2>Lesions</h2>
       <div className="total" data-testid="total-volume" data-ml={p.totalMl ?? ''} data-voxels={p.voxels} data-voxel-ml={p.voxelMl} data-hash={p.hash}>
         Total {p.totalMl === null ? '—' : `${formatVolumeMl(p.totalMl)} mL`}
-        {totalCi !== null && <span title={p.intervalNote}> (interval {range(totalCi)} mL)</span>}
+        {totalCi !== null && <span title={totalNote}> (interval {range(totalCi)} mL)</span>}
       </div>
-      {p.intervalNote !== undefined && (
+      {totalNote !== undefined && (
         <div className="muted" data-testid="interval-note">
-          {p.intervalNote}
+          {totalNote}
         </div>
       )}
       <table className="lesions">
@@ -79,7 +81,7 @@ export function LesionPanel(p: Props) {
               <td data-testid="lesion-volume" data-lesion-id={l.lesionId}>
                 {formatVolumeMl(l.volumeMl)}
               </td>
-              <td>{range(cal !== null ? ci(l.volumeMl, 'lesion') : l.calibratedIntervalMl)}</td>
+              <td title={lesionIntervalNote(l.volumeMl, cal)}>{range(cal !== null ? ci(l.volumeMl, 'lesion') : l.calibratedIntervalMl)}</td>
               <td>{range(l.sampleIntervalMl)}</td>
               <td>{l.abc2Ml.toFixed(1)}</td>
               <td>

@@ -37,3 +37,59 @@ test('an interval is computed with the level it names: the study q for a total, 
   assert.equal(l.highMl, 10 + 1.09 * 10.5);
   assert.equal(l.nTest, 57);
 });
+
+// A Mondrian (binned) calibration: one q per bin of predicted volume (sdpm.calibration --study-bins 0.5,5).
+const binned = {
+  ...good,
+  method: 'split-conformal-relative-binned',
+  study: {
+    nCalibration: 384, measuredCoverage: 0.875, nTest: 192, coverageCi95: [0.82, 0.92],
+    bins: [
+      { fromMl: 0, q: 13.4, nCalibration: 250, measuredCoverage: 0.88, nTest: 125, coverageCi95: [0.81, 0.93] },
+      { fromMl: 0.5, q: 8.2, nCalibration: 80, measuredCoverage: 0.85, nTest: 40 },
+      { fromMl: 5, q: 2.4, nCalibration: 54, measuredCoverage: 0.889, nTest: 27, coverageCi95: [0.71, 0.98] },
+    ],
+  },
+  lesion: { nCalibration: 185, measuredCoverage: 0.947, nTest: 132, bins: [{ fromMl: 0, q: 1.09, nCalibration: 185, measuredCoverage: 0.947, nTest: 132 }] },
+};
+
+test('a binned calibration: the bin of the volume gives q, and the note states that bin\'s own measured rate', () => {
+  const cal = parseCalibration(binned);
+  assert.equal(cal.method, 'split-conformal-relative-binned');
+  assert.deepEqual(cal.study.bins.map((b) => b.fromMl), [0, 0.5, 5]);
+  const at = (v: number): number => calibratedInterval(v, cal, 'study').highMl - v;
+  const near = (a: number, b: number, m?: string): void => assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b} ${m ?? ''}`);
+  near(at(0.2), 13.4 * 0.7);
+  near(at(0.5), 8.2 * 1.0, 'a bin starts at its fromMl');
+  near(at(4.99), 8.2 * 5.49);
+  near(at(18.72), 2.4 * 19.22);
+  const iv = calibratedInterval(18.72, cal, 'study');
+  assert.deepEqual(iv.bin, { fromMl: 5, toMl: null, measuredCoverage: 0.889, nTest: 27, coverageCi95: [0.71, 0.98] });
+  assert.ok(iv.lowMl <= 18.72 && 18.72 <= iv.highMl);
+  assert.equal(
+    calibratedIntervalMeaning(iv),
+    'This range is calibrated on results of this size (predicted 5 mL or more) alone. On 27 held-out synthetic cases of that size not used for training or calibration, the true volume fell inside this range for 89% of cases (nominal 90%). With 27 test cases that rate is itself uncertain: the true rate lies between 71% and 98% (95% confidence). Over all sizes: 88% of 192.',
+  );
+  assert.match(calibratedIntervalMeaning(calibratedInterval(1, cal, 'study')), /predicted 0\.5 to 5 mL\) alone\. On 40 held-out synthetic cases of that size .* 85% of cases/);
+  assert.match(calibratedIntervalMeaning(calibratedInterval(0, cal, 'study')), /predicted under 0\.5 mL\) alone/);
+  // without a volume: the rate over all sizes and the bins
+  assert.equal(
+    calibrationLevelMeaning(cal, 'study'),
+    'On 192 held-out synthetic cases not used for training or calibration, the true volume fell inside this range for 88% of cases (nominal 90%). With 192 test cases that rate is itself uncertain: the true rate lies between 82% and 92% (95% confidence). Intervals are calibrated separately for results predicted under 0.5 mL, 0.5 to 5 mL and 5 mL or more.',
+  );
+  // a level with one bin reads as before (no bin, no size sentence)
+  assert.equal(calibratedInterval(3, cal, 'lesion').bin, null);
+  assert.doesNotMatch(calibrationLevelMeaning(cal, 'lesion'), /calibrated separately/);
+});
+
+test('binned calibration.json: bins from 0 mL, ascending, counting the level\'s test volumes, else named', () => {
+  const bad = (study: unknown): unknown => ({ ...binned, study });
+  assert.throws(() => parseCalibration(bad({ ...binned.study, bins: [] })), /study\.bins.*at least one bin/);
+  assert.throws(() => parseCalibration(bad({ ...binned.study, bins: binned.study.bins.slice(1) })), /study\.bins\[0\]\.fromMl.*must be 0/);
+  const swapped = [binned.study.bins[0], binned.study.bins[2], binned.study.bins[1]];
+  assert.throws(() => parseCalibration(bad({ ...binned.study, bins: swapped })), /study\.bins\[2\]\.fromMl.*greater than the previous bin's \(5\)/);
+  assert.throws(() => parseCalibration(bad({ ...binned.study, nTest: 191 })), /study\.nTest.*sum of the bins' nTest \(192\)/);
+  assert.throws(() => parseCalibration(bad({ ...binned.study, bins: [{ ...binned.study.bins[0], q: -1 }, ...binned.study.bins.slice(1)] })), /study\.bins\[0\]\.q/);
+  assert.throws(() => parseCalibration({ ...good, method: 'split-conformal-relative-binned' }), /study\.bins/);
+  assert.throws(() => parseCalibration({ ...good, method: 'mondrian' }), /method.*must be one of/);
+});

@@ -4,6 +4,7 @@ import { reportLesions } from '../../../../../electron/core/inference/reportLesi
 import type { VolumePrediction } from '../../../../../electron/core/inference/predictVolume';
 import type { Bundle } from '../../../../../electron/core/bundle/Bundle';
 import type { Calibration } from '../../../../../electron/core/lesions/calibratedInterval';
+import { parseCalibration } from '../../../../../electron/core/bundle/Calibration';
 
 const lesion = (id: number, volumeMl: number, meanHu: number) => ({ id, voxelCount: 10, volumeMl, centroidLps: [0, 0, 0], centroidIjk: [1, 1, 0], sliceRange: [0, 0], bboxIjk: { min: [0, 0, 0], max: [1, 1, 0] }, meanHu, minHu: meanHu, maxHu: meanHu, abc2: { volumeMl: 0 } });
 const prediction = {
@@ -14,7 +15,7 @@ const prediction = {
 } as unknown as VolumePrediction;
 const types = [{ name: 'Intracranial hemorrhage', rule: 'meanHu >= 45', category: null, type: null, anatomicRegion: null, recommendedDisplayRgb: null }, { name: 'Cerebral infarction', rule: 'meanHu < 45', category: null, type: null, anatomicRegion: null, recommendedDisplayRgb: null }];
 // a calibration built here until the trained bundle ships calibration.json (contract: /work/coord/calibration-contract.md)
-const calibration: Calibration = { schema: 1, method: 'split-conformal-relative', nominalCoverage: 0.9, cMl: 0.5, mode: 'all', profile: 'cpu-fast', nSamples: 4, study: { q: 0.25, nCalibration: 40, measuredCoverage: 0.9, nTest: 40 }, lesion: { q: 0.6, nCalibration: 90, measuredCoverage: 0.88, nTest: 75 }, calibrationSet: 'test', testSet: 'test' };
+const calibration: Calibration = parseCalibration({ schema: 1, method: 'split-conformal-relative', nominalCoverage: 0.9, cMl: 0.5, mode: 'all', profile: 'cpu-fast', nSamples: 4, study: { q: 0.25, nCalibration: 40, measuredCoverage: 0.9, nTest: 40 }, lesion: { q: 0.6, nCalibration: 90, measuredCoverage: 0.88, nTest: 75 }, calibrationSet: 'test', testSet: 'test' });
 
 test('report.json lesion part: calibrated intervals contain the volumes, say what they mean; dropped candidates listed; kinds from labels.json', () => {
   const r = reportLesions(prediction, { labels: { outputs: [], lesionTypes: types }, calibration } as unknown as Bundle, 'all');

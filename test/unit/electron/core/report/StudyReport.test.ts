@@ -4,6 +4,8 @@ import { buildStudyReport, studyReportJson } from '../../../../../electron/core/
 import { studyReportCsv, STUDY_REPORT_CSV_HEADER } from '../../../../../electron/core/report/studyReportCsv';
 import { studyReportHtml } from '../../../../../electron/core/report/studyReportHtml';
 import { keyImages } from '../../../../../electron/core/report/keyImages';
+import { totalIntervalNote } from '../../../../../renderer/src/panels/intervalNotes';
+import { parseCalibration } from '../../../../../electron/core/bundle/Calibration';
 import { measureLesions } from '../../../../../electron/core/lesions/measureLesions';
 import { compareVolumes } from '../../../../../electron/core/volumetry/compareVolumes';
 import { syntheticVolume } from '../seg/syntheticVolume';
@@ -19,7 +21,7 @@ const input = {
   corrections: vol.corrections,
   lesionTypes: [{ name: 'Intracranial hemorrhage', rule: 'meanHu >= 45', category: null, type: null, anatomicRegion: null, recommendedDisplayRgb: null }, { name: 'Cerebral infarction', rule: 'meanHu < 45', category: null, type: null, anatomicRegion: null, recommendedDisplayRgb: null }],
   measurements: m,
-  calibration: { schema: 1 as const, method: 'split-conformal-relative' as const, nominalCoverage: 0.9, cMl: 0.5, mode: 'all', profile: 'cpu-fast', nSamples: 4, study: { q: 0.2, nCalibration: 40, measuredCoverage: 0.9, nTest: 40 }, lesion: { q: 0.5, nCalibration: 60, measuredCoverage: 0.88, nTest: 50 }, calibrationSet: 'synth seed 1', testSet: 'synth seed 2' },
+  calibration: parseCalibration({ schema: 1, method: 'split-conformal-relative', nominalCoverage: 0.9, cMl: 0.5, mode: 'all', profile: 'cpu-fast', nSamples: 4, study: { q: 0.2, nCalibration: 40, measuredCoverage: 0.9, nTest: 40 }, lesion: { q: 0.5, nCalibration: 60, measuredCoverage: 0.88, nTest: 50 }, calibrationSet: 'synth seed 1', testSet: 'synth seed 2' }),
   droppedCandidates: [{ id: 3, volumeMl: 0.002, meanHu: 400, rule: 'meanHu', value: 400, reason: 'mean 400 HU is above the range of acute lesions (10-100 HU): bone or calcification' }],
   uncertainty: { nSamples: 4, total: { meanMl: 0.046, p5Ml: 0.04, p95Ml: 0.05, samplesMl: [0.04, 0.045, 0.047, 0.05] }, lesions: [{ id: 1, interval: { meanMl: 0.045, p5Ml: 0.039, p95Ml: 0.049, samplesMl: [] }, doubtMl: 0.003, rank: 1 }] },
   comparison: compareVolumes(0.03, 0.046),
@@ -40,6 +42,10 @@ test('report JSON carries volumes, the per-lesion table with ABC/2 and intervals
   assert.deepEqual(r.lesions[0]?.calibratedIntervalMl, { low: Math.max(0, v0 - 0.5 * (v0 + 0.5)), high: v0 + 0.5 * (v0 + 0.5) });
   assert.deepEqual(r.totalCalibratedIntervalMl, { low: Math.max(0, r.totalVolumeMl - 0.2 * (r.totalVolumeMl + 0.5)), high: r.totalVolumeMl + 0.2 * (r.totalVolumeMl + 0.5) });
   assert.match(r.intervalNote, /40 held-out .* 90% of cases \(nominal 90%\)/);
+  // the app's lesion panel words the total's interval with the same core function: the same sentence
+  const c = input.calibration;
+  assert.ok(c !== null && c !== undefined);
+  assert.equal(totalIntervalNote(r.totalVolumeMl, { cMl: c.cMl, nominalCoverage: c.nominalCoverage, study: c.study, lesion: c.lesion }, undefined), r.intervalNote);
   // the lesion intervals say what they mean with the lesion level's own numbers, counted in lesions
   assert.match(r.lesionIntervalNote ?? '', /^On 50 lesions the model reported .* 88% of lesions \(nominal 90%\)\.$/);
   assert.doesNotMatch(r.lesionIntervalNote ?? '', /cases \(nominal/);
