@@ -130,6 +130,30 @@ def network_config(unet: Unet2, preset: str, image_size: int) -> Dict[str, Any]:
             "twoStream": "one shared encoder + mid, decoders ups (eps_hat) and ups2 (y_t_hat); y0_hat analytic"}
 
 
+def interval_lines(cal: Dict[str, Any]) -> List[str]:
+    """The model card's plain-words statement of the calibrated volume interval and its measured coverage."""
+    def pc(x: float) -> str:
+        return f"{100 * x:.0f}%"
+
+    def rate(lv: Dict[str, Any], unit: str) -> str:
+        ci = lv.get("coverageCi95")
+        return (f"{pc(lv['measuredCoverage'])} of {lv['nTest']} test {unit}"
+                + (f" (exact 95% CI {pc(ci[0])}-{pc(ci[1])})" if ci else ""))
+
+    out = [f"Nominal {pc(cal['nominalCoverage'])} interval of the {cal['mode']} volume, method `{cal['method']}` "
+           f"(split conformal, score |V_true - V| / (V + {cal['cMl']} mL)). Calibration: {cal['calibrationSet']}. "
+           f"Test: {cal['testSet']}.", ""]
+    for level, unit in (("study", "cases"), ("lesion", "lesions")):
+        lv = cal[level]
+        out.append(f"- {level} level: the true volume fell inside the interval for {rate(lv, unit)}")
+        bins = lv.get("bins") or []
+        for i, b in enumerate(bins if len(bins) > 1 else []):
+            hi = bins[i + 1]["fromMl"] if i + 1 < len(bins) else None
+            size = f"{b['fromMl']:g} mL or more" if hi is None else (f"under {hi:g} mL" if b["fromMl"] == 0 else f"{b['fromMl']:g} to {hi:g} mL")
+            out.append(f"  - predicted {size}: q = {b['q']:.3g} from {b['nCalibration']} calibration {unit}; {rate(b, unit)}")
+    return out + [""]
+
+
 def model_card(meta: Dict[str, Any]) -> str:
     tr = meta["training"]
     net = meta["network"]
@@ -137,6 +161,9 @@ def model_card(meta: Dict[str, Any]) -> str:
     lines = [
         f"# Model card: {meta['name']}", "",
         f"**{meta['summary']}**", "",
+        *([f"Version {meta['version']}.", ""] if meta.get("version") else []),
+        *[f"- {v}: {note}" for v, note in (meta.get("releaseNotes") or {}).items()],
+        *([""] if meta.get("releaseNotes") else []),
         "## Intended use",
         meta["intendedUse"], "",
         "## Not for clinical use",
@@ -153,6 +180,7 @@ def model_card(meta: Dict[str, Any]) -> str:
         f"clip 1.0, EMA {tr.get('emaDecay', 0.995)} every 10 steps",
         f"- loss: {json.dumps(tr.get('loss'))}",
         *[f"- phase {i + 1}: {ph}" for i, ph in enumerate(tr.get("history") or [])], "",
+        *(["## Volume interval", *interval_lines(metrics["calibration"])] if metrics.get("calibration") else []),
         "## Metrics",
         *(["```", str(metrics["tableText"]).rstrip(), "```", ""] if metrics.get("tableText") else []),
         ("```\n" + json.dumps({k: v for k, v in metrics.items() if k != "tableText"}, indent=1) + "\n```")

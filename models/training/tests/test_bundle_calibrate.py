@@ -18,11 +18,14 @@ def test_update_writes_calibration_metrics_and_checksums(tmp_path: Path) -> None
     s = {"cases": 2, "casesWithLesion": 1, "dice": 0.5, "vc": float("nan"), "vdp": 0.1, "vdpMedian": 0.1,
          "fpMlLesionFree": 0.0, "smallLesions": 0, "smallDetectionRate": float("nan"), "smallDice": float("nan")}
     ev = {"data": "d", "profile": "cpu-fast", "summary": {"yAvg": s}, "summaryByBackground": {"procedural": {"yAvg": s}}}
-    cal = {"schema": 1, "method": "split-conformal-relative", "study": {"q": 1.0}}
+    lv = {"q": 1.0, "nCalibration": 20, "measuredCoverage": 0.9, "nTest": 10}
+    cal = {"schema": 1, "method": "split-conformal-relative", "nominalCoverage": 0.9, "cMl": 0.5, "mode": "avg",
+           "profile": "cpu-fast", "nSamples": 4, "study": lv, "lesion": lv, "calibrationSet": "c", "testSet": "t"}
     meta = update(b, ev, cal, "heldOutV3", "title", "note")
     assert json.loads((b / "calibration.json").read_text()) == cal
     assert meta["metrics"]["calibration"] == cal and "SDPM-y_avg" in meta["metrics"]["heldOutV3"]["tableText"]
     assert (b / "sdpm_net.onnx").read_bytes() == net_before
+    assert "## Volume interval" in (b / "MODEL_CARD.md").read_text()
     sums = dict(line.split("  ")[::-1] for line in (b / "SHA256SUMS").read_text().splitlines())
     assert sums["calibration.json"] == hashlib.sha256((b / "calibration.json").read_bytes()).hexdigest()
     assert sums["metadata.json"] == hashlib.sha256((b / "metadata.json").read_bytes()).hexdigest()
