@@ -6,6 +6,9 @@
  * - it leaves the dropped list and the panel says it was restored;
  * - Ctrl+Z takes it back out (and lists it as dropped again); Ctrl+Y restores it again;
  * - after a reload and restore, it is still in the mask and still counted as restored.
+ * The bundle also carries the shipped default bundle's calibration.json (binned by predicted volume, with coverage
+ * intervals), so the panel's calibrated interval and its note come through the app's real measure path (the response
+ * check refused that file's fields once): the note is core's sentence for the total's own interval.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,12 +18,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { clickRun, labelmapState, openDemo, runFinished, settled, TINY_BUNDLE, withStory } from './harness/story';
+import { parseCalibration } from '../../electron/core/bundle/Calibration';
+import { calibratedInterval, calibratedIntervalMeaning, formatVolumeMl } from '../../electron/core/lesions/index';
 
-/** The tiny bundle plus a postprocessing.json, with SHA256SUMS rewritten (the loader refuses unlisted files). */
+const SHIPPED_CALIBRATION = join(TINY_BUNDLE, '..', 'sdpm-synth-compact-s', 'calibration.json');
+
+/** The tiny bundle plus a postprocessing.json and the shipped calibration.json, with SHA256SUMS rewritten (the loader refuses unlisted files). */
 function bundleWithMinVolume(minVolumeMl: number): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'sdpm-plaus-')), 'bundle');
   cpSync(TINY_BUNDLE, dir, { recursive: true });
   writeFileSync(join(dir, 'postprocessing.json'), JSON.stringify({ formatVersion: 1, plausibility: { minVolumeMl } }, null, 1));
+  cpSync(SHIPPED_CALIBRATION, join(dir, 'calibration.json'));
   const files: string[] = [];
   const walk = (rel: string) => {
     for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
@@ -54,6 +62,12 @@ test('a dropped candidate is listed with its reason and the reader can restore i
       await clickRun(page, { mode: 'avg', samples: 1, seed: 3 });
       await runFinished(page);
       const afterRun = await settled(page, empty.hash);
+      // the calibrated interval of the total and what it means: core's sentence for this total's own bin
+      const cal = parseCalibration(JSON.parse(readFileSync(SHIPPED_CALIBRATION, 'utf8')));
+      const iv = calibratedInterval(afterRun.ml, cal, 'study');
+      await page.waitForFunction((want) => document.querySelector('[data-testid="interval-note"]')?.textContent === want, calibratedIntervalMeaning(iv), { timeout: 60_000 });
+      const totalText = await page.getByTestId('total-volume').innerText();
+      assert.ok(totalText.includes(`(interval ${formatVolumeMl(iv.lowMl)}–${formatVolumeMl(iv.highMl)} mL)`), `the total shows its calibrated interval: ${totalText}`);
       await page.getByTestId('dropped-candidates').waitFor({ timeout: 60_000 });
       const before = await droppedState(page);
       assert.ok(before.count > 0 && before.ids.length === before.count, `dropped candidates listed (${before.count})`);
