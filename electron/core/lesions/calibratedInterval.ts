@@ -127,7 +127,7 @@ export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'level' |
   if (iv.bin === null) return rateSentences(iv.level, iv.nTest, iv.measuredCoverage, iv.nominalCoverage, iv.coverageCi95, '');
   const what = iv.level === 'study' ? 'results' : 'lesions';
   const size = binRange(iv.bin.fromMl, iv.bin.toMl);
-  return `This range is calibrated on ${what} of this size (predicted ${size}) alone. ${rateSentences(iv.level, iv.bin.nTest, iv.bin.measuredCoverage, iv.nominalCoverage, iv.bin.coverageCi95, ` of that size`)} Over all sizes: ${pc(iv.measuredCoverage)}% of ${iv.nTest}.`;
+  return `This range is calibrated on ${what} of this size (predicted ${size}) alone. ${rateSentences(iv.level, iv.bin.nTest, iv.bin.measuredCoverage, iv.nominalCoverage, iv.bin.coverageCi95, ` of that size`)} Over all sizes: ${pc(iv.measuredCoverage)}% of ${iv.nTest} test ${iv.level === 'study' ? 'cases' : 'lesions'}.`;
 }
 
 /** The meaning of a calibration level without a volume (e.g. a table column's header): its rate over all sizes. */

@@ -68,7 +68,7 @@ test('a binned calibration: the bin of the volume gives q, and the note states t
   assert.ok(iv.lowMl <= 18.72 && 18.72 <= iv.highMl);
   assert.equal(
     calibratedIntervalMeaning(iv),
-    'This range is calibrated on results of this size (predicted 5 mL or more) alone. On 27 held-out synthetic cases of that size not used for training or calibration, the true volume fell inside this range for 89% of cases (nominal 90%). With 27 test cases that rate is itself uncertain: the true rate lies between 71% and 98% (95% confidence). Over all sizes: 88% of 192.',
+    'This range is calibrated on results of this size (predicted 5 mL or more) alone. On 27 held-out synthetic cases of that size not used for training or calibration, the true volume fell inside this range for 89% of cases (nominal 90%). With 27 test cases that rate is itself uncertain: the true rate lies between 71% and 98% (95% confidence). Over all sizes: 88% of 192 test cases.',
   );
   assert.match(calibratedIntervalMeaning(calibratedInterval(1, cal, 'study')), /predicted 0\.5 to 5 mL\) alone\. On 40 held-out synthetic cases of that size .* 85% of cases/);
   assert.match(calibratedIntervalMeaning(calibratedInterval(0, cal, 'study')), /predicted under 0\.5 mL\) alone/);
