@@ -10,6 +10,8 @@ export interface LesionContext {
   reference: Int32Array;
   sampleRangeMl: ReadonlyMap<number, [number, number]>;
   calibration: Calibration | null;
+  /** why the run has no calibrated interval when `calibration` is null (no calibration.json, or one for another mode) */
+  noCalibrationNote: string;
   /** labels.json lesion types of the run's bundle (lesion kind per lesion) */
   lesionTypes: readonly LesionType[];
 }

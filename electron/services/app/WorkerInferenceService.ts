@@ -16,7 +16,7 @@ import type { ResultMessage } from '../../worker/protocol';
 import { loadBundle } from '../../core/index';
 import type { Bundle } from '../../core/index';
 import { buildEngineRequest, DEFAULT_MODE } from '../../core/index';
-import { calibrationForMode, candidateIdMap, SDPM_MODE_NAMES, sdpmModeTooltip } from '../../core/index';
+import { calibrationForMode, candidateIdMap, noCalibrationNote, SDPM_MODE_NAMES, sdpmModeTooltip } from '../../core/index';
 import type { InferenceService, LesionContext } from './InferenceService';
 import type { LoadedStudy } from './createServices';
 import { exportSegAndReport } from './exportSegAndReport';
@@ -198,7 +198,9 @@ export class WorkerInferenceService implements InferenceService {
     }
     const sampleRangeMl = new Map<number, [number, number]>();
     for (const l of r.result.report.lesions) if (l.sampleRangeMl !== null) sampleRangeMl.set(l.id, l.sampleRangeMl);
-    return { reference, sampleRangeMl, calibration: calibrationForMode(this.bundle().calibration, r.result.report.mode), lesionTypes: this.bundle().labels.lesionTypes };
+    const cal = this.bundle().calibration;
+    const mode = r.result.report.mode;
+    return { reference, sampleRangeMl, calibration: calibrationForMode(cal, mode), noCalibrationNote: noCalibrationNote(cal, mode), lesionTypes: this.bundle().labels.lesionTypes };
   }
 
   dropped(runId: string): Response<'inference:dropped'>['candidates'] {

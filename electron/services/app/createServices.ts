@@ -131,7 +131,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
         totalMl: m.totalVolumeMl,
         voxelVolumeMl: m.voxelVolumeMl,
         totalCalibratedIntervalMl: ci(m.totalVolumeMl, 'study'),
-        ...toMeasureCalibration(cal),
+        ...toMeasureCalibration(cal, ctx?.noCalibrationNote),
         lesions: m.lesions.map((l) => ({
           lesionId: l.id,
           voxelCount: l.voxelCount,

@@ -62,10 +62,11 @@ type MeasureCalibration = Pick<Response<'volumetry:measure'>, 'calibration' | 'i
  * The bundle's interval calibration as volumetry:measure sends it (the page recomputes the intervals after each edit
  * with core calibratedInterval) and what its two levels mean: the study level's note goes with the total, as in the
  * report; the lesion level's with the lesion table. Each level is sent whole, so a field calibration.json gains
- * must be added to the contract too (test: the shipped bundle's calibration passes the response schema).
+ * must be added to the contract too (test: the shipped bundle's calibration passes the response schema). Without a
+ * calibration for the run, `whyNone` says why (core noCalibrationNote: none in the bundle, or one for another mode).
  */
-export function toMeasureCalibration(cal: Calibration | null): MeasureCalibration {
-  if (cal === null) return { calibration: null, intervalNote: NO_CALIBRATION_NOTE, lesionIntervalNote: null };
+export function toMeasureCalibration(cal: Calibration | null, whyNone: string = NO_CALIBRATION_NOTE): MeasureCalibration {
+  if (cal === null) return { calibration: null, intervalNote: whyNone, lesionIntervalNote: null };
   return {
     calibration: { cMl: cal.cMl, nominalCoverage: cal.nominalCoverage, study: cal.study, lesion: cal.lesion },
     intervalNote: calibrationLevelMeaning(cal, 'study'),

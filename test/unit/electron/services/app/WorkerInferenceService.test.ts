@@ -8,6 +8,7 @@ import type { ResultMessage } from '../../../../../electron/worker/protocol';
 import { SdpmError } from '../../../../../electron/core/errors';
 import { silentLogger } from '../../../../../electron/core/logger';
 import type { Volume } from '../../../../../electron/core/dicom/Volume';
+import { toMeasureCalibration } from '../../../../../electron/services/app/dto';
 import type { InferenceRequest } from '../../../../../electron/core/inference/InferenceRequest';
 
 /** A host whose job the test drives by hand. */
@@ -113,6 +114,21 @@ test('dropped candidates come back with exactly their voxels; measuring keeps th
   assert.deepEqual(d.map((c) => [c.id, c.rule, Array.from(new Int32Array(c.voxels.buffer, c.voxels.byteOffset, c.voxels.byteLength / 4))]), [[2, 'meanHu', [3]]]);
   const ctx = svc.lesionContext(runId);
   assert.deepEqual(Array.from(ctx?.reference ?? []), [1, 0, 0, 2]);
+  assert.equal(ctx?.calibration, null);
+  assert.match(ctx?.noCalibrationNote ?? '', /^No calibrated interval: the model bundle has no calibration/);
+});
+
+test("a run of another mode than the bundle's calibration gets no interval, and the app is told that reason", async () => {
+  const { host, ctl } = fakeHost();
+  const svc = new WorkerInferenceService(host, '/no/bundle', silentLogger, '0.1.0');
+  (svc as unknown as { bundle: () => unknown }).bundle = () => ({ calibration: { mode: 'avg' }, labels: { lesionTypes: [] } });
+  const runId = await svc.start(study, { mode: 'all', profile: null, seed: 0 }, () => undefined);
+  ctl.resolve({ type: 'result', jobId: 'j', probability: new Float32Array(4), mask: new Uint8Array(4), droppedVoxels: new Int32Array(0), uncertainty: null, std: null, agreement: null, geometry: { dimensions: [2, 2, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1] }, report: { mode: 'all', provider: { used: 'cpu' }, lesions: [], droppedCandidates: [], slicesToReview: [], reviewQueue: { regions: [], hidden: { count: 0, sizeMl: 0 }, minSizeMl: 0.05 } } } as unknown as ResultMessage);
+  await flush();
+  const ctx = svc.lesionContext(runId);
+  assert.equal(ctx?.calibration, null);
+  assert.match(ctx?.noCalibrationNote ?? '', /calibrated for mode "avg" only, and this result comes from mode "all"/);
+  assert.match(toMeasureCalibration(null, ctx?.noCalibrationNote).intervalNote ?? '', /mode "avg" only/);
 });
 
 test('the sessions a run uses are prepared ahead with the same bundle, provider and threads, and kept for the next run', async () => {
