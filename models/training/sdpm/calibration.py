@@ -45,9 +45,14 @@ def interval(v_ml: float, q: float, c_ml: float = C_ML) -> Tuple[float, float]:
     return max(0.0, v_ml - half), v_ml + half
 
 
+def covered(v_true: Sequence[float], v_pred: Sequence[float], q: float, c_ml: float = C_ML) -> int:
+    """How many true volumes lie inside the intervals of their predictions."""
+    return sum(lo <= t <= hi for t, (lo, hi) in ((t, interval(p, q, c_ml)) for t, p in zip(v_true, v_pred)))
+
+
 def coverage(v_true: Sequence[float], v_pred: Sequence[float], q: float, c_ml: float = C_ML) -> float:
-    ok = [lo <= t <= hi for t, (lo, hi) in ((t, interval(p, q, c_ml)) for t, p in zip(v_true, v_pred))]
-    return float(np.mean(ok)) if ok else float("nan")
+    n = len(v_true)
+    return covered(v_true, v_pred, q, c_ml) / n if n else float("nan")
 
 
 def coverage_ci95(k: int, n: int) -> Tuple[float, float]:
@@ -80,29 +85,26 @@ def bin_index(v_ml: float, edges: Sequence[float]) -> int:
     return int(np.searchsorted(np.asarray(edges, float), v_ml, side="right"))
 
 
-def _covered(v_true: Sequence[float], v_pred: Sequence[float], q: float, c_ml: float = C_ML) -> int:
-    return sum(lo <= t <= hi for t, (lo, hi) in ((t, interval(p, q, c_ml)) for t, p in zip(v_true, v_pred)))
-
-
 def calibrate_level(tc: Sequence[float], pc: Sequence[float], tt: Sequence[float], pt: Sequence[float],
-                    edges: Sequence[float] = ()) -> Dict[str, Any]:
-    """One level (study or lesion). Without ``edges``: one q for all volumes (split conformal). With ``edges``
-    (ascending predicted-volume bounds in mL): Mondrian split conformal, one q per bin of PREDICTED volume (known
-    when the interval is reported), so the stated rate holds for results of each size separately instead of on
+                    edges: Sequence[float] = (), as_bins: bool = False) -> Dict[str, Any]:
+    """One level (study or lesion). Without ``edges``: one q for all volumes (split conformal), written as ``q``
+    (method "split-conformal-relative") or, with ``as_bins``, as one bin from 0 mL (a level of a binned file). With
+    ``edges`` (ascending predicted-volume bounds in mL): Mondrian split conformal, one q per bin of PREDICTED volume
+    (known when the interval is reported), so the stated rate holds for results of each size separately instead of on
     average over all sizes. Each bin needs at least 9 calibration volumes (else its q is infinite) and one test
     volume (else its coverage cannot be measured): a ValueError says which bin lacks them."""
     tc, pc, tt, pt = (np.asarray(a, float) for a in (tc, pc, tt, pt))
-    if not edges:
+    if not edges and not as_bins:
         q = conformal_q(scores(tc, pc))
-        k = _covered(tt, pt, q)
+        k = covered(tt, pt, q)
         return {"q": q, "nCalibration": len(tc), "measuredCoverage": k / len(tt), "nTest": len(tt),
                 "coverageCi95": list(coverage_ci95(k, len(tt)))}
-    if list(edges) != sorted(edges) or edges[0] <= 0:
+    if edges and (list(edges) != sorted(edges) or edges[0] <= 0):
         raise ValueError(f"bin edges must be ascending and > 0 mL (got {list(edges)})")
     bc = np.array([bin_index(v, edges) for v in pc])
     bt = np.array([bin_index(v, edges) for v in pt])
     bins: List[Dict[str, Any]] = []
-    covered = 0
+    n_covered = 0
     for i in range(len(edges) + 1):
         lo_ml = 0.0 if i == 0 else float(edges[i - 1])
         name = f"[{lo_ml:g}, {edges[i]:g}) mL" if i < len(edges) else f">= {lo_ml:g} mL"
@@ -112,20 +114,20 @@ def calibrate_level(tc: Sequence[float], pc: Sequence[float], tt: Sequence[float
             raise ValueError(f"bin {name}: {int(mc.sum())} calibration volumes, too few for a finite q (need >= 9)")
         if not mt.any():
             raise ValueError(f"bin {name}: no test volumes, its coverage cannot be measured")
-        k = _covered(tt[mt], pt[mt], q)
-        covered += k
+        k = covered(tt[mt], pt[mt], q)
+        n_covered += k
         bins.append({"fromMl": lo_ml, "q": q, "nCalibration": int(mc.sum()), "measuredCoverage": k / int(mt.sum()),
                      "nTest": int(mt.sum()), "coverageCi95": list(coverage_ci95(k, int(mt.sum())))})
-    return {"nCalibration": len(tc), "measuredCoverage": covered / len(tt), "nTest": len(tt),
-            "coverageCi95": list(coverage_ci95(covered, len(tt))), "bins": bins}
+    return {"nCalibration": len(tc), "measuredCoverage": n_covered / len(tt), "nTest": len(tt),
+            "coverageCi95": list(coverage_ci95(n_covered, len(tt))), "bins": bins}
 
 
 def level_interval(v_ml: float, level: Dict[str, Any], c_ml: float = C_ML) -> Tuple[float, float]:
     """The interval of a volume at one level of a calibration.json (binned or not): the engine's rule."""
     if "bins" not in level:
         return interval(v_ml, level["q"], c_ml)
-    b = [x for x in level["bins"] if x["fromMl"] <= v_ml][-1]
-    return interval(v_ml, b["q"], c_ml)
+    bins = level["bins"]
+    return interval(v_ml, bins[bin_index(v_ml, [b["fromMl"] for b in bins[1:]])]["q"], c_ml)
 
 
 def calibrate(calib: Dict[str, Any], test: Dict[str, Any], mode: str, profile: str, n_samples: int,
@@ -140,15 +142,7 @@ def calibrate(calib: Dict[str, Any], test: Dict[str, Any], mode: str, profile: s
         tt, pt = pairs(test, mode)
         if not tc or not tt:
             raise ValueError(f"{level}: no {mode} volumes in the calibration ({len(tc)}) or test ({len(tt)}) split")
-        if binned and not edges:
-            edges = ()
-        lv = calibrate_level(tc, pc, tt, pt, edges)
-        if binned and "bins" not in lv:  # a binned file states every level as bins (one bin [0, inf) here)
-            lv = {k: lv[k] for k in ("nCalibration", "measuredCoverage", "nTest", "coverageCi95")} | {
-                "bins": [{"fromMl": 0.0, "q": lv["q"], "nCalibration": lv["nCalibration"],
-                          "measuredCoverage": lv["measuredCoverage"], "nTest": lv["nTest"],
-                          "coverageCi95": lv["coverageCi95"]}]}
-        out[level] = lv
+        out[level] = calibrate_level(tc, pc, tt, pt, edges, as_bins=binned)  # a binned file states every level as bins
     out["calibrationSet"] = calib_desc
     out["testSet"] = test_desc
     return out
