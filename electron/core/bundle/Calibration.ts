@@ -31,13 +31,14 @@ function binnedLevel(r: JsonReader): CalibrationLevel {
   const br = r.field('bins');
   const items = br.items();
   if (items.length === 0) br.fail('must list at least one bin');
-  const bins = items.map((b, i): CalibrationBin => {
+  const bins: CalibrationBin[] = [];
+  for (const b of items) {
     const fromMl = b.field('fromMl').number({ min: 0 });
-    if (i === 0 && fromMl !== 0) b.field('fromMl').fail('of the first bin must be 0');
-    const prev = i > 0 ? (items[i - 1] as JsonReader).field('fromMl').value : -1;
-    if (typeof prev === 'number' && !(fromMl > prev)) b.field('fromMl').fail(`must be greater than the previous bin's (${prev})`);
-    return { fromMl, q: b.field('q').number({ min: 0 }), ...counts(b) };
-  });
+    const prev = bins[bins.length - 1];
+    if (prev === undefined && fromMl !== 0) b.field('fromMl').fail('of the first bin must be 0');
+    if (prev !== undefined && !(fromMl > prev.fromMl)) b.field('fromMl').fail(`must be greater than the previous bin's (${prev.fromMl})`);
+    bins.push({ fromMl, q: b.field('q').number({ min: 0 }), ...counts(b) });
+  }
   const nTest = bins.reduce((s, b) => s + b.nTest, 0);
   if (nTest !== c.nTest) r.field('nTest').fail(`must be the sum of the bins' nTest (${nTest})`);
   return { ...c, bins };

@@ -80,7 +80,7 @@ export interface CalibratedInterval {
 type CalibrationLike = Pick<Calibration, 'cMl' | 'nominalCoverage' | CalibrationLevelName>;
 
 /** The index of the bin of predicted volume `vMl`: the last bin starting at or below it. */
-export function calibrationBinIndex(level: Pick<CalibrationLevel, 'bins'>, vMl: number): number {
+function calibrationBinIndex(level: Pick<CalibrationLevel, 'bins'>, vMl: number): number {
   let i = 0;
   for (let k = 1; k < level.bins.length; k++) if ((level.bins[k] as CalibrationBin).fromMl <= vMl) i = k;
   return i;
@@ -100,6 +100,9 @@ export function calibratedInterval(vMl: number, cal: CalibrationLike, level: Cal
 }
 
 const pc = (x: number): string => (x * 100).toFixed(0);
+/** what a level's test counts are counted in, and what its bins hold */
+const UNIT: Record<CalibrationLevelName, string> = { study: 'cases', lesion: 'lesions' };
+const WHAT: Record<CalibrationLevelName, string> = { study: 'results', lesion: 'lesions' };
 const mlText = (x: number): string => `${Number(x.toPrecision(3))} mL`;
 
 /** "under 0.5 mL", "0.5 to 5 mL", "5 mL or more" */
@@ -110,8 +113,7 @@ function binRange(fromMl: number, toMl: number | null): string {
 }
 
 function rateSentences(level: CalibrationLevelName, n: number, measured: number, nominal: number, ci: [number, number] | undefined, ofSize: string): string {
-  const unit = level === 'study' ? 'cases' : 'lesions';
-  const ciText = ci === undefined ? '' : ` With ${n} test ${unit} that rate is itself uncertain: the true rate lies between ${pc(ci[0])}% and ${pc(ci[1])}% (95% confidence).`;
+  const ciText = ci === undefined ? '' : ` With ${n} test ${UNIT[level]} that rate is itself uncertain: the true rate lies between ${pc(ci[0])}% and ${pc(ci[1])}% (95% confidence).`;
   if (level === 'study') return `On ${n} held-out synthetic cases${ofSize} not used for training or calibration, the true volume fell inside this range for ${pc(measured)}% of cases (nominal ${pc(nominal)}%).${ciText}`;
   return `On ${n} lesions${ofSize} the model reported in held-out synthetic cases not used for training or calibration, the true volume of each lesion fell inside its range for ${pc(measured)}% of lesions (nominal ${pc(nominal)}%).${ciText}`;
 }
@@ -125,9 +127,8 @@ function rateSentences(level: CalibrationLevelName, n: number, measured: number,
  */
 export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'level' | 'nominalCoverage' | 'measuredCoverage' | 'nTest' | 'coverageCi95' | 'bin'>): string {
   if (iv.bin === null) return rateSentences(iv.level, iv.nTest, iv.measuredCoverage, iv.nominalCoverage, iv.coverageCi95, '');
-  const what = iv.level === 'study' ? 'results' : 'lesions';
   const size = binRange(iv.bin.fromMl, iv.bin.toMl);
-  return `This range is calibrated on ${what} of this size (predicted ${size}) alone. ${rateSentences(iv.level, iv.bin.nTest, iv.bin.measuredCoverage, iv.nominalCoverage, iv.bin.coverageCi95, ` of that size`)} Over all sizes: ${pc(iv.measuredCoverage)}% of ${iv.nTest} test ${iv.level === 'study' ? 'cases' : 'lesions'}.`;
+  return `This range is calibrated on ${WHAT[iv.level]} of this size (predicted ${size}) alone. ${rateSentences(iv.level, iv.bin.nTest, iv.bin.measuredCoverage, iv.nominalCoverage, iv.bin.coverageCi95, ` of that size`)} Over all sizes: ${pc(iv.measuredCoverage)}% of ${iv.nTest} test ${UNIT[iv.level]}.`;
 }
 
 /** The meaning of a calibration level without a volume (e.g. a table column's header): its rate over all sizes. */
@@ -136,8 +137,7 @@ export function calibrationLevelMeaning(cal: CalibrationLike, level: Calibration
   const all = rateSentences(level, l.nTest, l.measuredCoverage, cal.nominalCoverage, l.coverageCi95, '');
   if (l.bins.length === 1) return all;
   const ranges = l.bins.map((b, i) => binRange(b.fromMl, l.bins[i + 1]?.fromMl ?? null));
-  const what = level === 'study' ? 'results' : 'lesions';
-  return `${all} Intervals are calibrated separately for ${what} predicted ${ranges.slice(0, -1).join(', ')} and ${ranges[ranges.length - 1] ?? ''}.`;
+  return `${all} Intervals are calibrated separately for ${WHAT[level]} predicted ${ranges.slice(0, -1).join(', ')} and ${ranges[ranges.length - 1] ?? ''}.`;
 }
 
 export const NO_CALIBRATION_NOTE = 'No calibrated interval: the model bundle has no calibration (calibration.json) for the mode that made this result. The sample range is the spread of the SDPM samples, not a confidence interval.';
