@@ -130,11 +130,12 @@ def network_config(unet: Unet2, preset: str, image_size: int) -> Dict[str, Any]:
             "twoStream": "one shared encoder + mid, decoders ups (eps_hat) and ups2 (y_t_hat); y0_hat analytic"}
 
 
+def pc(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
 def interval_lines(cal: Dict[str, Any]) -> List[str]:
     """The model card's plain-words statement of the calibrated volume interval and its measured coverage."""
-    def pc(x: float) -> str:
-        return f"{100 * x:.0f}%"
-
     def rate(lv: Dict[str, Any], unit: str) -> str:
         ci = lv.get("coverageCi95")
         return (f"{pc(lv['measuredCoverage'])} of {lv['nTest']} test {unit}"
@@ -152,6 +153,24 @@ def interval_lines(cal: Dict[str, Any]) -> List[str]:
             size = f"{b['fromMl']:g} mL or more" if hi is None else (f"under {hi:g} mL" if b["fromMl"] == 0 else f"{b['fromMl']:g} to {hi:g} mL")
             out.append(f"  - predicted {size}: q = {b['q']:.3g} from {b['nCalibration']} calibration {unit}; {rate(b, unit)}")
     return out + [""]
+
+
+def detection_lines(det: Dict[str, Any]) -> List[str]:
+    """The model card's plain-words statement of detection.json: found cases per lesion kind, lesion-free findings."""
+    ci = lambda c: f" (exact 95% CI {pc(c[0])}-{pc(c[1])})" if c else ""  # noqa: E731
+    size = f"{det['minTrueMl']:g} mL or more"
+    out = [f"A case counts as found when its largest true lesion overlaps a lesion the engine kept (method "
+           f"`{det['method']}`, {det['mode']} mode, profile {det['profile']}); the size is the case's total true lesion "
+           f"volume. Test set: {det['testSet']}.", ""]
+    for k in det["kinds"]:
+        out.append(f"- {k['kind'].capitalize()} of {size}: found in {pc(k['foundRate'])} of {k['nCases']} held-out test "
+                   f"cases{ci(k['ci95'])}; all sizes {k['nFoundAll']} of {k['nCasesAll']}; mean Dice {k['dice']:.2f}, "
+                   f"median predicted/true volume {k['volumeRatioMedian']:.2f}.")
+    free = det["lesionFree"]
+    out += [f"- Lesion-free cases: a finding was listed in {pc(free['rate'])} of {free['nCases']}{ci(free['ci95'])}.", ""]
+    out += [f"This model misses most {k['kind']}s: a study in which it lists none does not rule one out."
+            for k in det["kinds"] if k["foundRate"] < 0.5]
+    return out + ([""] if out[-1] else [])
 
 
 def model_card(meta: Dict[str, Any]) -> str:
@@ -181,6 +200,7 @@ def model_card(meta: Dict[str, Any]) -> str:
         f"- loss: {json.dumps(tr.get('loss'))}",
         *[f"- phase {i + 1}: {ph}" for i, ph in enumerate(tr.get("history") or [])], "",
         *(["## Volume interval", *interval_lines(metrics["calibration"])] if metrics.get("calibration") else []),
+        *(["## Detection by lesion type", *detection_lines(metrics["detection"])] if metrics.get("detection") else []),
         "## Metrics",
         *(["```", str(metrics["tableText"]).rstrip(), "```", ""] if metrics.get("tableText") else []),
         ("```\n" + json.dumps({k: v for k, v in metrics.items() if k != "tableText"}, indent=1) + "\n```")
@@ -228,7 +248,7 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
                  training: Dict[str, Any], intended_use: str, limitations: List[str],
                  metrics: Optional[Dict[str, Any]] = None, run_parity: bool = True, golden: bool = True,
                  extra_deviations: Optional[List[str]] = None, postprocessing: Optional[Dict[str, Any]] = None,
-                 calibration: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+                 calibration: Optional[Dict[str, Any]] = None, detection: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     sched: Schedule = make_schedule(500)
     unet = unet.float().cpu().eval()
@@ -241,6 +261,9 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     dump("postprocessing.json", postprocessing if postprocessing is not None else POSTPROCESSING)
     if calibration is not None:
         dump("calibration.json", calibration)
+    if detection is not None:  # sdpm.detection; the card states it from metrics["detection"]
+        dump("detection.json", detection)
+        metrics = {**(metrics or {}), "detection": detection}
     par = parity(unet, sched, net_path, eps_path, image_size, batches=(1, 7), ts=(0, 25, 249, 499)) if run_parity else []
     deviations = [
         "Encoder and mid run once and feed both decoders (the code runs them twice on identical input; bit-identical).",
@@ -302,6 +325,7 @@ def main() -> None:
     ap.add_argument("--metrics", default=None, help="JSON file with measured metrics")
     ap.add_argument("--no-golden", action="store_true")
     ap.add_argument("--calibration", default=None, help="calibration.json from sdpm.calibration (copied in)")
+    ap.add_argument("--detection", default=None, help="detection.json from sdpm.detection (copied in, stated on the card)")
     ap.add_argument("--deviations", default=None, help="JSON list of strings: extra deviations from the paper")
     ap.add_argument("--summary", default=None)
     ap.add_argument("--history", default=None,
@@ -329,7 +353,8 @@ def main() -> None:
                               "Not for clinical use."],
                  metrics=metrics, golden=not a.no_golden,
                  extra_deviations=json.loads(Path(a.deviations).read_text()) if a.deviations else None,
-                 calibration=json.loads(Path(a.calibration).read_text()) if a.calibration else None)
+                 calibration=json.loads(Path(a.calibration).read_text()) if a.calibration else None,
+                 detection=json.loads(Path(a.detection).read_text()) if a.detection else None)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 re-exporting its network (the graphs and golden vectors stay byte-identical).
 
     cd models/training && /usr/bin/python3 -m sdpm.bundle_calibrate --bundle ../bundles/sdpm-synth-compact-s \\
-        --test work/eval/test.json --calibration work/eval/calibration.json --key heldOutV3 --title "..." --note "..."
+        --test work/eval/test.json --calibration work/eval/calibration.json --key heldOutV3 --title "..." --note "..." \\
+        [--detection work/eval/detection.json]
 
 Writes calibration.json, metadata.json (metrics.<key> with the summary tables, metrics.calibration, and the
-table text appended to metrics.tableText), MODEL_CARD.md (regenerated from metadata) and SHA256SUMS.
+table text appended to metrics.tableText), MODEL_CARD.md (regenerated from metadata) and SHA256SUMS; with
+--detection (sdpm.detection) also detection.json and metrics.detection (the card's "Detection by lesion type").
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import io
 import json
 from contextlib import redirect_stdout
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional
 
 from .bundle import model_card, sha256sums
 from .evaluate import print_tables
@@ -27,7 +29,8 @@ def table_text(ev: Dict[str, Any], title: str) -> str:
     return buf.getvalue()
 
 
-def update(bundle: Path, ev: Dict[str, Any], cal: Dict[str, Any], key: str, title: str, note: str) -> Dict[str, Any]:
+def update(bundle: Path, ev: Dict[str, Any], cal: Dict[str, Any], key: str, title: str, note: str,
+           detection: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     meta = json.loads((bundle / "metadata.json").read_text())
     metrics = meta.setdefault("metrics", {})
     text = table_text(ev, title)
@@ -39,13 +42,16 @@ def update(bundle: Path, ev: Dict[str, Any], cal: Dict[str, Any], key: str, titl
     marker = f"\n--- {key} ---\n"
     metrics["tableText"] = (old.split(marker)[0] if marker in old else old) + marker + text
     (bundle / "calibration.json").write_text(json.dumps(cal, indent=1) + "\n")
+    if detection is not None:
+        metrics["detection"] = detection
+        (bundle / "detection.json").write_text(json.dumps(detection, indent=1) + "\n")
     (bundle / "metadata.json").write_text(json.dumps(meta, indent=1) + "\n")
     (bundle / "MODEL_CARD.md").write_text(model_card(meta))
     sha256sums(bundle)
     return meta
 
 
-def main() -> None:
+def main(argv: Optional[List[str]] = None) -> None:
     ap = argparse.ArgumentParser(description="add held-out metrics + calibration.json to an existing bundle")
     ap.add_argument("--bundle", required=True)
     ap.add_argument("--test", required=True, help="sdpm.evaluate result JSON (test split)")
@@ -53,9 +59,10 @@ def main() -> None:
     ap.add_argument("--key", default="heldOutV3")
     ap.add_argument("--title", required=True)
     ap.add_argument("--note", required=True)
-    a = ap.parse_args()
+    ap.add_argument("--detection", default=None, help="sdpm.detection output (copied in as detection.json)")
+    a = ap.parse_args(argv)
     update(Path(a.bundle), json.loads(Path(a.test).read_text()), json.loads(Path(a.calibration).read_text()),
-           a.key, a.title, a.note)
+           a.key, a.title, a.note, json.loads(Path(a.detection).read_text()) if a.detection else None)
     print(table_text(json.loads(Path(a.test).read_text()), a.title))
 
 

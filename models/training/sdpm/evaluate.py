@@ -91,6 +91,74 @@ def case_backgrounds(root: Path) -> Dict[str, str]:
     return {c["case"]: str(c.get("background", {}).get("name", "unknown")) for c in json.loads(p.read_text())["cases"]}
 
 
+def case_lesion_kinds(root: Path) -> Dict[str, str]:
+    """Case name -> 'hemorrhage' or 'infarct' (all its lesions of that type), 'mixed' (both) or 'none' (no lesion),
+    from the generator's cases.json; {} when there is none."""
+    p = root / "cases.json"
+    if not p.exists():
+        return {}
+
+    def kind(lesions: List[Dict[str, Any]]) -> str:
+        types = {str(les["type"]) for les in lesions}
+        return "none" if not types else types.pop() if len(types) == 1 else "mixed"
+
+    return {c["case"]: kind(c.get("lesions", [])) for c in json.loads(p.read_text())["cases"]}
+
+
+def largest_lesion_found(row: Dict[str, Any], name: str) -> bool:
+    """A case is found when its LARGEST true lesion overlaps a kept predicted lesion (False without a true lesion)."""
+    true = row.get("lesions", {}).get(name, {}).get("true", [])
+    return bool(max(true, key=lambda t: t["trueMl"])["detected"]) if true else False
+
+
+def summarise_by_lesion_kind(rows: List[Dict[str, Any]], name: str, kinds: Dict[str, str],
+                             min_true_ml: float = 2.0) -> Dict[str, Any]:
+    """Case-level detection per lesion kind (``kinds``: `case_lesion_kinds`). Per kind, over its cases whose reference
+    volume is >= min_true_ml: found cases (`largest_lesion_found`) with their exact (Clopper-Pearson) 95 % interval, mean
+    Dice and median predicted/true volume; over all its cases: found of all. Lesion-free cases: how many have any
+    predicted volume. Mixed cases are counted (nMixed) and left out; NaN rates and ci95 None where a kind has no case."""
+    from .calibration import coverage_ci95
+
+    rate = lambda k, n: k / n if n else float("nan")  # noqa: E731
+    ci = lambda k, n: list(coverage_ci95(k, n)) if n else None  # noqa: E731
+    rs = [r for r in rows if name in r["pred_ml"]]
+    of = lambda kind: [r for r in rs if kinds.get(r["case"]) == kind]  # noqa: E731
+    out: Dict[str, Any] = {"minTrueMl": float(min_true_ml), "nMixed": len(of("mixed"))}
+    for kind in ("hemorrhage", "infarct"):
+        every = of(kind)
+        big = [r for r in every if r["ref_ml"] >= min_true_ml]
+        n, k = len(big), sum(largest_lesion_found(r, name) for r in big)
+        n_all, k_all = len(every), sum(largest_lesion_found(r, name) for r in every)
+        ratios = [r["pred_ml"][name] / r["ref_ml"] for r in big if r["ref_ml"] > 0]
+        out[kind] = {"nCases": n, "nFound": k, "foundRate": rate(k, n), "ci95": ci(k, n),
+                     "dice": float(np.mean([r["dice"][name] for r in big])) if big else float("nan"),
+                     "volumeRatioMedian": float(np.median(ratios)) if ratios else float("nan"),
+                     "nCasesAll": n_all, "nFoundAll": k_all, "foundRateAll": rate(k_all, n_all)}
+    free = of("none")
+    k = sum(r["pred_ml"][name] > 0 for r in free)
+    out["none"] = {"nCases": len(free), "nWithFinding": k, "rate": rate(k, len(free)), "ci95": ci(k, len(free)),
+                   "fpMlMean": float(np.mean([r["pred_ml"][name] for r in free])) if free else float("nan")}
+    return out
+
+
+def lesion_kind_table(summary: Dict[str, Any], title: str) -> str:
+    """Printed table of `summarise_by_lesion_kind`: one line per lesion kind, then the lesion-free line."""
+    f = lambda v, w=7: f"{v:{w}.3f}" if not math.isnan(v) else f"{'n/a':>{w}}"  # noqa: E731
+    c = lambda ci: f"{ci[0]:.3f}-{ci[1]:.3f}" if ci else "n/a"  # noqa: E731
+    m = summary["minTrueMl"]
+    lines = [f"Detection by lesion kind (found = the case's largest true lesion overlaps a kept lesion): {title}",
+             f"{'kind':<12}{f'cases>={m:g}mL':>13}{'found':>7}{'rate':>7}{'95% CI':>14}{'Dice':>7}{'med p/t':>8}"
+             "  | all sizes: found/cases"]
+    for kind in ("hemorrhage", "infarct"):
+        s = summary[kind]
+        lines.append(f"{kind:<12}{s['nCases']:>13}{s['nFound']:>7}{f(s['foundRate'])}{c(s['ci95']):>14}{f(s['dice'])}"
+                     f"{f(s['volumeRatioMedian'], 8)}  | {s['nFoundAll']:>16}/{s['nCasesAll']}")
+    s = summary["none"]
+    lines.append(f"{'lesion-free':<12}{s['nCases']:>13} with a finding {s['nWithFinding']}, rate {f(s['rate'], 0)} "
+                 f"(95% CI {c(s['ci95'])}), mean FP {f(s['fpMlMean'], 0)} mL; mixed cases left out: {summary['nMixed']}")
+    return "\n".join(lines)
+
+
 def dice(a: np.ndarray, b: np.ndarray) -> float:
     s = a.sum() + b.sum()
     return float(2 * (a & b).sum() / s) if s > 0 else 1.0

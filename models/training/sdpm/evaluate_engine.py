@@ -11,7 +11,9 @@ the same functions as `sdpm.evaluate` (Dice, VDP, small-lesion row, per-lesion m
     /usr/bin/python3 -m sdpm.evaluate_engine --batch B --data work/synth-test-v3 --key yAvg --out test.json
 
 A study the engine could not run is an error row in the batch and is reported here as missing, never
-silently dropped from the table.
+silently dropped from the table. When the dataset has the generator's cases.json, the output also has
+`summaryByLesionKind` (case-level detection per lesion kind, `sdpm.evaluate.summarise_by_lesion_kind`), printed as
+a table after the others.
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from typing import Any, Dict, List, Optional
 import nibabel as nib
 import numpy as np
 
-from .evaluate import case_backgrounds, dice, print_tables, summarise, summarise_by_background
+from .evaluate import (case_backgrounds, case_lesion_kinds, dice, lesion_kind_table, print_tables, summarise,
+                       summarise_by_background, summarise_by_lesion_kind)
 from .lesion_stats import lesion_stats
 
 
@@ -116,8 +119,12 @@ def score(batch: Path, data: Path, key: str, min_volume_ml: float = 0.0) -> Dict
                                 "dropped": len(rep.get("droppedCandidates", [])), "mode": rep.get("mode")}})
     summ = summarise(rows, [key])
     by_bg = summarise_by_background(rows, [key])
-    return {"checkpoint": f"engine batch {batch}", "step": None, "data": str(data), "profile": "engine",
-            "summary": summ, "summaryByBackground": by_bg, "cases": rows, "names": [key], "missing": missing}
+    out: Dict[str, Any] = {"checkpoint": f"engine batch {batch}", "step": None, "data": str(data), "profile": "engine",
+                           "summary": summ, "summaryByBackground": by_bg, "cases": rows, "names": [key], "missing": missing}
+    kinds = case_lesion_kinds(data)
+    if kinds:
+        out["summaryByLesionKind"] = summarise_by_lesion_kind(rows, key, kinds)
+    return out
 
 
 def lesion_counts(rows: List[Dict[str, Any]], key: str) -> Dict[str, float]:
@@ -174,6 +181,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             ap.error("--data is required (unless --lesion-free)")
         r = score(Path(a.batch), Path(a.data), a.key, a.min_volume_ml)
         print_tables(r["summary"], r["summaryByBackground"], f"engine at shipped settings on {a.data}")
+        if "summaryByLesionKind" in r:
+            print(lesion_kind_table(r["summaryByLesionKind"], f"engine at shipped settings on {a.data}"))
         if r["missing"]:
             print(f"MISSING (no engine result): {len(r['missing'])}: {', '.join(r['missing'][:10])}")
         fn = sum(row["queueFn"]["fnVoxels"] for row in r["cases"])

@@ -42,3 +42,28 @@ def test_card_states_the_interval_coverage_per_level_and_bin() -> None:
     assert "  - predicted 0.5 to 5 mL: q = 8.8" in card and "  - predicted 5 mL or more: q = 0.98 from 60" in card
     assert "- lesion level: the true volume fell inside the interval for 94% of 307 test lesions" in card
     assert "predicted under" not in card.split("- lesion level")[1], "a level with one bin lists no bins"
+
+
+def detection(hemorrhage_rate: float) -> dict:
+    return {"schema": 1, "method": "largest-true-lesion-overlap", "mode": "avg", "profile": "cpu-fast", "minTrueMl": 2.0,
+            "testSet": "192 held-out cases",
+            "kinds": [{"kind": "hemorrhage", "nCases": 40, "nFound": 30, "foundRate": hemorrhage_rate, "ci95": [0.588, 0.873],
+                       "nCasesAll": 90, "nFoundAll": 40, "dice": 0.41, "volumeRatioMedian": 0.8},
+                      {"kind": "infarct", "nCases": 30, "nFound": 1, "foundRate": 0.033, "ci95": [0.001, 0.172],
+                       "nCasesAll": 60, "nFoundAll": 3, "dice": 0.01, "volumeRatioMedian": 0.0}],
+            "lesionFree": {"nCases": 21, "nWithFinding": 5, "rate": 0.238, "ci95": [0.082, 0.472]}}
+
+
+def test_card_states_detection_per_lesion_type_and_warns_only_for_a_kind_found_under_half() -> None:
+    card = model_card(meta({"detection": detection(0.75)}))
+    section = card.split("## Detection by lesion type\n")[1].split("\n## ")[0]
+    assert ("- Hemorrhage of 2 mL or more: found in 75% of 40 held-out test cases (exact 95% CI 59%-87%); all sizes 40 "
+            "of 90; mean Dice 0.41, median predicted/true volume 0.80.") in section
+    assert "- Infarct of 2 mL or more: found in 3% of 30 held-out test cases (exact 95% CI 0%-17%)" in section
+    assert "- Lesion-free cases: a finding was listed in 24% of 21 (exact 95% CI 8%-47%)." in section
+    assert "Test set: 192 held-out cases." in section and "largest true lesion overlaps a lesion the engine kept" in section
+    assert "This model misses most infarcts: a study in which it lists none does not rule one out." in section
+    assert "misses most hemorrhages" not in card
+    assert "misses most hemorrhages" not in model_card(meta({"detection": detection(0.5)}))
+    assert "This model misses most hemorrhages:" in model_card(meta({"detection": detection(0.49)}))
+    assert "## Detection by lesion type" not in model_card(meta({"x": 1}))

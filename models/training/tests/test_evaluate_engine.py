@@ -87,3 +87,15 @@ def test_queue_fn_counts_missed_voxels_on_the_top_entries_slices(tmp_path: Path)
     assert r["inTopRanges"] == 10  # every slice is inside the first entry's range
     assert 0 <= r["onTopSlices"] <= 10
     assert queue_fn(d, fn, {"reviewQueue": {"regions": []}}) == {"fnVoxels": 10, "onTopSlices": 0, "inTopRanges": 0}
+
+
+def test_score_adds_detection_by_lesion_kind_when_the_dataset_has_cases_json(tmp_path: Path) -> None:
+    lab, affine = _dataset(tmp_path / "ds")
+    _engine_result(tmp_path / "batch", "case_a_0000", lab, affine, lesions=1)
+    _engine_result(tmp_path / "batch", "case_b_0000", lab, affine, lesions=1)
+    assert "summaryByLesionKind" not in score(tmp_path / "batch", tmp_path / "ds", "yAvg")
+    (tmp_path / "ds" / "cases.json").write_text(json.dumps({"cases": [
+        {"case": "case_a", "lesions": [{"type": "infarct"}]}, {"case": "case_b", "lesions": [{"type": "hemorrhage"}]}]}))
+    s = score(tmp_path / "batch", tmp_path / "ds", "yAvg")["summaryByLesionKind"]
+    assert (s["infarct"]["nCasesAll"], s["infarct"]["nFoundAll"], s["infarct"]["nCases"]) == (1, 1, 0)  # 0.018 mL < 2 mL
+    assert (s["hemorrhage"]["nCasesAll"], s["none"]["nCases"], s["minTrueMl"]) == (1, 0, 2.0)
