@@ -159,6 +159,7 @@ export function formatSummary(r: ResultMessage['report']): string {
     lines.push(`  lesion ${l.id}: ${f(l.volumeMl)} mL${ci}${sl}${l.type !== null ? `, ${l.type}` : ''}${l.meanHu !== null ? `, mean ${l.meanHu.toFixed(0)} HU` : ''}, slices ${l.sliceRange[0]}-${l.sliceRange[1]}${l.uncertaintyRank !== null ? `, review rank ${l.uncertaintyRank}` : ''}`);
   }
   if (r.lesions.length > 10) lines.push(`  … ${r.lesions.length - 10} more lesion(s) in report.json`);
+  if (r.detectionNote !== null) lines.push(`  ${r.detectionNote}`);
   if (r.droppedCandidates.length > 0) {
     lines.push(`dropped candidates (plausibility rules, engine post-processing; restorable): ${r.droppedCandidates.length}`);
     for (const d of r.droppedCandidates.slice(0, 10)) lines.push(`  candidate ${d.id}: ${f(d.volumeMl)} mL, ${d.reason}`);

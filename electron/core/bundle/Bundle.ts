@@ -1,5 +1,6 @@
 /** A loaded, validated and checksum-verified model bundle (models/BUNDLE-FORMAT.md). */
 import type { Calibration } from '../lesions/calibratedInterval';
+import type { Detection } from '../lesions/detectionByKind';
 import type { Labels } from './Labels';
 import type { Metadata } from './Metadata';
 import type { Postprocessing } from './Postprocessing';
@@ -23,6 +24,8 @@ export interface Bundle {
   postprocessing: Postprocessing;
   /** calibration.json (volume interval calibration), null when the bundle has none */
   calibration: Calibration | null;
+  /** detection.json (held-out detection per lesion kind), null when the bundle has none */
+  detection: Detection | null;
   /** Absolute path of `sdpm_net.onnx` (eps_hat, y_t_hat, y0_hat). */
   netPath: string;
   /** Absolute path of `sdpm_eps.onnx` (eps_hat only), or null when the bundle has none. */

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { SdpmError } from '../errors';
 import type { Bundle } from './Bundle';
 import { parseCalibration } from './Calibration';
+import { parseDetection } from './Detection';
 import { parseLabels } from './Labels';
 import { parseMetadata } from './Metadata';
 import { parsePostprocessing } from './Postprocessing';
@@ -41,6 +42,7 @@ export function loadBundle(dirIn: string): Bundle {
   const optional = <T>(name: string, parse: (v: unknown, p: string) => T): T | null => (existsSync(join(dir, name)) ? parse(readJson(dir, name), join(dir, name)) : null);
   const postprocessing = optional('postprocessing.json', parsePostprocessing) ?? { plausibility: null };
   const calibration = optional('calibration.json', parseCalibration);
+  const detection = optional('detection.json', parseDetection);
   const netPath = join(dir, 'sdpm_net.onnx');
   if (!existsSync(netPath)) throw new SdpmError('BUNDLE_INVALID', `bundle has no sdpm_net.onnx (${dir})`, { path: netPath });
   const epsPath = join(dir, 'sdpm_eps.onnx');
@@ -48,5 +50,5 @@ export function loadBundle(dirIn: string): Bundle {
     const last = Math.max(p.ySal.window - 1, p.yInfer.startIndex);
     if (last >= schedule.T) throw new SdpmError('BUNDLE_INVALID', `sampler.json: presets.${name} uses timestep ${last} but schedule.json has T = ${schedule.T}`, { path: join(dir, 'sampler.json') });
   }
-  return { dir, name: metadata.name, version: metadata.version, sumsSha256, metadata, schedule, sampler, preprocessing, labels, postprocessing, calibration, netPath, epsPath: existsSync(epsPath) ? epsPath : null };
+  return { dir, name: metadata.name, version: metadata.version, sumsSha256, metadata, schedule, sampler, preprocessing, labels, postprocessing, calibration, detection, netPath, epsPath: existsSync(epsPath) ? epsPath : null };
 }

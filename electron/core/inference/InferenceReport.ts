@@ -72,6 +72,8 @@ export interface InferenceReport {
   intervalNote: string;
   /** what each lesion's calibrated interval means (the lesion level counts lesions, not cases); null without calibration */
   lesionIntervalNote: string | null;
+  /** what the bundle's held-out detection per lesion kind says (detection.json; lesions/detectionByKind.ts); null without one */
+  detectionNote: string | null;
   calibration: { nominalCoverage: number; study: { measuredCoverage: number; nTest: number }; lesion: { measuredCoverage: number; nTest: number }; mode: string; profile: string; nSamples: number } | null;
   /** [p5, p95] of the samples' total volumes (SAMPLE RANGE, not a confidence interval), null without samples */
   sampleRangeMl: [number, number] | null;

@@ -5,12 +5,13 @@
 import type { Bundle } from '../bundle/Bundle';
 import type { SourceGeometry, VolumeGeometry } from '../dicom/Volume';
 import { calibratedInterval, calibratedIntervalMeaning, calibrationForMode, calibrationLevelMeaning, noCalibrationNote } from '../lesions/calibratedInterval';
+import { detectionNote } from '../lesions/detectionByKind';
 import { lesionType } from '../lesions/lesionKind';
 import { reviewQueue } from '../lesions/reviewQueue';
 import type { DroppedCandidate, InferenceReport, ReportLesion } from './InferenceReport';
 import type { VolumePrediction } from './predictVolume';
 
-type LesionPart = Pick<InferenceReport, 'reviewQueue' | 'totalVolumeMl' | 'totalVoxelCount' | 'voxelVolumeMl' | 'calibratedIntervalMl' | 'intervalNote' | 'lesionIntervalNote' | 'calibration' | 'sampleRangeMl' | 'sampleMeanVolumeMl' | 'nUncertaintySamples' | 'lesions' | 'droppedCandidates' | 'plausibilityRules'>;
+type LesionPart = Pick<InferenceReport, 'reviewQueue' | 'totalVolumeMl' | 'totalVoxelCount' | 'voxelVolumeMl' | 'calibratedIntervalMl' | 'intervalNote' | 'lesionIntervalNote' | 'detectionNote' | 'calibration' | 'sampleRangeMl' | 'sampleMeanVolumeMl' | 'nUncertaintySamples' | 'lesions' | 'droppedCandidates' | 'plausibilityRules'>;
 
 const v3 = (v: readonly number[]): [number, number, number] => [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0];
 
@@ -18,7 +19,7 @@ const v3 = (v: readonly number[]): [number, number, number] => [v[0] ?? 0, v[1] 
  * `mode`: the mode that made the prediction (the bundle's calibration applies to that mode only).
  * `grid`: the study's grid with its source geometry, so review-queue sizes are measured like lesion volumes.
  */
-export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle, 'labels' | 'calibration'>, mode: string, grid?: VolumeGeometry & { source?: SourceGeometry }): LesionPart {
+export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle, 'labels' | 'calibration' | 'detection'>, mode: string, grid?: VolumeGeometry & { source?: SourceGeometry }): LesionPart {
   const u = prediction.uncertainty;
   const cal = calibrationForMode(bundle.calibration, mode);
   const byId = new Map(u?.summary.lesions.map((l) => [l.id, l]) ?? []);
@@ -69,6 +70,7 @@ export function reportLesions(prediction: VolumePrediction, bundle: Pick<Bundle,
     calibratedIntervalMl: total === null ? null : [total.lowMl, total.highMl],
     intervalNote: total === null ? noCalibrationNote(bundle.calibration, mode) : calibratedIntervalMeaning(total),
     lesionIntervalNote: cal === null ? null : calibrationLevelMeaning(cal, 'lesion'),
+    detectionNote: detectionNote(bundle.detection, mode),
     calibration: cal === null ? null : { nominalCoverage: cal.nominalCoverage, study: { measuredCoverage: cal.study.measuredCoverage, nTest: cal.study.nTest }, lesion: { measuredCoverage: cal.lesion.measuredCoverage, nTest: cal.lesion.nTest }, mode: cal.mode, profile: cal.profile, nSamples: cal.nSamples },
     sampleRangeMl: u === null ? null : [u.summary.total.p5Ml, u.summary.total.p95Ml],
     sampleMeanVolumeMl: u?.summary.total.meanMl ?? null,

@@ -12,6 +12,7 @@ export * from './measureLesions';
 export * from './voxelVolume';
 export * from './lesionKind';
 export * from './calibratedInterval';
+export * from './detectionByKind';
 export { ijkToLps, lpsToIjk, type Vec3, type VolumeGeometry } from '../dicom/Volume';
 export * from './reviewQueue';
 export * from './plausibility';

@@ -59,6 +59,8 @@ export interface StudyReportInput {
   measurements: LesionMeasurements;
   /** calibration.json of the bundle; null = no calibrated interval (said so in the report) */
   calibration?: Calibration | null;
+  /** the bundle's held-out detection per lesion kind, in words (lesions/detectionByKind.ts detectionNote); null/absent without one */
+  detectionNote?: string | null;
   uncertainty?: ReportUncertainty;
   droppedCandidates?: readonly ReportDroppedCandidate[];
   comparison?: VolumeComparison;
@@ -99,6 +101,8 @@ export interface StudyReport {
   intervalNote: string;
   /** what each lesion's calibrated interval means (the lesion level counts lesions, not cases); null without calibration */
   lesionIntervalNote: string | null;
+  /** what the model's held-out detection per lesion kind says (e.g. that it misses most infarcts); null without detection.json */
+  detectionNote: string | null;
   totalSampleRangeMl: { p5: number; p95: number; mean: number; nSamples: number } | null;
   lesionCount: number;
   lesions: StudyReportLesion[];
@@ -132,6 +136,7 @@ export function buildStudyReport(input: StudyReportInput): StudyReport {
     totalCalibratedIntervalMl: total === null ? null : { low: total.lowMl, high: total.highMl },
     intervalNote: total === null ? NO_CALIBRATION_NOTE : calibratedIntervalMeaning(total),
     lesionIntervalNote: cal === null ? null : calibrationLevelMeaning(cal, 'lesion'),
+    detectionNote: input.detectionNote ?? null,
     totalSampleRangeMl: u === undefined ? null : { p5: u.total.p5Ml, p95: u.total.p95Ml, mean: u.total.meanMl, nSamples: u.nSamples },
     lesionCount: m.lesions.length,
     lesions: m.lesions.map((l) => {

@@ -55,6 +55,7 @@ figure{display:inline-block;margin:.5em;vertical-align:top;max-width:520px}img{m
 <p class="note">${escapeHtml(r.intervalNote)} ${escapeHtml(sampleRange)}</p>
 <table><thead>${row(['Lesion', 'Type', 'Volume mL', 'Calibrated interval mL', 'Sample range mL', 'ABC/2 mL', 'A × B × C mm', 'Centroid LPS mm', 'Slices', 'Mean HU'], 'th')}</thead><tbody>${lesionRows.join('')}</tbody></table>
 ${r.lesionIntervalNote === null ? '' : `<p class="note">Lesion intervals: ${escapeHtml(r.lesionIntervalNote)}</p>`}
+${r.detectionNote === null ? '' : `<p class="note" data-detection-note>Detection by lesion type: ${escapeHtml(r.detectionNote)}</p>`}
 ${dropped}
 <p class="note">Volume = voxel count × true voxel volume (${n(r.geometry.voxelVolumeMm3, 4)} mm³). ABC/2 per Kothari (largest slice; C weighted 1 / 0.5 / 0 by slice area ≥75 % / 25–75 % / &lt;25 %). </p>
 ${comparison}

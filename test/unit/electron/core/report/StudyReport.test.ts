@@ -58,6 +58,17 @@ test('report JSON carries volumes, the per-lesion table with ABC/2 and intervals
   const back = JSON.parse(studyReportJson(r)) as { schemaVersion: number; totalSampleRangeMl: { nSamples: number } };
   assert.equal(back.schemaVersion, 2);
   assert.equal(back.totalSampleRangeMl.nSamples, 4);
+  // without a detection note the report says nothing about detection
+  assert.equal(r.detectionNote, null);
+  assert.doesNotMatch(studyReportHtml(r), /data-detection-note/);
+});
+
+test("the report states the model's held-out detection per lesion kind (escaped) when the run's bundle records it", () => {
+  const note = 'This model misses most infarcts: a study in which it lists none does not rule one out <b>.';
+  const r = buildStudyReport({ ...input, detectionNote: note });
+  assert.equal(r.detectionNote, note);
+  assert.match(studyReportHtml(r), /<p class="note" data-detection-note>Detection by lesion type: This model misses most infarcts: .* &lt;b&gt;\.<\/p>/);
+  assert.equal((JSON.parse(studyReportJson(r)) as { detectionNote: string }).detectionNote, note);
 });
 
 test('report CSV: one row per lesion, per dropped candidate, plus TOTAL, header fixed, quoting per RFC 4180', () => {
