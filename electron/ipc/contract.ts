@@ -239,6 +239,8 @@ export const channels = {
       intervalNote: optional(str({ maxLength: 1000 })),
       /** what each lesion's calibrated interval means (counted over lesions, not cases); null without calibration */
       lesionIntervalNote: optional(nullable(str({ maxLength: 1000 }))),
+      /** what the bundle's held-out detection per lesion kind says about this run (e.g. that the model misses most infarcts); null without one */
+      detectionNote: optional(nullable(str({ maxLength: 1000 }))),
     }),
   },
   'journal:append': { request: obj({ studyKey: id, entries: arr(journalEntrySchema, { maxLength: 1000 }) }), response: obj({ lastSeq: int({ min: -1 }) }) },

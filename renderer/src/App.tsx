@@ -275,6 +275,7 @@ export function App({ initialError }: { initialError?: string }) {
           calibration={live.calibration}
           {...(live.intervalNote !== undefined ? { intervalNote: live.intervalNote } : {})}
           lesionIntervalNote={live.lesionIntervalNote}
+          detectionNote={live.detectionNote}
           onGo={(l) => volume !== null && controller?.jumpToWorld(ijkToWorld(volume, l.centroidIjk))}
           onDecide={(id, d) => void live.decideLesion(id, d)}
           dropped={run.dropped.filter((c) => !run.restoredCandidates.has(c.id))}

@@ -8,7 +8,8 @@
  * - after a reload and restore, it is still in the mask and still counted as restored.
  * The bundle also carries the shipped default bundle's calibration.json (binned by predicted volume, with coverage
  * intervals), so the panel's calibrated interval and its note come through the app's real measure path (the response
- * check refused that file's fields once): the note is core's sentence for the total's own interval.
+ * check refused that file's fields once): the note is core's sentence for the total's own interval. It carries the
+ * shipped detection.json too: the panel states the model's held-out detection per lesion kind in core's words.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,16 +20,19 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { clickRun, labelmapState, openDemo, runFinished, settled, TINY_BUNDLE, withStory } from './harness/story';
 import { parseCalibration } from '../../electron/core/bundle/Calibration';
-import { calibratedInterval, calibratedIntervalMeaning, formatVolumeMl } from '../../electron/core/lesions/index';
+import { parseDetection } from '../../electron/core/bundle/Detection';
+import { calibratedInterval, calibratedIntervalMeaning, detectionNote, formatVolumeMl } from '../../electron/core/lesions/index';
 
 const SHIPPED_CALIBRATION = join(TINY_BUNDLE, '..', 'sdpm-synth-compact-s', 'calibration.json');
+const SHIPPED_DETECTION = join(TINY_BUNDLE, '..', 'sdpm-synth-compact-s', 'detection.json');
 
-/** The tiny bundle plus a postprocessing.json and the shipped calibration.json, with SHA256SUMS rewritten (the loader refuses unlisted files). */
+/** The tiny bundle plus a postprocessing.json and the shipped calibration.json and detection.json, with SHA256SUMS rewritten (the loader refuses unlisted files). */
 function bundleWithMinVolume(minVolumeMl: number): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'sdpm-plaus-')), 'bundle');
   cpSync(TINY_BUNDLE, dir, { recursive: true });
   writeFileSync(join(dir, 'postprocessing.json'), JSON.stringify({ formatVersion: 1, plausibility: { minVolumeMl } }, null, 1));
   cpSync(SHIPPED_CALIBRATION, join(dir, 'calibration.json'));
+  cpSync(SHIPPED_DETECTION, join(dir, 'detection.json'));
   const files: string[] = [];
   const walk = (rel: string) => {
     for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
@@ -66,6 +70,10 @@ test('a dropped candidate is listed with its reason and the reader can restore i
       const cal = parseCalibration(JSON.parse(readFileSync(SHIPPED_CALIBRATION, 'utf8')));
       const iv = calibratedInterval(afterRun.ml, cal, 'study');
       await page.waitForFunction((want) => document.querySelector('[data-testid="interval-note"]')?.textContent === want, calibratedIntervalMeaning(iv), { timeout: 60_000 });
+      // what the model's held-out detection per lesion kind says (core's sentence for this run's mode)
+      const detection = detectionNote(parseDetection(JSON.parse(readFileSync(SHIPPED_DETECTION, 'utf8'))), 'avg');
+      assert.ok(detection !== null);
+      assert.equal(await page.getByTestId('detection-note').innerText(), detection);
       const totalText = await page.getByTestId('total-volume').innerText();
       assert.ok(totalText.includes(`(interval ${formatVolumeMl(iv.lowMl)}–${formatVolumeMl(iv.highMl)} mL)`), `the total shows its calibrated interval: ${totalText}`);
       await page.getByTestId('dropped-candidates').waitFor({ timeout: 60_000 });

@@ -12,6 +12,8 @@ export interface LesionContext {
   calibration: Calibration | null;
   /** why the run has no calibrated interval when `calibration` is null (no calibration.json, or one for another mode) */
   noCalibrationNote: string;
+  /** the run's detection note (report.json detectionNote: the bundle's held-out detection per lesion kind), null without one */
+  detectionNote: string | null;
   /** labels.json lesion types of the run's bundle (lesion kind per lesion) */
   lesionTypes: readonly LesionType[];
 }

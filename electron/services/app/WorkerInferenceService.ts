@@ -200,7 +200,7 @@ export class WorkerInferenceService implements InferenceService {
     for (const l of r.result.report.lesions) if (l.sampleRangeMl !== null) sampleRangeMl.set(l.id, l.sampleRangeMl);
     const cal = this.bundle().calibration;
     const mode = r.result.report.mode;
-    return { reference, sampleRangeMl, calibration: calibrationForMode(cal, mode), noCalibrationNote: noCalibrationNote(cal, mode), lesionTypes: this.bundle().labels.lesionTypes };
+    return { reference, sampleRangeMl, calibration: calibrationForMode(cal, mode), noCalibrationNote: noCalibrationNote(cal, mode), detectionNote: r.result.report.detectionNote, lesionTypes: this.bundle().labels.lesionTypes };
   }
 
   dropped(runId: string): Response<'inference:dropped'>['candidates'] {

@@ -132,6 +132,7 @@ export function createServices(deps: ServiceDeps): { handlers: Handlers; volumes
         voxelVolumeMl: m.voxelVolumeMl,
         totalCalibratedIntervalMl: ci(m.totalVolumeMl, 'study'),
         ...toMeasureCalibration(cal, ctx?.noCalibrationNote),
+        detectionNote: ctx?.detectionNote ?? null,
         lesions: m.lesions.map((l) => ({
           lesionId: l.id,
           voxelCount: l.voxelCount,

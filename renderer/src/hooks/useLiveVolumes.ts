@@ -42,7 +42,7 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
   const [table, setTable] = useState<LesionTable | null>(null);
   const [intervals, setIntervals] = useState<IntervalsById>(new Map());
   /** the run's interval calibration and its plain-words note (volumetry:measure, once per model mask) */
-  const [calibration, setCalibration] = useState<{ calibration: MeasureResponse['calibration'] | null; intervalNote: string | undefined; lesionIntervalNote: string | null }>({ calibration: null, intervalNote: undefined, lesionIntervalNote: null });
+  const [calibration, setCalibration] = useState<{ calibration: MeasureResponse['calibration'] | null; intervalNote: string | undefined; lesionIntervalNote: string | null; detectionNote: string | null }>({ calibration: null, intervalNote: undefined, lesionIntervalNote: null, detectionNote: null });
   const [decisions, setDecisions] = useState<ReadonlyMap<number, 'accepted' | 'rejected'>>(new Map());
   /** Reader edits since the last model mask (0 = the mask is the model's). */
   const [editsSinceModel, setEditsSinceModel] = useState(0);
@@ -71,11 +71,11 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
       const model = lastModel.current;
       if (volume === null || model === null || runId === null) {
         setIntervals(new Map());
-        setCalibration({ calibration: null, intervalNote: undefined, lesionIntervalNote: null });
+        setCalibration({ calibration: null, intervalNote: undefined, lesionIntervalNote: null, detectionNote: null });
         return;
       }
       const m = await call('volumetry:measure', { volumeId: volume.volumeId, runId, labelmap: model.mask });
-      setCalibration({ calibration: m.calibration ?? null, intervalNote: m.intervalNote, lesionIntervalNote: m.lesionIntervalNote ?? null });
+      setCalibration({ calibration: m.calibration ?? null, intervalNote: m.intervalNote, lesionIntervalNote: m.lesionIntervalNote ?? null, detectionNote: m.detectionNote ?? null });
       worker.current?.adoptIds(model.version, m.lesions);
       setMeasuring(true);
       setIntervals(new Map(m.lesions.map((x) => [x.lesionId, { voxelCount: x.voxelCount, intervalMl: x.sampleIntervalMl }])));
@@ -321,6 +321,8 @@ export function useLiveVolumes(controller: ViewerController | null, volume: Volu
     intervalNote: calibration.intervalNote,
     /** what each lesion's interval means (counted over lesions), shown on the table's interval column */
     lesionIntervalNote: calibration.lesionIntervalNote,
+    /** what the model's held-out detection per lesion kind says (e.g. that it misses most infarcts); null: none */
+    detectionNote: calibration.detectionNote,
     tableVersion: table?.version ?? null,
     decisions,
     edited: editsSinceModel > 0,

@@ -19,6 +19,8 @@ interface Props {
   intervalNote?: string;
   /** what each lesion's interval means (volumetry:measure lesionIntervalNote); null/absent: none */
   lesionIntervalNote?: string | null;
+  /** what the model's held-out detection per lesion kind says (volumetry:measure detectionNote); null/absent: none */
+  detectionNote?: string | null;
   /** candidates the plausibility rules dropped (inference:dropped), not in the mask; listed with why, restorable */
   dropped?: ReadonlyArray<{ id: number; volumeMl: number; reason: string; centroidIjk?: readonly [number, number, number] }>;
   /** how many dropped candidates the reader has restored (they are lesions in the table now) */
@@ -96,6 +98,11 @@ export function LesionPanel(p: Props) {
           ))}
         </tbody>
       </table>
+      {p.detectionNote != null && (
+        <div className="muted" data-testid="detection-note">
+          {p.detectionNote}
+        </div>
+      )}
       {p.dropped !== undefined && (p.dropped.length > 0 || (p.restoredCount ?? 0) > 0) && (
         <details data-testid="dropped-candidates" data-count={p.dropped.length} data-restored={p.restoredCount ?? 0}>
           <summary>

@@ -108,7 +108,7 @@ test('dropped candidates come back with exactly their voxels; measuring keeps th
   // 4x1x1 grid, candidates {0} and {3} (1 voxel each; ties by raster order: voxel 0 -> ID 1, voxel 3 -> ID 2);
   // the engine kept ID 1 and dropped candidate 2
   const mask = Uint8Array.from([1, 0, 0, 0]);
-  ctl.resolve({ type: 'result', jobId: 'j', probability: new Float32Array(4), mask, droppedVoxels: Int32Array.from([3]), uncertainty: null, std: null, agreement: null, geometry: { dimensions: [4, 1, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1] }, report: { provider: { used: 'cpu' }, lesions: [{ id: 1, sampleRangeMl: null }], droppedCandidates: [{ id: 2, volumeMl: 0.001, meanHu: 400, rule: 'meanHu', reason: 'bone', centroidIjk: [1, 1, 0] }], slicesToReview: [], reviewQueue: { regions: [], hidden: { count: 0, sizeMl: 0 }, minSizeMl: 0.05 } } } as unknown as ResultMessage);
+  ctl.resolve({ type: 'result', jobId: 'j', probability: new Float32Array(4), mask, droppedVoxels: Int32Array.from([3]), uncertainty: null, std: null, agreement: null, geometry: { dimensions: [4, 1, 1], spacingMm: [1, 1, 1], originLps: [0, 0, 0], directionLps: [1, 0, 0, 0, 1, 0, 0, 0, 1] }, report: { provider: { used: 'cpu' }, detectionNote: 'This model misses most infarcts.', lesions: [{ id: 1, sampleRangeMl: null }], droppedCandidates: [{ id: 2, volumeMl: 0.001, meanHu: 400, rule: 'meanHu', reason: 'bone', centroidIjk: [1, 1, 0] }], slicesToReview: [], reviewQueue: { regions: [], hidden: { count: 0, sizeMl: 0 }, minSizeMl: 0.05 } } } as unknown as ResultMessage);
   await flush();
   const d = svc.dropped(runId);
   assert.deepEqual(d.map((c) => [c.id, c.rule, Array.from(new Int32Array(c.voxels.buffer, c.voxels.byteOffset, c.voxels.byteLength / 4))]), [[2, 'meanHu', [3]]]);
@@ -116,6 +116,8 @@ test('dropped candidates come back with exactly their voxels; measuring keeps th
   assert.deepEqual(Array.from(ctx?.reference ?? []), [1, 0, 0, 2]);
   assert.equal(ctx?.calibration, null);
   assert.match(ctx?.noCalibrationNote ?? '', /^No calibrated interval: the model bundle has no calibration/);
+  // the run's detection note (report.json, worded by core from the bundle's detection.json) goes to the lesion panel
+  assert.equal(ctx?.detectionNote, 'This model misses most infarcts.');
 });
 
 test("a run of another mode than the bundle's calibration gets no interval, and the app is told that reason", async () => {

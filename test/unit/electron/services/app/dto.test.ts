@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { channels } from '../../../../../electron/ipc/contract';
 import { parseCalibration } from '../../../../../electron/core/bundle/Calibration';
+import { parseDetection } from '../../../../../electron/core/bundle/Detection';
+import { detectionNote } from '../../../../../electron/core/lesions/detectionByKind';
 import { calibratedInterval } from '../../../../../electron/core/lesions/calibratedInterval';
 import { toMeasureCalibration } from '../../../../../electron/services/app/dto';
 
@@ -32,4 +34,12 @@ test('the note beside the total is the study level, the lesion note counts lesio
   assert.equal(none.lesionIntervalNote, null);
   assert.match(none.intervalNote ?? '', /^No calibrated interval/);
   channels['volumetry:measure'].response({ totalMl: 0, voxelVolumeMl: 0.001, lesions: [], ...none }, 'response');
+});
+
+test("the shipped bundle's detection note passes volumetry:measure's response schema", () => {
+  const det = parseDetection(JSON.parse(readFileSync(`${ROOT}models/bundles/sdpm-synth-compact-s/detection.json`, 'utf8')));
+  const note = detectionNote(det, det.mode);
+  assert.ok(note !== null);
+  const got = channels['volumetry:measure'].response({ totalMl: 18.72, voxelVolumeMl: 0.001, lesions: [], ...toMeasureCalibration(shipped), detectionNote: note }, 'response');
+  assert.equal(got.detectionNote, note);
 });
