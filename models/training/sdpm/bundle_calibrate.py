@@ -16,7 +16,7 @@ import io
 import json
 from contextlib import redirect_stdout
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from .bundle import model_card, sha256sums
 from .evaluate import print_tables
@@ -30,8 +30,20 @@ def table_text(ev: Dict[str, Any], title: str) -> str:
 
 
 def update(bundle: Path, ev: Dict[str, Any], cal: Dict[str, Any], key: str, title: str, note: str,
-           detection: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+           detection: Optional[Dict[str, Any]] = None, version: Optional[str] = None, release_note: Optional[str] = None,
+           limitations: Sequence[str] = ()) -> Dict[str, Any]:
+    """``version`` with its ``release_note`` (both or neither) bumps the bundle's version; ``limitations`` are added
+    to metadata.limitations (before "Not for clinical use.", once each)."""
+    if (version is None) != (release_note is None):
+        raise ValueError("a new version needs its release note, and a release note its version")
     meta = json.loads((bundle / "metadata.json").read_text())
+    if version is not None and release_note is not None:
+        meta["version"] = version
+        meta.setdefault("releaseNotes", {})[version] = release_note
+    lims: List[str] = meta.setdefault("limitations", [])
+    for lim in limitations:
+        if lim not in lims:
+            lims.insert(max(0, len(lims) - 1) if lims and lims[-1] == "Not for clinical use." else len(lims), lim)
     metrics = meta.setdefault("metrics", {})
     text = table_text(ev, title)
     metrics[key] = {"note": note, "data": ev["data"], "profile": ev["profile"], "summary": ev["summary"],
@@ -60,9 +72,15 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--title", required=True)
     ap.add_argument("--note", required=True)
     ap.add_argument("--detection", default=None, help="sdpm.detection output (copied in as detection.json)")
+    ap.add_argument("--version", default=None, help="new bundle version (with --release-note)")
+    ap.add_argument("--release-note", default=None, help="what the new version changes (metadata.releaseNotes, the card)")
+    ap.add_argument("--limitation", action="append", default=[], help="a limitation to add to the card (repeatable)")
     a = ap.parse_args(argv)
+    if (a.version is None) != (a.release_note is None):
+        ap.error("--version and --release-note go together")
     update(Path(a.bundle), json.loads(Path(a.test).read_text()), json.loads(Path(a.calibration).read_text()),
-           a.key, a.title, a.note, json.loads(Path(a.detection).read_text()) if a.detection else None)
+           a.key, a.title, a.note, json.loads(Path(a.detection).read_text()) if a.detection else None,
+           a.version, a.release_note, a.limitation)
     print(table_text(json.loads(Path(a.test).read_text()), a.title))
 
 

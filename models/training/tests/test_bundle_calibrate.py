@@ -65,3 +65,24 @@ def test_detection_is_copied_in_stated_on_the_card_and_checksummed(tmp_path: Pat
     sums = dict(line.split("  ")[::-1] for line in (b / "SHA256SUMS").read_text().splitlines())
     assert sums["detection.json"] == hashlib.sha256((b / "detection.json").read_bytes()).hexdigest()
     assert sums["metadata.json"] == hashlib.sha256((b / "metadata.json").read_bytes()).hexdigest()
+
+
+def test_version_bump_release_note_and_limitation_are_written_once(tmp_path: Path) -> None:
+    b = tmp_path / "b"
+    shutil.copytree(TINY, b)
+    s = {"cases": 1, "casesWithLesion": 1, "dice": 0.5, "vc": float("nan"), "vdp": 0.1, "vdpMedian": 0.1,
+         "fpMlLesionFree": float("nan"), "smallLesions": 0, "smallDetectionRate": float("nan"), "smallDice": float("nan")}
+    ev = {"data": "d", "profile": "cpu-fast", "summary": {"yAvg": s}, "summaryByBackground": {}}
+    lv = {"q": 1.0, "nCalibration": 20, "measuredCoverage": 0.9, "nTest": 10}
+    cal = {"schema": 1, "method": "split-conformal-relative", "nominalCoverage": 0.9, "cMl": 0.5, "mode": "avg",
+           "profile": "cpu-fast", "nSamples": 4, "study": lv, "lesion": lv, "calibrationSet": "c", "testSet": "t"}
+    with pytest.raises(ValueError, match="release note"):
+        update(b, ev, cal, "k", "title", "note", version="9.9.9")
+    for _ in range(2):  # idempotent
+        meta = update(b, ev, cal, "k", "title", "note", version="9.9.9", release_note="what changed",
+                      limitations=["Finds few infarcts."])
+    assert meta["version"] == "9.9.9" and meta["releaseNotes"]["9.9.9"] == "what changed"
+    assert meta["limitations"].count("Finds few infarcts.") == 1
+    assert meta["limitations"][-2:] == ["Finds few infarcts.", "Not for clinical use."]  # the tiny bundle ends with it
+    card = (b / "MODEL_CARD.md").read_text()
+    assert "Version 9.9.9." in card and "- 9.9.9: what changed" in card and "Finds few infarcts." in card
