@@ -6,7 +6,7 @@
  * synthetic cases whose lesions are all of one kind and whose true lesion volume totals at least `minTrueMl`, a
  * case counts as found when its largest true lesion overlaps a lesion the engine kept (method
  * "largest-true-lesion-overlap"). A kind found in fewer than half of its cases gets an explicit warning that a
- * negative study does not rule it out.
+ * negative study does not rule it out. The share of lesion-free cases with a listed finding follows, when recorded.
  */
 
 /** The lesion kinds a detection record can state (the synthetic generator's lesion types). */
@@ -66,5 +66,7 @@ export function detectionNote(det: Detection | null, mode: string | null): strin
     .filter((k) => k.foundRate < MISSES_MOST_BELOW)
     .map((k) => ` This model misses most ${WORD[k.kind].many}: a study in which it lists none does not rule one out.`)
     .join('');
-  return `On held-out synthetic cases not used for training, with ${size} or more of lesion all of one kind, this model found ${list}.${warnings}`;
+  const lf = det.lesionFree;
+  const falseAlarms = lf === null ? '' : ` In ${pc(lf.rate)}% of ${lf.nCases} lesion-free cases it listed a finding.`;
+  return `On held-out synthetic cases not used for training, with ${size} or more of lesion all of one kind, this model found ${list}.${falseAlarms}${warnings}`;
 }

@@ -28,6 +28,9 @@ test('rates per kind with their CI; a kind found in fewer than half its cases is
   assert.match(half, /the infarct in 50% of 30 cases/);
   assert.doesNotMatch(half, /misses most/);
   assert.match(detectionNote(det(14), 'avg') ?? '', /misses most infarcts/);
+  // the false-alarm rate on lesion-free cases, when the record has it
+  const withFree = parseDetection({ ...JSON.parse(JSON.stringify(det(1))), lesionFree: { nCases: 25, nWithFinding: 10, rate: 0.4, ci95: [0.21, 0.61] } });
+  assert.match(detectionNote(withFree, 'avg') ?? '', /\(95% CI 0%-100%\)\. In 40% of 25 lesion-free cases it listed a finding\. This model misses most infarcts/);
 });
 
 test('another mode is told the rates are for the measured mode; no bundle record or no SDPM run: no note', () => {
