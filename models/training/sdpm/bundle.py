@@ -326,6 +326,9 @@ def main() -> None:
     ap.add_argument("--no-golden", action="store_true")
     ap.add_argument("--calibration", default=None, help="calibration.json from sdpm.calibration (copied in)")
     ap.add_argument("--detection", default=None, help="detection.json from sdpm.detection (copied in, stated on the card)")
+    ap.add_argument("--postprocessing", default=None,
+                    help="postprocessing.json to copy in (e.g. the shipped bundle's rules, chosen on the calibration split); "
+                         "default: the exporter's starting rules")
     ap.add_argument("--deviations", default=None, help="JSON list of strings: extra deviations from the paper")
     ap.add_argument("--summary", default=None)
     ap.add_argument("--history", default=None,
@@ -354,7 +357,8 @@ def main() -> None:
                  metrics=metrics, golden=not a.no_golden,
                  extra_deviations=json.loads(Path(a.deviations).read_text()) if a.deviations else None,
                  calibration=json.loads(Path(a.calibration).read_text()) if a.calibration else None,
-                 detection=json.loads(Path(a.detection).read_text()) if a.detection else None)
+                 detection=json.loads(Path(a.detection).read_text()) if a.detection else None,
+                 postprocessing=json.loads(Path(a.postprocessing).read_text()) if a.postprocessing else None)
 
 
 if __name__ == "__main__":
