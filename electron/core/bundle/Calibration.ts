@@ -4,14 +4,7 @@ import { JsonReader } from './JsonReader';
 
 /** Optional `coverageCi95` of a level or bin: [low, high] in [0, 1], containing the measured coverage. */
 function coverageCi95(r: JsonReader, measured: number): { coverageCi95?: [number, number] } {
-  if (!r.has('coverageCi95')) return {};
-  const ci = r.field('coverageCi95');
-  const items = ci.items();
-  if (items.length !== 2) ci.fail('must be [low, high]');
-  const lo = (items[0] as JsonReader).number({ min: 0, max: 1 });
-  const hi = (items[1] as JsonReader).number({ min: 0, max: 1 });
-  if (!(lo <= measured && measured <= hi)) ci.fail(`must contain measuredCoverage ${measured} (got [${lo}, ${hi}])`);
-  return { coverageCi95: [lo, hi] };
+  return r.has('coverageCi95') ? { coverageCi95: r.field('coverageCi95').rateInterval(measured, 'measuredCoverage') } : {};
 }
 
 function counts(r: JsonReader): Omit<CalibrationBin, 'fromMl' | 'q'> {

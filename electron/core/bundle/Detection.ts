@@ -2,16 +2,6 @@
 import { DETECTION_KINDS, type Detection, type DetectionKind, type DetectionKindName } from '../lesions/detectionByKind';
 import { JsonReader } from './JsonReader';
 
-/** [low, high] in [0, 1] containing `rate`. */
-function ci95(r: JsonReader, rate: number, rateName: string): [number, number] {
-  const items = r.items();
-  if (items.length !== 2) r.fail('must be [low, high]');
-  const lo = (items[0] as JsonReader).number({ min: 0, max: 1 });
-  const hi = (items[1] as JsonReader).number({ min: 0, max: 1 });
-  if (!(lo <= rate && rate <= hi)) r.fail(`must contain ${rateName} ${rate} (got [${lo}, ${hi}])`);
-  return [lo, hi];
-}
-
 /** found = n·rate, counts within their totals: a record whose numbers disagree is refused, not shown. */
 function countAndRate(r: JsonReader, nName: string, kName: string, rateName: string): { n: number; k: number; rate: number } {
   const n = r.field(nName).int(1);
@@ -26,7 +16,7 @@ function kind(r: JsonReader): DetectionKind {
   const { n, k, rate } = countAndRate(r, 'nCases', 'nFound', 'foundRate');
   const nCasesAll = r.field('nCasesAll').int(n);
   const nFoundAll = r.field('nFoundAll').int(k, nCasesAll);
-  return { kind: name, nCases: n, nFound: k, foundRate: rate, ci95: ci95(r.field('ci95'), rate, 'foundRate'), nCasesAll, nFoundAll };
+  return { kind: name, nCases: n, nFound: k, foundRate: rate, ci95: r.field('ci95').rateInterval(rate, 'foundRate'), nCasesAll, nFoundAll };
 }
 
 export function parseDetection(value: unknown, filePath = 'detection.json'): Detection {
@@ -46,7 +36,7 @@ export function parseDetection(value: unknown, filePath = 'detection.json'): Det
   if (r.has('lesionFree')) {
     const lf = r.field('lesionFree');
     const { n, k, rate } = countAndRate(lf, 'nCases', 'nWithFinding', 'rate');
-    lesionFree = { nCases: n, nWithFinding: k, rate, ci95: ci95(lf.field('ci95'), rate, 'rate') };
+    lesionFree = { nCases: n, nWithFinding: k, rate, ci95: lf.field('ci95').rateInterval(rate, 'rate') };
   }
   return {
     schema: 1,

@@ -93,6 +93,16 @@ export class JsonReader {
     return out;
   }
 
+  /** A measured rate's 95% interval: [low, high] inside [0, 1] that contains `rate` (named `rateName` in the error). */
+  rateInterval(rate: number, rateName: string): [number, number] {
+    const items = this.items();
+    if (items.length !== 2) this.fail('must be [low, high]');
+    const lo = (items[0] as JsonReader).number({ min: 0, max: 1 });
+    const hi = (items[1] as JsonReader).number({ min: 0, max: 1 });
+    if (!(lo <= rate && rate <= hi)) this.fail(`must contain ${rateName} ${rate} (got [${lo}, ${hi}])`);
+    return [lo, hi];
+  }
+
   /** Checks the top-level `formatVersion` is 1. */
   formatVersion1(): void {
     const v = this.field('formatVersion');

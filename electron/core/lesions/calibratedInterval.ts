@@ -99,7 +99,8 @@ export function calibratedInterval(vMl: number, cal: CalibrationLike, level: Cal
   return { level, lowMl: Math.max(0, vMl - half), highMl: vMl + half, nominalCoverage: cal.nominalCoverage, measuredCoverage: l.measuredCoverage, nTest: l.nTest, ...(l.coverageCi95 !== undefined ? { coverageCi95: l.coverageCi95 } : {}), bin };
 }
 
-const pc = (x: number): string => (x * 100).toFixed(0);
+/** A rate as whole percent digits (0.853 -> "85"), as every held-out rate sentence prints it. */
+export const percentText = (x: number): string => (x * 100).toFixed(0);
 /** what a level's test counts are counted in, and what its bins hold */
 const UNIT: Record<CalibrationLevelName, string> = { study: 'cases', lesion: 'lesions' };
 const WHAT: Record<CalibrationLevelName, string> = { study: 'results', lesion: 'lesions' };
@@ -113,9 +114,9 @@ function binRange(fromMl: number, toMl: number | null): string {
 }
 
 function rateSentences(level: CalibrationLevelName, n: number, measured: number, nominal: number, ci: [number, number] | undefined, ofSize: string): string {
-  const ciText = ci === undefined ? '' : ` With ${n} test ${UNIT[level]} that rate is itself uncertain: the true rate lies between ${pc(ci[0])}% and ${pc(ci[1])}% (95% confidence).`;
-  if (level === 'study') return `On ${n} held-out synthetic cases${ofSize} not used for training or calibration, the true volume fell inside this range for ${pc(measured)}% of cases (nominal ${pc(nominal)}%).${ciText}`;
-  return `On ${n} lesions${ofSize} the model reported in held-out synthetic cases not used for training or calibration, the true volume of each lesion fell inside its range for ${pc(measured)}% of lesions (nominal ${pc(nominal)}%).${ciText}`;
+  const ciText = ci === undefined ? '' : ` With ${n} test ${UNIT[level]} that rate is itself uncertain: the true rate lies between ${percentText(ci[0])}% and ${percentText(ci[1])}% (95% confidence).`;
+  if (level === 'study') return `On ${n} held-out synthetic cases${ofSize} not used for training or calibration, the true volume fell inside this range for ${percentText(measured)}% of cases (nominal ${percentText(nominal)}%).${ciText}`;
+  return `On ${n} lesions${ofSize} the model reported in held-out synthetic cases not used for training or calibration, the true volume of each lesion fell inside its range for ${percentText(measured)}% of lesions (nominal ${percentText(nominal)}%).${ciText}`;
 }
 
 /**
@@ -128,7 +129,7 @@ function rateSentences(level: CalibrationLevelName, n: number, measured: number,
 export function calibratedIntervalMeaning(iv: Pick<CalibratedInterval, 'level' | 'nominalCoverage' | 'measuredCoverage' | 'nTest' | 'coverageCi95' | 'bin'>): string {
   if (iv.bin === null) return rateSentences(iv.level, iv.nTest, iv.measuredCoverage, iv.nominalCoverage, iv.coverageCi95, '');
   const size = binRange(iv.bin.fromMl, iv.bin.toMl);
-  return `This range is calibrated on ${WHAT[iv.level]} of this size (predicted ${size}) alone. ${rateSentences(iv.level, iv.bin.nTest, iv.bin.measuredCoverage, iv.nominalCoverage, iv.bin.coverageCi95, ` of that size`)} Over all sizes: ${pc(iv.measuredCoverage)}% of ${iv.nTest} test ${UNIT[iv.level]}.`;
+  return `This range is calibrated on ${WHAT[iv.level]} of this size (predicted ${size}) alone. ${rateSentences(iv.level, iv.bin.nTest, iv.bin.measuredCoverage, iv.nominalCoverage, iv.bin.coverageCi95, ` of that size`)} Over all sizes: ${percentText(iv.measuredCoverage)}% of ${iv.nTest} test ${UNIT[iv.level]}.`;
 }
 
 /** The meaning of a calibration level without a volume (e.g. a table column's header): its rate over all sizes. */

@@ -9,6 +9,8 @@
  * negative study does not rule it out. The share of lesion-free cases with a listed finding follows, when recorded.
  */
 
+import { percentText } from './calibratedInterval';
+
 /** The lesion kinds a detection record can state (the synthetic generator's lesion types). */
 export type DetectionKindName = 'hemorrhage' | 'infarct';
 export const DETECTION_KINDS: readonly DetectionKindName[] = ['hemorrhage', 'infarct'];
@@ -45,10 +47,9 @@ const WORD: Record<DetectionKindName, { one: string; many: string }> = {
   hemorrhage: { one: 'hemorrhage', many: 'hemorrhages' },
   infarct: { one: 'infarct', many: 'infarcts' },
 };
-const pc = (x: number): string => (x * 100).toFixed(0);
 
 function kindPhrase(k: DetectionKind): string {
-  return `the ${WORD[k.kind].one} in ${pc(k.foundRate)}% of ${k.nCases} cases (95% CI ${pc(k.ci95[0])}%-${pc(k.ci95[1])}%)`;
+  return `the ${WORD[k.kind].one} in ${percentText(k.foundRate)}% of ${k.nCases} cases (95% CI ${percentText(k.ci95[0])}%-${percentText(k.ci95[1])}%)`;
 }
 
 /**
@@ -67,6 +68,6 @@ export function detectionNote(det: Detection | null, mode: string | null): strin
     .map((k) => ` This model misses most ${WORD[k.kind].many}: a study in which it lists none does not rule one out.`)
     .join('');
   const lf = det.lesionFree;
-  const falseAlarms = lf === null ? '' : ` In ${pc(lf.rate)}% of ${lf.nCases} lesion-free cases it listed a finding.`;
+  const falseAlarms = lf === null ? '' : ` In ${percentText(lf.rate)}% of ${lf.nCases} lesion-free cases it listed a finding.`;
   return `On held-out synthetic cases not used for training, with ${size} or more of lesion all of one kind, this model found ${list}.${falseAlarms}${warnings}`;
 }

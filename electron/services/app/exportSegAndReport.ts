@@ -7,7 +7,7 @@
 import type { Request, Response } from '../../ipc/contract';
 import { SdpmError } from '../../core/index';
 import { loadBundle } from '../../core/index';
-import { calibrationForMode, detectionNote, writeLesionSeg } from '../../core/index';
+import { calibrationForMode, writeLesionSeg } from '../../core/index';
 import { buildStudyReport, studyReportJson, type ReportDroppedCandidate } from '../../core/index';
 import { keyImages, studyReportHtml } from '../../core/index';
 import { studyReportCsv } from '../../core/index';
@@ -68,7 +68,7 @@ export async function exportSegAndReport(x: ExportInput): Promise<Response<'expo
     lesionTypes: bundle.labels.lesionTypes,
     measurements,
     calibration: calibrationForMode(bundle.calibration, rep?.mode ?? null),
-    detectionNote: detectionNote(bundle.detection, rep?.mode ?? null),
+    detectionNote: rep?.detectionNote ?? null,
     droppedCandidates,
     ...(rep !== null && rep.sampleRangeMl !== null && rep.sampleMeanVolumeMl !== null
       ? {

@@ -139,7 +139,9 @@ test('demo study: total and per-lesion volumes are identical in report.json, CLI
   same('app vs report.json', engine, { total: f(app.totalVolumeMl), lesions: new Map(app.lesions.map((l) => [l.id, f(l.volumeMl)])) });
 
   const study = { volume, folder: DEMO } as unknown as LoadedStudy;
-  const result = { report, mask: appMask, droppedVoxels: new Int32Array(0) } as unknown as ResultMessage;
+  // the run's detection note (the tiny bundle has no detection.json; a note is set here) goes into the exported report as the run stated it
+  const runNote = 'This model misses most infarcts: a study in which it lists none does not rule one out.';
+  const result = { report: { ...report, detectionNote: runNote }, mask: appMask, droppedVoxels: new Int32Array(0) } as unknown as ResultMessage;
   const exportAndRead = async (mask: Uint8Array, edited: boolean, dir: string): Promise<{ json: Readout; csv: Readout; html: Readout; seg: Readout }> => {
     const written: Record<string, string | Uint8Array> = {};
     const r = await exportSegAndReport({
@@ -148,7 +150,8 @@ test('demo study: total and per-lesion volumes are identical in report.json, CLI
     });
     const files = readdirSync(dir);
     const read = (ext: string): string => readFileSync(join(dir, files.find((x) => x.endsWith(ext) && x.startsWith('report-')) as string), 'utf8');
-    const json = JSON.parse(read('.json')) as { totalVolumeMl: number; lesions: Array<{ id: number; volumeMl: number }>; geometry: { voxelVolumeMl: number } };
+    const json = JSON.parse(read('.json')) as { totalVolumeMl: number; lesions: Array<{ id: number; volumeMl: number }>; geometry: { voxelVolumeMl: number }; detectionNote: string | null };
+    assert.equal(json.detectionNote, runNote, "the study report states the run's detection note");
     const py = pydicomSegVolumes(r.segPath, DEMO);
     const seg: Readout = { total: f(py.reduce((acc, x) => acc + x.volumeMl, 0)), lesions: new Map(py.map((x) => [Number(x.trackingId), f(x.volumeMl)])) };
     for (const x of py) assert.equal(x.label, `Lesion ${x.trackingId}`);
