@@ -76,12 +76,13 @@ def main(argv: Optional[List[str]] = None) -> None:
     ap.add_argument("--release-note", default=None, help="what the new version changes (metadata.releaseNotes, the card)")
     ap.add_argument("--limitation", action="append", default=[], help="a limitation to add to the card (repeatable)")
     a = ap.parse_args(argv)
-    if (a.version is None) != (a.release_note is None):
-        ap.error("--version and --release-note go together")
-    update(Path(a.bundle), json.loads(Path(a.test).read_text()), json.loads(Path(a.calibration).read_text()),
-           a.key, a.title, a.note, json.loads(Path(a.detection).read_text()) if a.detection else None,
-           a.version, a.release_note, a.limitation)
-    print(table_text(json.loads(Path(a.test).read_text()), a.title))
+    ev, cal = json.loads(Path(a.test).read_text()), json.loads(Path(a.calibration).read_text())
+    det = json.loads(Path(a.detection).read_text()) if a.detection else None
+    try:
+        update(Path(a.bundle), ev, cal, a.key, a.title, a.note, det, a.version, a.release_note, a.limitation)
+    except ValueError as e:  # --version without --release-note or the reverse (checked before anything is written)
+        ap.error(str(e))
+    print(table_text(ev, a.title))
 
 
 if __name__ == "__main__":

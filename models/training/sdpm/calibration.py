@@ -25,6 +25,8 @@ from typing import Any, Dict, List, Sequence, Tuple
 import numpy as np
 
 C_ML = 0.5
+# evaluate's mode keys -> the engine's mode names (report.json, calibration.json, detection.json)
+ENGINE_MODES = {"yAvg": "avg", "ySal": "sal", "yInfer": "infer", "yAll": "all"}
 NOMINAL = 0.9
 
 
@@ -163,7 +165,7 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     edges = lambda s: tuple(float(x) for x in s.split(",") if x.strip())  # noqa: E731
-    engine_mode = a.engine_mode or {"yAvg": "avg", "ySal": "sal", "yInfer": "infer", "yAll": "all"}[a.mode]
+    engine_mode = a.engine_mode or ENGINE_MODES[a.mode]
     res = calibrate(json.loads(Path(a.calib).read_text()), json.loads(Path(a.test).read_text()), a.mode,
                     a.profile, a.n_samples, a.calib_desc, a.test_desc, engine_mode,
                     edges(a.study_bins), edges(a.lesion_bins))

@@ -16,9 +16,8 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from .calibration import ENGINE_MODES
 from .evaluate import case_lesion_kinds, lesion_kind_table, summarise_by_lesion_kind
-
-ENGINE_MODES = {"yAvg": "avg", "ySal": "sal", "yInfer": "infer", "yAll": "all"}
 
 
 def pooled_rows(paths: Sequence[Path], key: str) -> Tuple[List[Dict[str, Any]], Dict[str, str]]:
