@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -131,7 +132,9 @@ def network_config(unet: Unet2, preset: str, image_size: int) -> Dict[str, Any]:
 
 
 def pc(x: float) -> str:
-    return f"{100 * x:.0f}%"
+    """A rate as whole percent, rounded as the engine's percentText (JavaScript toFixed(0): a tie of the exact
+    binary value rounds up; Python's format would round it to even: 0.125 -> "12%" on the card, "13%" in the app)."""
+    return f"{Decimal(100 * x).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
 def interval_lines(cal: Dict[str, Any]) -> List[str]:

@@ -37,10 +37,10 @@ def test_card_states_the_interval_coverage_per_level_and_bin() -> None:
     m["releaseNotes"] = {"9.9.9": "new interval"}
     card = model_card(m)
     assert "Version 9.9.9." in card and "- 9.9.9: new interval" in card
-    assert "- study level: the true volume fell inside the interval for 86% of 192 test cases (exact 95% CI 80%-90%)" in card
+    assert "- study level: the true volume fell inside the interval for 86% of 192 test cases (exact 95% CI 80%-91%)" in card, "90.5 % rounds up, as the app prints it"
     assert "  - predicted under 0.5 mL: q = 12 from 230 calibration cases; 82% of 119 test cases" in card
     assert "  - predicted 0.5 to 5 mL: q = 8.8" in card and "  - predicted 5 mL or more: q = 0.98 from 60" in card
-    assert "- lesion level: the true volume fell inside the interval for 94% of 307 test lesions" in card
+    assert "- lesion level: the true volume fell inside the interval for 95% of 307 test lesions" in card
     assert "predicted under" not in card.split("- lesion level")[1], "a level with one bin lists no bins"
 
 
