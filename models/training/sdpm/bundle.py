@@ -137,6 +137,11 @@ def pc(x: float) -> str:
     return f"{Decimal(100 * x).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
+def ml(x: float) -> str:
+    """A bin edge in mL to 3 significant digits, as the engine's binRange prints it (Number(x.toPrecision(3)))."""
+    return f"{float(f'{x:.3g}'):g}"
+
+
 def interval_lines(cal: Dict[str, Any]) -> List[str]:
     """The model card's plain-words statement of the calibrated volume interval and its measured coverage."""
     def rate(lv: Dict[str, Any], unit: str) -> str:
@@ -153,7 +158,7 @@ def interval_lines(cal: Dict[str, Any]) -> List[str]:
         bins = lv.get("bins") or []
         for i, b in enumerate(bins if len(bins) > 1 else []):
             hi = bins[i + 1]["fromMl"] if i + 1 < len(bins) else None
-            size = f"{b['fromMl']:g} mL or more" if hi is None else (f"under {hi:g} mL" if b["fromMl"] == 0 else f"{b['fromMl']:g} to {hi:g} mL")
+            size = f"{ml(b['fromMl'])} mL or more" if hi is None else (f"under {ml(hi)} mL" if b["fromMl"] == 0 else f"{ml(b['fromMl'])} to {ml(hi)} mL")
             out.append(f"  - predicted {size}: q = {b['q']:.3g} from {b['nCalibration']} calibration {unit}; {rate(b, unit)}")
     return out + [""]
 
