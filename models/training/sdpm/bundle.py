@@ -12,7 +12,7 @@ import hashlib
 import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import torch
 
@@ -255,7 +255,7 @@ POSTPROCESSING: Dict[str, Any] = {
 def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: str, summary: str,
                  training: Dict[str, Any], intended_use: str, limitations: List[str],
                  metrics: Optional[Dict[str, Any]] = None, run_parity: bool = True, golden: bool = True,
-                 extra_deviations: Optional[List[str]] = None, postprocessing: Optional[Dict[str, Any]] = None,
+                 extra_deviations: Optional[List[str]] = None, postprocessing: Union[None, Dict[str, Any], Path] = None,
                  calibration: Optional[Dict[str, Any]] = None, detection: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     sched: Schedule = make_schedule(500)
@@ -266,7 +266,11 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     dump("sampler.json", sampler_json())
     dump("preprocessing.json", preprocessing_json(image_size))
     dump("labels.json", labels_json())
-    dump("postprocessing.json", postprocessing if postprocessing is not None else POSTPROCESSING)
+    if isinstance(postprocessing, Path):  # a bundle's file: copied byte for byte (checked to be JSON), so it diffs clean
+        json.loads(postprocessing.read_text())
+        (out / "postprocessing.json").write_bytes(postprocessing.read_bytes())
+    else:
+        dump("postprocessing.json", postprocessing if postprocessing is not None else POSTPROCESSING)
     if calibration is not None:
         dump("calibration.json", calibration)
     if detection is not None:  # sdpm.detection; the card states it from metrics["detection"]
@@ -366,7 +370,7 @@ def main() -> None:
                  extra_deviations=json.loads(Path(a.deviations).read_text()) if a.deviations else None,
                  calibration=json.loads(Path(a.calibration).read_text()) if a.calibration else None,
                  detection=json.loads(Path(a.detection).read_text()) if a.detection else None,
-                 postprocessing=json.loads(Path(a.postprocessing).read_text()) if a.postprocessing else None)
+                 postprocessing=Path(a.postprocessing) if a.postprocessing else None)
 
 
 if __name__ == "__main__":
