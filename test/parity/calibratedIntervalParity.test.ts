@@ -66,9 +66,10 @@ test('model card and app word the interval calibration alike: bin ranges and cov
       const cardRanges = [...cardLevel.matchAll(/ {2}- predicted (.+?): q =/g)].map((m) => m[1]);
       const appRanges = /calibrated separately for \w+ predicted (.+)\.$/.exec(meaning)?.[1]?.replace(/ and (?=[^,]*$)/, ', ').split(', ') ?? [];
       assert.deepEqual(cardRanges, appRanges, `${level}: card ${JSON.stringify(cardRanges)} vs app "${meaning}"`);
-      const cardRate = /for (\d+)% of (\d+) test/.exec(cardLevel)?.slice(1, 3);
+      const cardRate = /for (\d+)% of \d+ test/.exec(cardLevel)?.[1];
       const appRate = /for (\d+)% of (?:cases|lesions)/.exec(meaning)?.[1];
-      assert.equal(cardRate?.[0], appRate, `${level}: card rate ${JSON.stringify(cardRate)} vs app "${meaning}"`);
+      assert.ok(cardRate !== undefined, `${level}: no rate on the card`);
+      assert.equal(cardRate, appRate, `${level}: card rate ${JSON.stringify(cardRate)} vs app "${meaning}"`);
       const cardCi = /exact 95% CI (\d+)%-(\d+)%/.exec(cardLevel.split('\n')[0] ?? '')?.slice(1, 3) ?? null;
       const appCi = /between (\d+)% and (\d+)%/.exec(meaning)?.slice(1, 3) ?? null;
       assert.deepEqual(cardCi, appCi, `${level}: card CI vs app "${meaning}"`);

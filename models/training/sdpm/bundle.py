@@ -267,8 +267,9 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     dump("preprocessing.json", preprocessing_json(image_size))
     dump("labels.json", labels_json())
     if isinstance(postprocessing, Path):  # a bundle's file: copied byte for byte (checked to be JSON), so it diffs clean
-        json.loads(postprocessing.read_text())
-        (out / "postprocessing.json").write_bytes(postprocessing.read_bytes())
+        raw = postprocessing.read_bytes()
+        json.loads(raw)
+        (out / "postprocessing.json").write_bytes(raw)
     else:
         dump("postprocessing.json", postprocessing if postprocessing is not None else POSTPROCESSING)
     if calibration is not None:

@@ -1,47 +1,60 @@
-"""sdpm.bundle.write_bundle: a postprocessing.json given as a file is copied byte for byte (a candidate bundle exported
-with the shipped rules then diffs clean against the shipped bundle); one that is not JSON is refused."""
+"""sdpm.bundle.write_bundle without the ONNX export: detection.json is copied in and stated on the card; a
+postprocessing.json given as a file is copied byte for byte (a candidate bundle exported with the shipped rules then
+diffs clean against the shipped bundle), one that is not JSON is refused."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Tuple
+from typing import Any, Dict, Tuple
 
 import pytest
 
 
-def export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postprocessing: Any) -> Path:
+def export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> Dict[str, Any]:
+    """write_bundle into tmp_path/b with empty graphs (the graphs are not under test here); returns its metadata."""
     import sdpm.bundle
     from sdpm.bundle import write_bundle
     from sdpm.presets import build_unet
 
-    def no_onnx(unet: Any, sched: Any, size: int, out: Path) -> Tuple[Path, Path]:  # the graphs are not under test here
+    def no_onnx(unet: Any, sched: Any, size: int, out: Path) -> Tuple[Path, Path]:
         for f in ("sdpm_net.onnx", "sdpm_eps.onnx"):
             (out / f).write_bytes(b"")
         return out / "sdpm_net.onnx", out / "sdpm_eps.onnx"
 
     monkeypatch.setattr(sdpm.bundle, "export_graphs", no_onnx)
-    write_bundle(tmp_path / "b", build_unet("tiny-test").eval(), "tiny-test", 64, name="n", summary="s",
-                 training={"data": "d", "steps": 1, "device": "cpu", "loss": {}}, intended_use="u",
-                 limitations=["l"], run_parity=False, golden=False, postprocessing=postprocessing)
-    return tmp_path / "b" / "postprocessing.json"
+    return write_bundle(tmp_path / "b", build_unet("tiny-test").eval(), "tiny-test", 64, name="n", summary="s",
+                        training={"data": "d", "steps": 1, "device": "cpu", "loss": {}}, intended_use="u",
+                        limitations=["l"], run_parity=False, golden=False, **kw)
+
+
+def test_bundle_export_copies_detection_and_states_it_on_the_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    det = {"schema": 1, "method": "largest-true-lesion-overlap", "mode": "avg", "profile": "cpu-fast", "minTrueMl": 2.0,
+           "testSet": "T", "kinds": [{"kind": "hemorrhage", "nCases": 4, "nFound": 3, "foundRate": 0.75, "ci95": [0.2, 0.99],
+                                      "nCasesAll": 9, "nFoundAll": 4, "dice": 0.4, "volumeRatioMedian": 0.8}],
+           "lesionFree": {"nCases": 2, "nWithFinding": 0, "rate": 0.0, "ci95": [0.0, 0.84]}}
+    meta = export(tmp_path, monkeypatch, detection=det)
+    assert json.loads((tmp_path / "b" / "detection.json").read_text()) == det and meta["metrics"]["detection"] == det
+    assert "Hemorrhage of 2 mL or more: found in 75% of 4" in (tmp_path / "b" / "MODEL_CARD.md").read_text()
+    assert "detection.json" in (tmp_path / "b" / "SHA256SUMS").read_text()
 
 
 def test_a_postprocessing_file_is_copied_byte_for_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "rules.json"
     text = '{\n "formatVersion": 1,\n "plausibility": { "minVolumeMl": 0.2, "meanHu": { "min": 15, "max": 100 } }\n}\n'
     src.write_text(text)
-    out = export(tmp_path, monkeypatch, src)
-    assert out.read_bytes() == text.encode()
-    assert "postprocessing.json" in (out.parent / "SHA256SUMS").read_text()
+    export(tmp_path, monkeypatch, postprocessing=src)
+    assert (tmp_path / "b" / "postprocessing.json").read_bytes() == text.encode()
+    assert "postprocessing.json" in (tmp_path / "b" / "SHA256SUMS").read_text()
 
 
 def test_a_postprocessing_dict_is_written_as_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rules = {"formatVersion": 1, "plausibility": {"minVolumeMl": 0.3}}
-    assert json.loads(export(tmp_path, monkeypatch, rules).read_text()) == rules
+    export(tmp_path, monkeypatch, postprocessing=rules)
+    assert json.loads((tmp_path / "b" / "postprocessing.json").read_text()) == rules
 
 
 def test_a_postprocessing_file_that_is_not_json_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "rules.json"
     src.write_text("minVolumeMl: 0.2\n")
     with pytest.raises(json.JSONDecodeError):
-        export(tmp_path, monkeypatch, src)
+        export(tmp_path, monkeypatch, postprocessing=src)

@@ -121,26 +121,3 @@ def test_refuses_a_kind_without_cases(two_sets: List[str], capsys: pytest.Captur
                                  {"h": "hemorrhage", "i": "infarct"})
     with pytest.raises(ValueError, match="no lesion-free cases"):
         detection(s, "avg", "cpu-fast", "T")
-
-
-def test_bundle_export_copies_detection_and_states_it_on_the_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sdpm.bundle
-    from sdpm.bundle import write_bundle
-    from sdpm.presets import build_unet
-
-    def no_onnx(unet: Any, sched: Any, size: int, out: Path) -> Tuple[Path, Path]:  # the graphs are not under test here
-        for f in ("sdpm_net.onnx", "sdpm_eps.onnx"):
-            (out / f).write_bytes(b"")
-        return out / "sdpm_net.onnx", out / "sdpm_eps.onnx"
-
-    monkeypatch.setattr(sdpm.bundle, "export_graphs", no_onnx)
-    det = {"schema": 1, "method": "largest-true-lesion-overlap", "mode": "avg", "profile": "cpu-fast", "minTrueMl": 2.0,
-           "testSet": "T", "kinds": [{"kind": "hemorrhage", "nCases": 4, "nFound": 3, "foundRate": 0.75, "ci95": [0.2, 0.99],
-                                      "nCasesAll": 9, "nFoundAll": 4, "dice": 0.4, "volumeRatioMedian": 0.8}],
-           "lesionFree": {"nCases": 2, "nWithFinding": 0, "rate": 0.0, "ci95": [0.0, 0.84]}}
-    meta = write_bundle(tmp_path / "b", build_unet("tiny-test").eval(), "tiny-test", 64, name="n", summary="s",
-                        training={"data": "d", "steps": 1, "device": "cpu", "loss": {}}, intended_use="u",
-                        limitations=["l"], run_parity=False, golden=False, detection=det)
-    assert json.loads((tmp_path / "b" / "detection.json").read_text()) == det and meta["metrics"]["detection"] == det
-    assert "Hemorrhage of 2 mL or more: found in 75% of 4" in (tmp_path / "b" / "MODEL_CARD.md").read_text()
-    assert "detection.json" in (tmp_path / "b" / "SHA256SUMS").read_text()
