@@ -257,6 +257,14 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
                  metrics: Optional[Dict[str, Any]] = None, run_parity: bool = True, golden: bool = True,
                  extra_deviations: Optional[List[str]] = None, postprocessing: Union[None, Dict[str, Any], Path] = None,
                  calibration: Optional[Dict[str, Any]] = None, detection: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    if isinstance(postprocessing, Path):  # copied byte for byte (diffs clean); checked before anything is written
+        pp_bytes = postprocessing.read_bytes()
+        try:
+            json.loads(pp_bytes)
+        except ValueError as e:
+            raise ValueError(f"{postprocessing}: not a JSON postprocessing file ({e})") from e
+    else:
+        pp_bytes = (json.dumps(postprocessing if postprocessing is not None else POSTPROCESSING, indent=1) + "\n").encode()
     out.mkdir(parents=True, exist_ok=True)
     sched: Schedule = make_schedule(500)
     unet = unet.float().cpu().eval()
@@ -266,12 +274,7 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     dump("sampler.json", sampler_json())
     dump("preprocessing.json", preprocessing_json(image_size))
     dump("labels.json", labels_json())
-    if isinstance(postprocessing, Path):  # a bundle's file: copied byte for byte (checked to be JSON), so it diffs clean
-        raw = postprocessing.read_bytes()
-        json.loads(raw)
-        (out / "postprocessing.json").write_bytes(raw)
-    else:
-        dump("postprocessing.json", postprocessing if postprocessing is not None else POSTPROCESSING)
+    (out / "postprocessing.json").write_bytes(pp_bytes)
     if calibration is not None:
         dump("calibration.json", calibration)
     if detection is not None:  # sdpm.detection; the card states it from metrics["detection"]

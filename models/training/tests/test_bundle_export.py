@@ -56,5 +56,7 @@ def test_a_postprocessing_dict_is_written_as_json(tmp_path: Path, monkeypatch: p
 def test_a_postprocessing_file_that_is_not_json_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "rules.json"
     src.write_text("minVolumeMl: 0.2\n")
-    with pytest.raises(json.JSONDecodeError):
+    with pytest.raises(ValueError, match=r"rules\.json: not a JSON postprocessing file") as err:
         export(tmp_path, monkeypatch, postprocessing=src)
+    assert isinstance(err.value.__cause__, json.JSONDecodeError)
+    assert not (tmp_path / "b").exists(), "checked before anything is written"
