@@ -9,6 +9,11 @@ export interface Preprocessing {
   imageSize: number;
   lowerHu: number;
   upperHu: number;
+  /**
+   * `huWindow.extension`: the window does not saturate at upperHu (a 160 HU calcification and an 80 HU clot differ).
+   * Absent = the plain clip. See windowValue (electron/core/inference/sliceResampling.ts).
+   */
+  windowExtension?: WindowExtension;
   /** HU used to pad a slice to a centred square. */
   padHu: number;
   inPlaneMethod: 'pad-square-then-area-or-bilinear';
@@ -19,6 +24,14 @@ export interface Preprocessing {
    * (electron/core/inference/intracranialGate.ts). Present only when the bundle enables it; absent = off.
    */
   intracranialGate?: IntracranialGateSettings;
+}
+
+/** x = upperValue·(hu − lowerHu)/(upperHu − lowerHu) up to upperHu, then linear to 1 at ceilingHu; clipped to [0, 1]. */
+export interface WindowExtension {
+  /** window value at upperHu, 0 < upperValue < 1 */
+  upperValue: number;
+  /** HU where the window reaches 1, above upperHu */
+  ceilingHu: number;
 }
 
 /** `preprocessing.json` → `intracranialGate` (models/BUNDLE-FORMAT.md). */
@@ -60,6 +73,15 @@ export function parsePreprocessing(value: unknown, filePath = 'preprocessing.jso
   const lowerHu = hu.field('lowerHu').number();
   const upperHu = hu.field('upperHu').number();
   if (!(upperHu > lowerHu)) hu.field('upperHu').fail(`must be greater than lowerHu (${lowerHu})`);
+  let windowExtension: WindowExtension | null = null;
+  if (hu.has('extension')) {
+    const ext = hu.field('extension');
+    const upperValue = ext.field('upperValue').number({ min: 0, max: 1 });
+    if (!(upperValue > 0 && upperValue < 1)) ext.field('upperValue').fail('must be between 0 and 1 (exclusive)');
+    const ceilingHu = ext.field('ceilingHu').number();
+    if (!(ceilingHu > upperHu)) ext.field('ceilingHu').fail(`must be above upperHu (${upperHu})`);
+    windowExtension = { upperValue, ceilingHu };
+  }
   const ip = r.field('inPlane');
   const le = r.field('labelEncoding');
   if (le.field('background').value !== -1 || le.field('lesion').value !== 1) le.fail('must be { background: -1, lesion: 1 } (the only encoding this engine implements)');
@@ -70,6 +92,7 @@ export function parsePreprocessing(value: unknown, filePath = 'preprocessing.jso
     imageSize: r.field('imageSize').int(8, 4096),
     lowerHu,
     upperHu,
+    ...(windowExtension !== null ? { windowExtension } : {}),
     padHu: ip.field('padHu').number(),
     inPlaneMethod: ip.field('method').oneOf(['pad-square-then-area-or-bilinear'] as const),
     maskRule: r.field('mask').field('rule').oneOf(['x0n > -1'] as const),

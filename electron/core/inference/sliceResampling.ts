@@ -36,6 +36,20 @@ export function bilinearAxis(nIn: number, nOut: number): { i0: Int32Array; i1: I
 }
 
 /**
+ * The network's input window (preprocessing.json `huWindow`, models/BUNDLE-FORMAT.md): HU → x in [0, 1]. Plain:
+ * clip((hu − lowerHu)/(upperHu − lowerHu), 0, 1). With `windowExtension` {upperValue k, ceilingHu c}: k·(hu − lowerHu)/
+ * (upperHu − lowerHu) up to upperHu, then k + (1 − k)(hu − upperHu)/(c − upperHu), clipped; the operations in the
+ * order of Python's `window_value` (sdpm/preprocessing.py), so both give the same float32.
+ */
+export function windowValue(hu: number, prep: Pick<Preprocessing, 'lowerHu' | 'upperHu' | 'windowExtension'>): number {
+  const ext = prep.windowExtension;
+  if (ext === undefined) return Math.min(Math.max((hu - prep.lowerHu) / (prep.upperHu - prep.lowerHu), 0), 1);
+  const k = ext.upperValue;
+  const x = hu <= prep.upperHu ? (k * (hu - prep.lowerHu)) / (prep.upperHu - prep.lowerHu) : k + ((1 - k) * (hu - prep.upperHu)) / (ext.ceilingHu - prep.upperHu);
+  return Math.min(Math.max(x, 0), 1);
+}
+
+/**
  * HU of slice k of `voxels` (nx×ny×nz) → (x0n, m) on the S×S grid. Returns `tissue = false` when m is all 0
  * (the slice can be skipped: no pixel of it is inside the window), and `hu`, the resized HU slice before
  * windowing (float64, S×S; Python `resize_slice_hu`), from which the intracranial gate is computed.
@@ -80,10 +94,8 @@ export function preprocessSlice(voxels: ArrayLike<number>, nx: number, ny: numbe
   const x0n = new Float32Array(S * S);
   const m = new Float32Array(S * S);
   let tissue = false;
-  const range = prep.upperHu - prep.lowerHu;
   for (let i = 0; i < S * S; i++) {
-    const x = Math.min(Math.max(((hu[i] ?? 0) - prep.lowerHu) / range, 0), 1);
-    const v = 2 * x - 1;
+    const v = 2 * windowValue(hu[i] ?? 0, prep) - 1;
     x0n[i] = v;
     if (v > -1) {
       m[i] = 1;

@@ -12,7 +12,7 @@ import hashlib
 import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 
@@ -87,18 +87,23 @@ def labels_json() -> Dict[str, Any]:
     }
 
 
-def preprocessing_json(image_size: int, intracranial_gate: bool = True) -> Dict[str, Any]:
+def preprocessing_json(image_size: int, intracranial_gate: bool = True,
+                       window_extension: Optional[Sequence[float]] = None) -> Dict[str, Any]:
     """The bundle's preprocessing.json; with the intracranial gate block (engine post-processing, enabled)
-    unless ``intracranial_gate`` is False (then the block is absent = disabled, as in old bundles)."""
+    unless ``intracranial_gate`` is False (then the block is absent = disabled, as in old bundles), and with
+    ``huWindow.extension`` when the network was trained with one (the checkpoint's ``window_extension``)."""
     try:
         from .intracranial import DEFAULT_GATE
         from .preprocessing import PreprocessingConfig
 
-        obj = PreprocessingConfig(image_size=image_size).to_json()
+        ext = None if window_extension is None else (float(window_extension[0]), float(window_extension[1]))
+        obj = PreprocessingConfig(image_size=image_size, extension=ext).to_json()
         if intracranial_gate:
             obj["intracranialGate"] = DEFAULT_GATE.to_json()
         return obj
     except ImportError:  # documented default
+        if window_extension is not None:
+            raise
         return {"formatVersion": 1, "imageSize": image_size, "huWindow": {"lowerHu": 0, "upperHu": 80},
                 "inPlane": {"method": "pad-square-then-area-or-bilinear", "padHu": -1024},
                 "mask": {"rule": "x0n > -1"}, "labelEncoding": {"background": -1, "lesion": 1},
@@ -256,7 +261,8 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
                  training: Dict[str, Any], intended_use: str, limitations: List[str],
                  metrics: Optional[Dict[str, Any]] = None, run_parity: bool = True, golden: bool = True,
                  extra_deviations: Optional[List[str]] = None, postprocessing: Union[None, Dict[str, Any], Path] = None,
-                 calibration: Optional[Dict[str, Any]] = None, detection: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+                 calibration: Optional[Dict[str, Any]] = None, detection: Optional[Dict[str, Any]] = None,
+                 window_extension: Optional[Sequence[float]] = None) -> Dict[str, Any]:
     if isinstance(postprocessing, Path):  # copied byte for byte (diffs clean); checked before anything is written
         pp_bytes = postprocessing.read_bytes()
         try:
@@ -272,7 +278,7 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     dump = lambda fname, obj: (out / fname).write_text(json.dumps(obj, indent=1) + "\n")  # noqa: E731
     dump("schedule.json", sched.to_json())
     dump("sampler.json", sampler_json())
-    dump("preprocessing.json", preprocessing_json(image_size))
+    dump("preprocessing.json", preprocessing_json(image_size, window_extension=window_extension))
     dump("labels.json", labels_json())
     (out / "postprocessing.json").write_bytes(pp_bytes)
     if calibration is not None:
@@ -287,6 +293,13 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
         "Anisotropic (posterior) noise of the SADPM journal code is off (not part of SDPM).",
         *(extra_deviations or []),
     ]
+    assumptions = list(ASSUMPTIONS)
+    if window_extension is not None:
+        k, c = float(window_extension[0]), float(window_extension[1])
+        assumptions[0] = (f"HU window 0-80 HU mapped to [0, {k:g}], then linear to 1 at {c:g} HU (preprocessing.json "
+                          f"huWindow.extension); the authors windowed offline and did not document it.")
+        deviations.append(f"Input window extended above 80 HU (to 1 at {c:g} HU) so that calcification and bone do not "
+                          f"saturate at the value of an 80 HU clot; a plain brain window saturates both.")
     if PRESETS[preset]["attn_dim_head"] != 32 or PRESETS[preset]["attn_heads"] != 4:
         deviations.append("Attention width narrowed from 4x32 for a compact CPU preset.")
     if PRESETS[preset]["dim"] != 32 or tuple(PRESETS[preset]["dim_mults"]) != (2, 4, 4, 8, 16, 16, 16):
@@ -304,7 +317,7 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
                               "outputs": {"eps_hat": "float32 [B,1,S,S]"}, "opset": 17},
         },
         "training": training,
-        "assumptions": ASSUMPTIONS,
+        "assumptions": assumptions,
         "deviations": deviations,
         "metrics": metrics or {},
         "onnxParity": {"runtime": "onnxruntime-node CPU", "maxAbsDiff": par},
@@ -374,7 +387,8 @@ def main() -> None:
                  extra_deviations=json.loads(Path(a.deviations).read_text()) if a.deviations else None,
                  calibration=json.loads(Path(a.calibration).read_text()) if a.calibration else None,
                  detection=json.loads(Path(a.detection).read_text()) if a.detection else None,
-                 postprocessing=Path(a.postprocessing) if a.postprocessing else None)
+                 postprocessing=Path(a.postprocessing) if a.postprocessing else None,
+                 window_extension=cfg.get("window_extension"))
 
 
 if __name__ == "__main__":

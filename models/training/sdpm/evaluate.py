@@ -281,7 +281,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     unet, info = load_checkpoint_unet(Path(a.checkpoint))
     sched = make_schedule(500)
     tn = TorchNet(SdpmNet(unet, sched))
-    pcfg = PreprocessingConfig(image_size=info["image_size"])
+    ext = info["config"].get("window_extension")  # the window the checkpoint was trained with
+    pcfg = PreprocessingConfig(image_size=info["image_size"], extension=None if ext is None else (float(ext[0]), float(ext[1])))
     scfg = resolve_sampler(a.profile)
     if a.override:
         scfg = apply_overrides(scfg, json.loads(a.override))

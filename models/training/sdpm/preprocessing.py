@@ -8,7 +8,10 @@ Implements ``models/BUNDLE-FORMAT.md`` § preprocessing.json exactly:
 2. resize ``L×L -> S×S``: when ``L`` is an integer multiple ``f`` of ``S`` average each ``f×f``
    block (area), otherwise bilinear with half-pixel centres (``align_corners=False``, no
    antialias, the same as ``torch.nn.functional.interpolate(mode="bilinear")``);
-3. ``x = clip((hu - lowerHu)/(upperHu - lowerHu), 0, 1)``, ``x0n = 2x - 1``, ``m = x0n > -1``.
+3. ``x = clip((hu - lowerHu)/(upperHu - lowerHu), 0, 1)``, ``x0n = 2x - 1``, ``m = x0n > -1``; with
+   ``huWindow.extension = {upperValue: k, ceilingHu: c}`` the window does not saturate at ``upperHu``:
+   ``x = k (hu - lowerHu)/(upperHu - lowerHu)`` up to ``upperHu``, then linear from ``k`` to 1 at ``c``, clipped
+   to [0, 1] (``window_value``).
 
 Labels go through the same pad (with 0) and resize, then ``y = label >= 0.5``, ``y0n = 2y - 1``.
 The inverse maps an ``S×S`` probability map back to the ``ny×nx`` slice grid (bilinear half-pixel
@@ -38,12 +41,26 @@ class PreprocessingConfig:
     upper_hu: float = 80.0
     pad_hu: float = -1024.0
     threshold: float = 0.5
+    # huWindow.extension (None = absent = the plain clip at upper_hu): (upperValue k, ceilingHu c)
+    extension: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.extension is not None:
+            k, c = self.extension
+            if not 0.0 < k < 1.0:
+                raise ValueError(f"preprocessing.json: huWindow.extension.upperValue must be in (0, 1), got {k}")
+            if not c > self.upper_hu:
+                raise ValueError(f"preprocessing.json: huWindow.extension.ceilingHu must be above upperHu "
+                                 f"({self.upper_hu}), got {c}")
 
     def to_json(self) -> dict[str, Any]:
+        window: dict[str, Any] = {"lowerHu": self.lower_hu, "upperHu": self.upper_hu}
+        if self.extension is not None:
+            window["extension"] = {"upperValue": self.extension[0], "ceilingHu": self.extension[1]}
         return {
             "formatVersion": PREPROCESSING_FORMAT_VERSION,
             "imageSize": self.image_size,
-            "huWindow": {"lowerHu": self.lower_hu, "upperHu": self.upper_hu},
+            "huWindow": window,
             "inPlane": {
                 "method": "pad-square-then-area-or-bilinear",
                 "padHu": self.pad_hu,
@@ -65,7 +82,9 @@ class PreprocessingConfig:
             raise ValueError(f"preprocessing.json: unsupported inPlane.method {method!r}")
         if obj["mask"]["rule"] != "x0n > -1":
             raise ValueError(f"preprocessing.json: unsupported mask.rule {obj['mask']['rule']!r}")
+        ext = obj["huWindow"].get("extension")
         return PreprocessingConfig(
+            extension=None if ext is None else (float(ext["upperValue"]), float(ext["ceilingHu"])),
             image_size=int(obj["imageSize"]),
             lower_hu=float(obj["huWindow"]["lowerHu"]),
             upper_hu=float(obj["huWindow"]["upperHu"]),
@@ -133,9 +152,20 @@ def resize_square(img: np.ndarray, size: int) -> np.ndarray:
     return resize_bilinear(img, size)
 
 
+def window_value(hu: np.ndarray | float, cfg: PreprocessingConfig) -> np.ndarray:
+    """HU -> window value x in [0, 1] (float64): the plain clip, or with ``cfg.extension`` the two-piece window."""
+    a = np.asarray(hu, dtype=np.float64)
+    if cfg.extension is None:
+        return np.clip((a - cfg.lower_hu) / (cfg.upper_hu - cfg.lower_hu), 0.0, 1.0)
+    k, c = cfg.extension
+    below = k * (a - cfg.lower_hu) / (cfg.upper_hu - cfg.lower_hu)
+    above = k + (1.0 - k) * (a - cfg.upper_hu) / (c - cfg.upper_hu)
+    return np.clip(np.where(a <= cfg.upper_hu, below, above), 0.0, 1.0)
+
+
 def window_normalise(hu: np.ndarray, cfg: PreprocessingConfig) -> tuple[np.ndarray, np.ndarray]:
     """``(x0n, m)`` from resized HU: window to [0,1], map to [-1,1], mask ``x0n > -1``."""
-    x = np.clip((hu - cfg.lower_hu) / (cfg.upper_hu - cfg.lower_hu), 0.0, 1.0)
+    x = window_value(hu, cfg)
     x0n = 2.0 * x - 1.0
     m = (x0n > -1.0).astype(np.float32)
     return x0n.astype(np.float32), m

@@ -35,6 +35,7 @@ from .augment import AugmentConfig, augment_batch
 from .diffusion import Schedule, make_schedule
 from .ema import Ema
 from .losses import LossConfig, sdpm_loss
+from .preprocessing import PreprocessingConfig, window_value
 from .presets import PRESETS, build_unet
 
 N_BUCKETS = 5
@@ -72,6 +73,9 @@ class TrainConfig:
     # drawn as on a lesion-free slice, so crops do not inflate the lesion prior (session 6: over-segmentation)
     lesion_centre_fraction: float = 1.0
     t_power: float = 1.0  # t = floor(T * u**t_power), u ~ U[0,1); 1 = uniform (paper); > 1 favours small t
+    # preprocessing.json huWindow.extension [upperValue, ceilingHu] (None = the plain 0-80 HU clip); the
+    # checkpoint records it and sdpm.bundle / sdpm.evaluate build the same preprocessing from it
+    window_extension: Optional[List[float]] = None
     loss: LossConfig = field(default_factory=LossConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
@@ -113,14 +117,32 @@ def uses_crops(cfg: TrainConfig, step: int) -> bool:
     return cfg.crop_size is not None and not (cfg.full_every > 0 and step % cfg.full_every == 0)
 
 
+BRIGHT_HU = 76.0  # hard-negative crop centres: resized HU above this (bone edges, calcifications, hyperdense)
+
+
+def preprocessing_of(cfg: TrainConfig) -> PreprocessingConfig:
+    """The preprocessing this run trains with (the bundle's preprocessing.json is built from the same)."""
+    ext = cfg.window_extension
+    return PreprocessingConfig(image_size=PRESETS[cfg.preset]["image_size"],
+                               extension=None if ext is None else (float(ext[0]), float(ext[1])))
+
+
+def bright_x0n(pcfg: PreprocessingConfig) -> float:
+    """x0n of BRIGHT_HU under this window (exactly 0.9, as before, for the plain 0-80 HU window)."""
+    if pcfg.extension is None:
+        return 0.9
+    return float(2.0 * window_value(BRIGHT_HU, pcfg) - 1.0)
+
+
 def crop_centres(y0n: torch.Tensor, x0n: torch.Tensor, m: torch.Tensor, n: int, hard_fraction: float,
-                 g: torch.Generator, lesion_centre_fraction: float = 1.0) -> List[tuple]:
+                 g: torch.Generator, lesion_centre_fraction: float = 1.0, bright_above: float = 0.9) -> List[tuple]:
     """n (row, col) centres in one [1,S,S] slice: a lesion pixel if the slice has lesion; otherwise, with
-    probability hard_fraction, a bright pixel (x0n > 0.9, i.e. above ~76 HU: bone edges, calcifications,
-    hyperdense structures, the hard negatives), else a random pixel inside the mask. With lesion_centre_fraction < 1,
-    each crop of a lesion slice is centred on lesion only with that probability, else drawn as for a lesion-free slice."""
+    probability hard_fraction, a bright pixel (x0n > bright_above; 0.9 = above ~76 HU in the 0-80 HU window: bone
+    edges, calcifications, hyperdense structures, the hard negatives), else a random pixel inside the mask. With
+    lesion_centre_fraction < 1, each crop of a lesion slice is centred on lesion only with that probability, else drawn
+    as for a lesion-free slice."""
     les = torch.nonzero(y0n[0] > 0)
-    bright = torch.nonzero((x0n[0] > 0.9) & (m[0] > 0))
+    bright = torch.nonzero((x0n[0] > bright_above) & (m[0] > 0))
     head = torch.nonzero(m[0] > 0)
     out = []
     for _ in range(n):
@@ -143,7 +165,7 @@ def crop_batch(x0n: torch.Tensor, y0n: torch.Tensor, m: torch.Tensor, w: torch.T
     xs, ys, ms, ws = [], [], [], []
     for b in range(x0n.shape[0]):
         for (r, col) in crop_centres(y0n[b], x0n[b], m[b], cfg.crops_per_image, cfg.hard_negative_fraction, g,
-                                     cfg.lesion_centre_fraction):
+                                     cfg.lesion_centre_fraction, bright_x0n(preprocessing_of(cfg))):
             j = torch.randint(-(c // 4), c // 4 + 1, (2,), generator=g)
             r0 = min(max(r + int(j[0]) - c // 2, 0), S - c)
             c0 = min(max(col + int(j[1]) - c // 2, 0), S - c)
@@ -272,15 +294,18 @@ class Trainer:
         self.save()
 
 
-def load_dataset(spec: str, image_size: int, split: str = "all") -> Any:
-    """`toy:N` -> ToyDataset; otherwise a directory written by the data engineer's generator (sdpm.data)."""
+def load_dataset(spec: str, image_size: int, split: str = "all", pcfg: Optional[PreprocessingConfig] = None) -> Any:
+    """`toy:N` -> ToyDataset; otherwise a directory written by the data engineer's generator (sdpm.data), preprocessed
+    with ``pcfg`` (default: the plain window at image_size)."""
     if spec.startswith("toy:"):
+        if pcfg is not None and pcfg.extension is not None:
+            raise ValueError("toy data has no HU: --window-extension needs a generated dataset")
         from .toy import ToyDataset
 
         return ToyDataset(int(spec.split(":", 1)[1]), image_size)
     from .data.slice_dataset import SliceDataset  # data engineer's API (cached, preprocessed slices)
 
-    return SliceDataset(spec, image_size=image_size, split=split)
+    return SliceDataset(spec, image_size=image_size, split=split, cfg=pcfg)
 
 
 def install_signal_handlers(tr: Trainer) -> None:
@@ -323,6 +348,9 @@ def main(argv: Optional[List[str]] = None) -> None:
                     help="with --crop-size: fraction of a lesion slice's crops centred on lesion (1 = all)")
     ap.add_argument("--t-power", type=float, default=1.0, help="t = floor(T u^p); 1 = uniform (paper)")
     ap.add_argument("--ema-decay", type=float, default=0.995)
+    ap.add_argument("--window-extension", default=None, metavar="K,C",
+                    help="input window that does not saturate at 80 HU: x = K*HU/80 up to 80 HU, then linear to 1 at C HU "
+                         "(preprocessing.json huWindow.extension); default the plain 0-80 HU clip")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = all cores)")
     ap.add_argument("--device", default=None)
     a = ap.parse_args(argv)
@@ -332,10 +360,17 @@ def main(argv: Optional[List[str]] = None) -> None:
                       lesion_fraction=a.lesion_fraction, init_from=a.init_from, crop_size=a.crop_size,
                       crops_per_image=a.crops_per_image, full_every=a.full_every,
                       hard_negative_fraction=a.hard_negative_fraction, lesion_centre_fraction=a.lesion_centre_fraction, t_power=a.t_power, ema_decay=a.ema_decay,
+                      window_extension=None if a.window_extension is None else [float(v) for v in a.window_extension.split(",")],
                       loss=LossConfig(Lp_window=a.lp_window, Ld1_weight=a.ld1_weight, dice=a.dice),
                       augment=AugmentConfig(enabled=not a.no_augment, noise_std=a.noise_std))
     out = Path(a.out)
-    ds = load_dataset(a.data, PRESETS[a.preset]["image_size"], a.split)
+    if cfg.window_extension is not None and len(cfg.window_extension) != 2:
+        ap.error(f"--window-extension {a.window_extension}: expected K,C (e.g. 0.85,160)")
+    try:
+        pcfg = preprocessing_of(cfg)
+    except ValueError as e:
+        ap.error(f"--window-extension {a.window_extension}: {e}")
+    ds = load_dataset(a.data, PRESETS[a.preset]["image_size"], a.split, pcfg)
     tr = Trainer(cfg, ds, out, a.device)
     latest = out / "checkpoints" / "latest.pt"
     if a.resume and latest.exists():

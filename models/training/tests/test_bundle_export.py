@@ -60,3 +60,17 @@ def test_a_postprocessing_file_that_is_not_json_is_refused(tmp_path: Path, monke
         export(tmp_path, monkeypatch, postprocessing=src)
     assert isinstance(err.value.__cause__, json.JSONDecodeError)
     assert not (tmp_path / "b").exists(), "checked before anything is written"
+
+
+def test_bundle_export_writes_the_trained_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint trained with --window-extension exports it in preprocessing.json (the engine windows as trained)
+    and states it among the deviations; without one the window block is the plain 0-80 HU one."""
+    meta = export(tmp_path, monkeypatch, window_extension=[0.85, 160.0])
+    prep = json.loads((tmp_path / "b" / "preprocessing.json").read_text())
+    assert prep["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0, "extension": {"upperValue": 0.85, "ceilingHu": 160.0}}
+    assert any("Input window extended above 80 HU" in d for d in meta["deviations"])
+    assert meta["assumptions"][0].startswith("HU window 0-80 HU mapped to [0, 0.85], then linear to 1 at 160 HU")
+    meta = export(tmp_path / "plain", monkeypatch)
+    prep = json.loads((tmp_path / "plain" / "b" / "preprocessing.json").read_text())
+    assert prep["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0}
+    assert not any("Input window" in d for d in meta["deviations"])

@@ -95,3 +95,17 @@ def test_dicom_seg_folder_through_the_dataset(tmp_path: Path) -> None:
     ds = SliceDataset(tmp_path / "ds", image_size=64, cache_dir=tmp_path / "cache", log=False, min_mask_fraction=0.0)
     assert len(ds) == 3 and ds.has_lesion.all()
     assert {ds[i]["case"] for i in range(3)} == {"liver01"}
+
+
+def test_a_window_extension_gets_its_own_cache_and_values(tmp_path: Path) -> None:
+    d = tiny_dataset(tmp_path / "d", n=1, seed=24)
+    cfg = PreprocessingConfig(image_size=32, extension=(0.85, 160.0))
+    plain = SliceDataset(d, image_size=32, cache_dir=tmp_path / "cache", log=False)
+    ext = SliceDataset(d, cfg=cfg, cache_dir=tmp_path / "cache", log=False)
+    assert ext.cache_path != plain.cache_path
+    it = ext[0]
+    cv = read_case(next(r for r in find_cases(d) if r.name == it["case"]))
+    x0n, m = preprocess_slice(cv.hu[it["slice"]], cfg)
+    assert np.allclose(it["x0n"][0].numpy(), x0n, atol=1e-3)
+    assert np.array_equal(it["m"][0].numpy(), m)
+    assert not np.allclose(it["x0n"][0].numpy(), plain[0]["x0n"][0].numpy(), atol=1e-3)

@@ -19,6 +19,8 @@ from sdpm.preprocessing import (
     read_preprocessing_json,
     resize_bilinear,
     resize_square,
+    window_normalise,
+    window_value,
     write_preprocessing_json,
 )
 
@@ -126,3 +128,31 @@ def test_preprocessing_json_round_trip(tmp_path: Path) -> None:
     assert obj["mask"] == {"rule": "x0n > -1"} and obj["thresholdRule"] == "p > threshold"
     assert obj["labelEncoding"] == {"background": -1, "lesion": 1}
     assert read_preprocessing_json(p) == cfg
+
+
+def test_window_extension_by_hand() -> None:
+    """huWindow.extension {0.85, 160}: 0.85 at 80 HU, linear to 1 at 160 HU; a 125 HU calcification and an 80 HU clot
+    differ (the plain window gives both 1)."""
+    plain = PreprocessingConfig(image_size=8)
+    ext = PreprocessingConfig(image_size=8, extension=(0.85, 160.0))
+    hu = np.array([-10.0, 0.0, 40.0, 80.0, 100.0, 125.0, 160.0, 1000.0])
+    assert window_value(hu, plain).tolist() == [0.0, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0]
+    got = window_value(hu, ext)
+    assert got.tolist() == pytest.approx([0.0, 0.0, 0.425, 0.85, 0.8875, 0.934375, 1.0, 1.0], abs=1e-12)
+    x0n, m = window_normalise(hu.reshape(2, 4), ext)
+    assert m.ravel().tolist() == [0, 0, 1, 1, 1, 1, 1, 1]  # the mask rule is unchanged (x0n > -1 <=> hu > lowerHu)
+    assert np.allclose(x0n.ravel(), 2 * got - 1, atol=1e-7)
+
+
+def test_window_extension_json_round_trip_and_checks(tmp_path: Path) -> None:
+    cfg = PreprocessingConfig(image_size=64, extension=(0.85, 160.0))
+    p = tmp_path / "preprocessing.json"
+    write_preprocessing_json(p, cfg)
+    obj = json.loads(p.read_text())
+    assert obj["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0, "extension": {"upperValue": 0.85, "ceilingHu": 160.0}}
+    assert read_preprocessing_json(p) == cfg
+    assert cfg.cache_key() != PreprocessingConfig(image_size=64).cache_key()  # a new window never reuses a slice cache
+    with pytest.raises(ValueError, match="upperValue must be in"):
+        PreprocessingConfig(extension=(1.0, 160.0))
+    with pytest.raises(ValueError, match="ceilingHu must be above upperHu"):
+        PreprocessingConfig(extension=(0.85, 80.0))

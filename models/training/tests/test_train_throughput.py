@@ -7,7 +7,8 @@ import numpy as np
 import torch
 
 from sdpm.net.unet2 import LinearAttention, WeightStandardizedConv2d
-from sdpm.train import TrainConfig, crop_batch, sample_t, uses_crops
+from sdpm.preprocessing import PreprocessingConfig, window_value
+from sdpm.train import BRIGHT_HU, TrainConfig, bright_x0n, crop_batch, crop_centres, preprocessing_of, sample_t, uses_crops
 from sdpm.warm_start import unet_from_onnx
 
 TINY = Path(__file__).resolve().parents[2] / "bundles" / "sdpm-tiny-test"
@@ -30,6 +31,26 @@ def test_crop_batch_shapes_and_lesion_kept() -> None:
     assert cx.shape == (6, 1, 64, 64) and cy.shape == cm.shape == cw.shape == cx.shape
     assert all(bool((cy[i] > 0).any()) for i in range(3)), "every crop of a lesion slice holds lesion"
     assert all(bool((cx[i] > 0.9).any()) for i in range(3, 6)), "hard-negative crops hold the bright spot"
+
+
+def test_hard_negatives_are_the_same_hu_under_an_extended_window() -> None:
+    """Crop centres are 'bright' above BRIGHT_HU in either window: 0.9 in x0n for the plain 0-80 HU window (as
+    before), the x0n of 76 HU under the extension, so a 100 HU spot (x0n 0.775 there) is still a hard negative."""
+    plain, ext = TrainConfig(), TrainConfig(window_extension=[0.85, 160.0])
+    assert bright_x0n(preprocessing_of(plain)) == 0.9
+    assert preprocessing_of(ext) == PreprocessingConfig(image_size=preprocessing_of(ext).image_size, extension=(0.85, 160.0))
+    assert abs(bright_x0n(preprocessing_of(ext)) - (2 * 0.85 * BRIGHT_HU / 80 - 1)) < 1e-12
+    cfg = TrainConfig(crop_size=64, crops_per_image=3, hard_negative_fraction=1.0, window_extension=[0.85, 160.0])
+    x, y, m, w = _slices()
+    spot = float(2 * window_value(100.0, preprocessing_of(cfg)) - 1)
+    x[x > 0.9] = spot
+    x[x == 0.0] = float(2 * window_value(30.0, preprocessing_of(cfg)) - 1)
+    cx = crop_batch(x, y, m, w, cfg, torch.Generator().manual_seed(0))[0]
+    assert all(bool((cx[i] == spot).any()) for i in range(3, 6)), "hard-negative crops hold the 100 HU spot"
+    spot_px = {(25, 90), (25, 91), (26, 90), (26, 91)}
+    at = lambda above: crop_centres(y[1], x[1], m[1], 8, 1.0, torch.Generator().manual_seed(0), 1.0, above)  # noqa: E731
+    assert set(at(bright_x0n(preprocessing_of(cfg)))) <= spot_px
+    assert not set(at(0.9)) & spot_px, "with the plain threshold 0.9 the spot is not a hard negative (the test can fail)"
 
 
 def test_lesion_centre_fraction_lowers_the_lesion_share_of_crops() -> None:

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePreprocessing } from '../../../../../electron/core/bundle/Preprocessing';
 import { isSdpmError } from '../../../../../electron/core/errors';
+import { windowValue } from '../../../../../electron/core/inference/sliceResampling';
 
 const base = {
   formatVersion: 1, imageSize: 128, huWindow: { lowerHu: 0, upperHu: 80 }, inPlane: { method: 'pad-square-then-area-or-bilinear', padHu: -1024 },
@@ -26,4 +27,28 @@ test('preprocessing.json intracranialGate: bad values are BUNDLE_INVALID naming 
     [{ ...gate, hullFallback: undefined }, /intracranialGate\.hullFallback must be true or false/],
   ];
   for (const [g, re] of bad) assert.throws(() => parsePreprocessing({ ...base, intracranialGate: g }), (e: unknown) => isSdpmError(e, 'BUNDLE_INVALID') && re.test((e as Error).message));
+});
+
+test('preprocessing.json huWindow.extension: absent = the plain clip; present = parsed and used by windowValue', () => {
+  const plain = parsePreprocessing(base);
+  assert.equal(plain.windowExtension, undefined);
+  assert.deepEqual([-10, 40, 80, 125, 1000].map((h) => windowValue(h, plain)), [0, 0.5, 1, 1, 1]);
+  const ext = parsePreprocessing({ ...base, huWindow: { lowerHu: 0, upperHu: 80, extension: { upperValue: 0.85, ceilingHu: 160 } } });
+  assert.deepEqual(ext.windowExtension, { upperValue: 0.85, ceilingHu: 160 });
+  const got = [-10, 40, 80, 100, 125, 160, 1000].map((h) => windowValue(h, ext));
+  const want = [0, 0.425, 0.85, 0.8875, 0.934375, 1, 1];
+  got.forEach((v, i) => assert.ok(Math.abs(v - (want[i] ?? NaN)) < 1e-12, `${v} vs ${want[i]}`));
+});
+
+test('preprocessing.json huWindow.extension: bad values are BUNDLE_INVALID naming the field', () => {
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ upperValue: 1, ceilingHu: 160 }, /huWindow\.extension\.upperValue must be between 0 and 1/],
+    [{ upperValue: 0, ceilingHu: 160 }, /huWindow\.extension\.upperValue must be between 0 and 1/],
+    [{ upperValue: 0.85, ceilingHu: 80 }, /huWindow\.extension\.ceilingHu must be above upperHu \(80\)/],
+    [{ upperValue: 0.85 }, /huWindow\.extension\.ceilingHu must be a number/],
+    [{ upperValue: '0.85', ceilingHu: 160 }, /huWindow\.extension\.upperValue must be a number/],
+  ];
+  for (const [extension, re] of bad) {
+    assert.throws(() => parsePreprocessing({ ...base, huWindow: { lowerHu: 0, upperHu: 80, extension } }), (e: unknown) => isSdpmError(e, 'BUNDLE_INVALID') && re.test((e as Error).message));
+  }
 });
