@@ -31,9 +31,10 @@ probability_to_native(p, (ny, nx)).astype('<f4').tofile(d + '/back.f32')
 const prep: Preprocessing = { imageSize: 32, lowerHu: 0, upperHu: 80, padHu: -1024, inPlaneMethod: 'pad-square-then-area-or-bilinear', maskRule: 'x0n > -1', threshold: 0.5 };
 
 const cases: [number, number, number, WindowExtension | undefined][] = [[64, 64, 32, undefined], [96, 77, 32, undefined], [77, 96, 32, undefined], [50, 50, 32, undefined], [20, 17, 32, undefined],
-  [64, 64, 32, { upperValue: 0.85, ceilingHu: 160 }], [96, 77, 32, { upperValue: 0.7, ceilingHu: 300.5 }]];
+  [64, 64, 32, { upperValue: 0.85, ceilingHu: 160, ceilingValue: 1 }], [96, 77, 32, { upperValue: 0.7, ceilingHu: 300.5, ceilingValue: 1 }],
+  [77, 96, 32, { upperValue: 1, ceilingHu: 160, ceilingValue: 1.25 }], [50, 50, 32, { upperValue: 0.9, ceilingHu: 250, ceilingValue: 1.7 }]];
 for (const [nx, ny, S, windowExtension] of cases) {
-  const what = windowExtension ? ` with the window extended to 1 at ${windowExtension.ceilingHu} HU` : '';
+  const what = windowExtension ? ` with the window extended to ${windowExtension.ceilingValue} at ${windowExtension.ceilingHu} HU` : '';
   test(`preprocessing and back-mapping equal the Python reference for a ${nx}x${ny} slice, S=${S}${what}`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'sdpm-prep-'));
     const rng = new Xoshiro128([nx, ny]);
@@ -43,7 +44,7 @@ for (const [nx, ny, S, windowExtension] of cases) {
     const p = Float32Array.from({ length: S * S }, () => rng.nextUniform());
     writeFileSync(join(dir, 'hu.i16'), Buffer.from(hu.buffer));
     writeFileSync(join(dir, 'p.f32'), Buffer.from(p.buffer));
-    const ext = windowExtension ? `${windowExtension.upperValue},${windowExtension.ceilingHu}` : 'none';
+    const ext = windowExtension ? `${windowExtension.upperValue},${windowExtension.ceilingHu},${windowExtension.ceilingValue}` : 'none';
     const r = spawnSync('/usr/bin/python3', ['-c', PY, dir, String(nx), String(ny), String(S), ext], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const read = (f: string): Float32Array => {

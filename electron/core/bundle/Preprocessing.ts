@@ -26,12 +26,17 @@ export interface Preprocessing {
   intracranialGate?: IntracranialGateSettings;
 }
 
-/** x = upperValue·(hu − lowerHu)/(upperHu − lowerHu) up to upperHu, then linear to 1 at ceilingHu; clipped to [0, 1]. */
+/**
+ * x = upperValue·(hu − lowerHu)/(upperHu − lowerHu) up to upperHu, then linear to ceilingValue at ceilingHu; clipped to
+ * [0, ceilingValue]. upperValue 1 with ceilingValue > 1 leaves every input up to upperHu as the plain window gives it.
+ */
 export interface WindowExtension {
-  /** window value at upperHu, 0 < upperValue < 1 */
+  /** window value at upperHu, 0 < upperValue <= 1 */
   upperValue: number;
-  /** HU where the window reaches 1, above upperHu */
+  /** HU where the window reaches ceilingValue, above upperHu */
   ceilingHu: number;
+  /** the window's top value, >= 1 and above upperValue (JSON default 1) */
+  ceilingValue: number;
 }
 
 /** `preprocessing.json` → `intracranialGate` (models/BUNDLE-FORMAT.md). */
@@ -77,10 +82,12 @@ export function parsePreprocessing(value: unknown, filePath = 'preprocessing.jso
   if (hu.has('extension')) {
     const ext = hu.field('extension');
     const upperValue = ext.field('upperValue').number({ min: 0, max: 1 });
-    if (!(upperValue > 0 && upperValue < 1)) ext.field('upperValue').fail('must be between 0 and 1 (exclusive)');
+    if (!(upperValue > 0)) ext.field('upperValue').fail('must be above 0');
     const ceilingHu = ext.field('ceilingHu').number();
     if (!(ceilingHu > upperHu)) ext.field('ceilingHu').fail(`must be above upperHu (${upperHu})`);
-    windowExtension = { upperValue, ceilingHu };
+    const ceilingValue = ext.has('ceilingValue') ? ext.field('ceilingValue').number({ min: 1 }) : 1;
+    if (!(ceilingValue > upperValue)) ext.field('ceilingValue').fail(`must be above upperValue (${upperValue})`);
+    windowExtension = { upperValue, ceilingHu, ceilingValue };
   }
   const ip = r.field('inPlane');
   const le = r.field('labelEncoding');

@@ -37,16 +37,17 @@ export function bilinearAxis(nIn: number, nOut: number): { i0: Int32Array; i1: I
 
 /**
  * The network's input window (preprocessing.json `huWindow`, models/BUNDLE-FORMAT.md): HU → x in [0, 1]. Plain:
- * clip((hu − lowerHu)/(upperHu − lowerHu), 0, 1). With `windowExtension` {upperValue k, ceilingHu c}: k·(hu − lowerHu)/
- * (upperHu − lowerHu) up to upperHu, then k + (1 − k)(hu − upperHu)/(c − upperHu), clipped; the operations in the
- * order of Python's `window_value` (sdpm/preprocessing.py), so both give the same float32.
+ * clip((hu − lowerHu)/(upperHu − lowerHu), 0, 1). With `windowExtension` {upperValue k, ceilingHu c, ceilingValue v}:
+ * k·(hu − lowerHu)/(upperHu − lowerHu) up to upperHu, then k + (v − k)(hu − upperHu)/(c − upperHu), clipped to [0, v];
+ * the operations in the order of Python's `window_value` (sdpm/preprocessing.py), so both give the same float32.
  */
 export function windowValue(hu: number, prep: Pick<Preprocessing, 'lowerHu' | 'upperHu' | 'windowExtension'>): number {
   const ext = prep.windowExtension;
   if (ext === undefined) return Math.min(Math.max((hu - prep.lowerHu) / (prep.upperHu - prep.lowerHu), 0), 1);
   const k = ext.upperValue;
-  const x = hu <= prep.upperHu ? (k * (hu - prep.lowerHu)) / (prep.upperHu - prep.lowerHu) : k + ((1 - k) * (hu - prep.upperHu)) / (ext.ceilingHu - prep.upperHu);
-  return Math.min(Math.max(x, 0), 1);
+  const v = ext.ceilingValue;
+  const x = hu <= prep.upperHu ? (k * (hu - prep.lowerHu)) / (prep.upperHu - prep.lowerHu) : k + ((v - k) * (hu - prep.upperHu)) / (ext.ceilingHu - prep.upperHu);
+  return Math.min(Math.max(x, 0), v);
 }
 
 /**

@@ -94,10 +94,9 @@ def preprocessing_json(image_size: int, intracranial_gate: bool = True,
     ``huWindow.extension`` when the network was trained with one (the checkpoint's ``window_extension``)."""
     try:
         from .intracranial import DEFAULT_GATE
-        from .preprocessing import PreprocessingConfig
+        from .preprocessing import PreprocessingConfig, extension_of
 
-        ext = None if window_extension is None else (float(window_extension[0]), float(window_extension[1]))
-        obj = PreprocessingConfig(image_size=image_size, extension=ext).to_json()
+        obj = PreprocessingConfig(image_size=image_size, extension=extension_of(window_extension)).to_json()
         if intracranial_gate:
             obj["intracranialGate"] = DEFAULT_GATE.to_json()
         return obj
@@ -296,9 +295,10 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     assumptions = list(ASSUMPTIONS)
     if window_extension is not None:
         k, c = float(window_extension[0]), float(window_extension[1])
-        assumptions[0] = (f"HU window 0-80 HU mapped to [0, {k:g}], then linear to 1 at {c:g} HU (preprocessing.json "
+        v = float(window_extension[2]) if len(window_extension) > 2 else 1.0
+        assumptions[0] = (f"HU window 0-80 HU mapped to [0, {k:g}], then linear to {v:g} at {c:g} HU (preprocessing.json "
                           f"huWindow.extension); the authors windowed offline and did not document it.")
-        deviations.append(f"Input window extended above 80 HU (to 1 at {c:g} HU) so that calcification and bone do not "
+        deviations.append(f"Input window extended above 80 HU (to {v:g} at {c:g} HU) so that calcification and bone do not "
                           f"saturate at the value of an 80 HU clot; a plain brain window saturates both.")
     if PRESETS[preset]["attn_dim_head"] != 32 or PRESETS[preset]["attn_heads"] != 4:
         deviations.append("Attention width narrowed from 4x32 for a compact CPU preset.")

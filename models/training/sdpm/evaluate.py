@@ -38,7 +38,7 @@ from .lesion_stats import lesion_stats
 from .diffusion import make_schedule
 from .net.wrapper import SdpmNet
 from .intracranial import DEFAULT_GATE, IntracranialGateConfig, intracranial_gate as slice_gate
-from .preprocessing import PreprocessingConfig, probability_to_native, resize_slice_hu, window_normalise
+from .preprocessing import PreprocessingConfig, extension_of, probability_to_native, resize_slice_hu, window_normalise
 from .sampler import PRESETS as SAMPLER_PRESETS
 from .sampler import NoiseSource, TorchNet, apply_overrides, binarise, sample_slice
 
@@ -282,7 +282,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     sched = make_schedule(500)
     tn = TorchNet(SdpmNet(unet, sched))
     ext = info["config"].get("window_extension")  # the window the checkpoint was trained with
-    pcfg = PreprocessingConfig(image_size=info["image_size"], extension=None if ext is None else (float(ext[0]), float(ext[1])))
+    pcfg = PreprocessingConfig(image_size=info["image_size"], extension=extension_of(ext))
     scfg = resolve_sampler(a.profile)
     if a.override:
         scfg = apply_overrides(scfg, json.loads(a.override))

@@ -9,9 +9,10 @@ Implements ``models/BUNDLE-FORMAT.md`` § preprocessing.json exactly:
    block (area), otherwise bilinear with half-pixel centres (``align_corners=False``, no
    antialias, the same as ``torch.nn.functional.interpolate(mode="bilinear")``);
 3. ``x = clip((hu - lowerHu)/(upperHu - lowerHu), 0, 1)``, ``x0n = 2x - 1``, ``m = x0n > -1``; with
-   ``huWindow.extension = {upperValue: k, ceilingHu: c}`` the window does not saturate at ``upperHu``:
-   ``x = k (hu - lowerHu)/(upperHu - lowerHu)`` up to ``upperHu``, then linear from ``k`` to 1 at ``c``, clipped
-   to [0, 1] (``window_value``).
+   ``huWindow.extension = {upperValue: k, ceilingHu: c, ceilingValue: v}`` (v defaults to 1) the window does not
+   saturate at ``upperHu``: ``x = k (hu - lowerHu)/(upperHu - lowerHu)`` up to ``upperHu``, then linear from ``k`` to
+   ``v`` at ``c``, clipped to [0, v] (``window_value``). With k = 1 and v > 1 every input up to ``upperHu`` is as
+   without the extension and x0n reaches 2v - 1 above it.
 
 Labels go through the same pad (with 0) and resize, then ``y = label >= 0.5``, ``y0n = 2y - 1``.
 The inverse maps an ``S×S`` probability map back to the ``ny×nx`` slice grid (bilinear half-pixel
@@ -25,7 +26,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -41,14 +42,19 @@ class PreprocessingConfig:
     upper_hu: float = 80.0
     pad_hu: float = -1024.0
     threshold: float = 0.5
-    # huWindow.extension (None = absent = the plain clip at upper_hu): (upperValue k, ceilingHu c)
-    extension: tuple[float, float] | None = None
+    # huWindow.extension (None = absent = the plain clip at upper_hu): (upperValue k, ceilingHu c, ceilingValue v)
+    extension: tuple[float, float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.extension is not None:
-            k, c = self.extension
-            if not 0.0 < k < 1.0:
-                raise ValueError(f"preprocessing.json: huWindow.extension.upperValue must be in (0, 1), got {k}")
+            if len(self.extension) != 3:
+                raise ValueError(f"huWindow.extension: expected (upperValue, ceilingHu, ceilingValue), got {self.extension}")
+            k, c, v = self.extension
+            if not 0.0 < k <= 1.0:
+                raise ValueError(f"preprocessing.json: huWindow.extension.upperValue must be in (0, 1], got {k}")
+            if not (v >= 1.0 and v > k):
+                raise ValueError(f"preprocessing.json: huWindow.extension.ceilingValue must be at least 1 and above "
+                                 f"upperValue ({k}), got {v}")
             if not c > self.upper_hu:
                 raise ValueError(f"preprocessing.json: huWindow.extension.ceilingHu must be above upperHu "
                                  f"({self.upper_hu}), got {c}")
@@ -56,7 +62,8 @@ class PreprocessingConfig:
     def to_json(self) -> dict[str, Any]:
         window: dict[str, Any] = {"lowerHu": self.lower_hu, "upperHu": self.upper_hu}
         if self.extension is not None:
-            window["extension"] = {"upperValue": self.extension[0], "ceilingHu": self.extension[1]}
+            window["extension"] = {"upperValue": self.extension[0], "ceilingHu": self.extension[1],
+                                   "ceilingValue": self.extension[2]}
         return {
             "formatVersion": PREPROCESSING_FORMAT_VERSION,
             "imageSize": self.image_size,
@@ -84,7 +91,8 @@ class PreprocessingConfig:
             raise ValueError(f"preprocessing.json: unsupported mask.rule {obj['mask']['rule']!r}")
         ext = obj["huWindow"].get("extension")
         return PreprocessingConfig(
-            extension=None if ext is None else (float(ext["upperValue"]), float(ext["ceilingHu"])),
+            extension=None if ext is None else (float(ext["upperValue"]), float(ext["ceilingHu"]),
+                                                float(ext.get("ceilingValue", 1.0))),
             image_size=int(obj["imageSize"]),
             lower_hu=float(obj["huWindow"]["lowerHu"]),
             upper_hu=float(obj["huWindow"]["upperHu"]),
@@ -94,6 +102,15 @@ class PreprocessingConfig:
 
     def cache_key(self) -> str:
         return json.dumps(self.to_json(), sort_keys=True)
+
+
+def extension_of(ext: Sequence[float] | None) -> tuple[float, float, float] | None:
+    """A checkpoint's ``window_extension`` ([k, c] or [k, c, v]; v defaults to 1) as ``PreprocessingConfig.extension``."""
+    if ext is None:
+        return None
+    if len(ext) not in (2, 3):
+        raise ValueError(f"window_extension {list(ext)}: expected K,C or K,C,V")
+    return (float(ext[0]), float(ext[1]), float(ext[2]) if len(ext) == 3 else 1.0)
 
 
 def write_preprocessing_json(path: str | Path, cfg: PreprocessingConfig) -> None:
@@ -153,14 +170,15 @@ def resize_square(img: np.ndarray, size: int) -> np.ndarray:
 
 
 def window_value(hu: np.ndarray | float, cfg: PreprocessingConfig) -> np.ndarray:
-    """HU -> window value x in [0, 1] (float64): the plain clip, or with ``cfg.extension`` the two-piece window."""
+    """HU -> window value x (float64): the plain clip to [0, 1], or with ``cfg.extension`` the two-piece window
+    clipped to [0, ceilingValue]."""
     a = np.asarray(hu, dtype=np.float64)
     if cfg.extension is None:
         return np.clip((a - cfg.lower_hu) / (cfg.upper_hu - cfg.lower_hu), 0.0, 1.0)
-    k, c = cfg.extension
+    k, c, v = cfg.extension
     below = k * (a - cfg.lower_hu) / (cfg.upper_hu - cfg.lower_hu)
-    above = k + (1.0 - k) * (a - cfg.upper_hu) / (c - cfg.upper_hu)
-    return np.clip(np.where(a <= cfg.upper_hu, below, above), 0.0, 1.0)
+    above = k + (v - k) * (a - cfg.upper_hu) / (c - cfg.upper_hu)
+    return np.clip(np.where(a <= cfg.upper_hu, below, above), 0.0, v)
 
 
 def window_normalise(hu: np.ndarray, cfg: PreprocessingConfig) -> tuple[np.ndarray, np.ndarray]:

@@ -35,7 +35,7 @@ from .augment import AugmentConfig, augment_batch
 from .diffusion import Schedule, make_schedule
 from .ema import Ema
 from .losses import LossConfig, sdpm_loss
-from .preprocessing import PreprocessingConfig, window_value
+from .preprocessing import PreprocessingConfig, extension_of, window_value
 from .presets import PRESETS, build_unet
 
 N_BUCKETS = 5
@@ -73,7 +73,7 @@ class TrainConfig:
     # drawn as on a lesion-free slice, so crops do not inflate the lesion prior (session 6: over-segmentation)
     lesion_centre_fraction: float = 1.0
     t_power: float = 1.0  # t = floor(T * u**t_power), u ~ U[0,1); 1 = uniform (paper); > 1 favours small t
-    # preprocessing.json huWindow.extension [upperValue, ceilingHu] (None = the plain 0-80 HU clip); the
+    # preprocessing.json huWindow.extension [upperValue, ceilingHu(, ceilingValue = 1)] (None = the plain 0-80 HU clip); the
     # checkpoint records it and sdpm.bundle / sdpm.evaluate build the same preprocessing from it
     window_extension: Optional[List[float]] = None
     loss: LossConfig = field(default_factory=LossConfig)
@@ -122,9 +122,8 @@ BRIGHT_HU = 76.0  # hard-negative crop centres: resized HU above this (bone edge
 
 def preprocessing_of(cfg: TrainConfig) -> PreprocessingConfig:
     """The preprocessing this run trains with (the bundle's preprocessing.json is built from the same)."""
-    ext = cfg.window_extension
-    return PreprocessingConfig(image_size=PRESETS[cfg.preset]["image_size"],
-                               extension=None if ext is None else (float(ext[0]), float(ext[1])))
+    return PreprocessingConfig(image_size=PRESETS[cfg.preset]["image_size"], extension=extension_of(cfg.window_extension))
+
 
 
 def bright_x0n(pcfg: PreprocessingConfig) -> float:
@@ -348,9 +347,9 @@ def main(argv: Optional[List[str]] = None) -> None:
                     help="with --crop-size: fraction of a lesion slice's crops centred on lesion (1 = all)")
     ap.add_argument("--t-power", type=float, default=1.0, help="t = floor(T u^p); 1 = uniform (paper)")
     ap.add_argument("--ema-decay", type=float, default=0.995)
-    ap.add_argument("--window-extension", default=None, metavar="K,C",
-                    help="input window that does not saturate at 80 HU: x = K*HU/80 up to 80 HU, then linear to 1 at C HU "
-                         "(preprocessing.json huWindow.extension); default the plain 0-80 HU clip")
+    ap.add_argument("--window-extension", default=None, metavar="K,C[,V]",
+                    help="input window that does not saturate at 80 HU: x = K*HU/80 up to 80 HU, then linear to V (default 1) "
+                         "at C HU (preprocessing.json huWindow.extension); default the plain 0-80 HU clip")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = all cores)")
     ap.add_argument("--device", default=None)
     a = ap.parse_args(argv)
@@ -364,8 +363,6 @@ def main(argv: Optional[List[str]] = None) -> None:
                       loss=LossConfig(Lp_window=a.lp_window, Ld1_weight=a.ld1_weight, dice=a.dice),
                       augment=AugmentConfig(enabled=not a.no_augment, noise_std=a.noise_std))
     out = Path(a.out)
-    if cfg.window_extension is not None and len(cfg.window_extension) != 2:
-        ap.error(f"--window-extension {a.window_extension}: expected K,C (e.g. 0.85,160)")
     try:
         pcfg = preprocessing_of(cfg)
     except ValueError as e:

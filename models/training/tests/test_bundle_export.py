@@ -65,11 +65,12 @@ def test_a_postprocessing_file_that_is_not_json_is_refused(tmp_path: Path, monke
 def test_bundle_export_writes_the_trained_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A checkpoint trained with --window-extension exports it in preprocessing.json (the engine windows as trained)
     and states it among the deviations; without one the window block is the plain 0-80 HU one."""
-    meta = export(tmp_path, monkeypatch, window_extension=[0.85, 160.0])
+    meta = export(tmp_path, monkeypatch, window_extension=[1.0, 160.0, 1.25])
     prep = json.loads((tmp_path / "b" / "preprocessing.json").read_text())
-    assert prep["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0, "extension": {"upperValue": 0.85, "ceilingHu": 160.0}}
-    assert any("Input window extended above 80 HU" in d for d in meta["deviations"])
-    assert meta["assumptions"][0].startswith("HU window 0-80 HU mapped to [0, 0.85], then linear to 1 at 160 HU")
+    assert prep["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0,
+                                "extension": {"upperValue": 1.0, "ceilingHu": 160.0, "ceilingValue": 1.25}}
+    assert any("Input window extended above 80 HU (to 1.25 at 160 HU)" in d for d in meta["deviations"])
+    assert meta["assumptions"][0].startswith("HU window 0-80 HU mapped to [0, 1], then linear to 1.25 at 160 HU")
     meta = export(tmp_path / "plain", monkeypatch)
     prep = json.loads((tmp_path / "plain" / "b" / "preprocessing.json").read_text())
     assert prep["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0}

@@ -99,7 +99,7 @@ def test_dicom_seg_folder_through_the_dataset(tmp_path: Path) -> None:
 
 def test_a_window_extension_gets_its_own_cache_and_values(tmp_path: Path) -> None:
     d = tiny_dataset(tmp_path / "d", n=1, seed=24)
-    cfg = PreprocessingConfig(image_size=32, extension=(0.85, 160.0))
+    cfg = PreprocessingConfig(image_size=32, extension=(1.0, 160.0, 1.25))
     plain = SliceDataset(d, image_size=32, cache_dir=tmp_path / "cache", log=False)
     ext = SliceDataset(d, cfg=cfg, cache_dir=tmp_path / "cache", log=False)
     assert ext.cache_path != plain.cache_path

@@ -10,6 +10,7 @@ import torch
 
 from sdpm.preprocessing import (
     PreprocessingConfig,
+    extension_of,
     mask_to_native,
     pad_to_square,
     preprocess_label,
@@ -134,7 +135,7 @@ def test_window_extension_by_hand() -> None:
     """huWindow.extension {0.85, 160}: 0.85 at 80 HU, linear to 1 at 160 HU; a 125 HU calcification and an 80 HU clot
     differ (the plain window gives both 1)."""
     plain = PreprocessingConfig(image_size=8)
-    ext = PreprocessingConfig(image_size=8, extension=(0.85, 160.0))
+    ext = PreprocessingConfig(image_size=8, extension=(0.85, 160.0, 1.0))
     hu = np.array([-10.0, 0.0, 40.0, 80.0, 100.0, 125.0, 160.0, 1000.0])
     assert window_value(hu, plain).tolist() == [0.0, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0]
     got = window_value(hu, ext)
@@ -142,17 +143,33 @@ def test_window_extension_by_hand() -> None:
     x0n, m = window_normalise(hu.reshape(2, 4), ext)
     assert m.ravel().tolist() == [0, 0, 1, 1, 1, 1, 1, 1]  # the mask rule is unchanged (x0n > -1 <=> hu > lowerHu)
     assert np.allclose(x0n.ravel(), 2 * got - 1, atol=1e-7)
+    # above 1 (upperValue 1, ceilingValue 1.25): every input up to 80 HU as the plain window, x0n up to 1.5 above it
+    over = PreprocessingConfig(image_size=8, extension=(1.0, 160.0, 1.25))
+    got = window_value(hu, over)
+    assert got.tolist() == pytest.approx([0.0, 0.0, 0.5, 1.0, 1.0625, 1.140625, 1.25, 1.25], abs=1e-12)
+    assert np.array_equal(got[hu <= 80], window_value(hu, plain)[hu <= 80])
+    assert float(window_normalise(hu.reshape(2, 4), over)[0].max()) == 1.5
 
 
 def test_window_extension_json_round_trip_and_checks(tmp_path: Path) -> None:
-    cfg = PreprocessingConfig(image_size=64, extension=(0.85, 160.0))
+    cfg = PreprocessingConfig(image_size=64, extension=(1.0, 160.0, 1.25))
     p = tmp_path / "preprocessing.json"
     write_preprocessing_json(p, cfg)
     obj = json.loads(p.read_text())
-    assert obj["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0, "extension": {"upperValue": 0.85, "ceilingHu": 160.0}}
+    assert obj["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0,
+                               "extension": {"upperValue": 1.0, "ceilingHu": 160.0, "ceilingValue": 1.25}}
     assert read_preprocessing_json(p) == cfg
     assert cfg.cache_key() != PreprocessingConfig(image_size=64).cache_key()  # a new window never reuses a slice cache
+    ext = dict(obj["huWindow"]["extension"])
+    del ext["ceilingValue"]  # absent = 1 (the window of a first version of this block)
+    ext["upperValue"] = 0.85
+    assert PreprocessingConfig.from_json({**obj, "huWindow": {**obj["huWindow"], "extension": ext}}).extension == (0.85, 160.0, 1.0)
     with pytest.raises(ValueError, match="upperValue must be in"):
-        PreprocessingConfig(extension=(1.0, 160.0))
+        PreprocessingConfig(extension=(0.0, 160.0, 1.0))
+    with pytest.raises(ValueError, match="ceilingValue must be at least 1 and above upperValue"):
+        PreprocessingConfig(extension=(1.0, 160.0, 1.0))
     with pytest.raises(ValueError, match="ceilingHu must be above upperHu"):
-        PreprocessingConfig(extension=(0.85, 80.0))
+        PreprocessingConfig(extension=(0.85, 80.0, 1.0))
+    assert extension_of([0.85, 160]) == (0.85, 160.0, 1.0) and extension_of(None) is None
+    with pytest.raises(ValueError, match="expected K,C or K,C,V"):
+        extension_of([0.85])

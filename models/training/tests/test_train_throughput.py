@@ -38,7 +38,7 @@ def test_hard_negatives_are_the_same_hu_under_an_extended_window() -> None:
     before), the x0n of 76 HU under the extension, so a 100 HU spot (x0n 0.775 there) is still a hard negative."""
     plain, ext = TrainConfig(), TrainConfig(window_extension=[0.85, 160.0])
     assert bright_x0n(preprocessing_of(plain)) == 0.9
-    assert preprocessing_of(ext) == PreprocessingConfig(image_size=preprocessing_of(ext).image_size, extension=(0.85, 160.0))
+    assert preprocessing_of(ext) == PreprocessingConfig(image_size=preprocessing_of(ext).image_size, extension=(0.85, 160.0, 1.0))
     assert abs(bright_x0n(preprocessing_of(ext)) - (2 * 0.85 * BRIGHT_HU / 80 - 1)) < 1e-12
     cfg = TrainConfig(crop_size=64, crops_per_image=3, hard_negative_fraction=1.0, window_extension=[0.85, 160.0])
     x, y, m, w = _slices()

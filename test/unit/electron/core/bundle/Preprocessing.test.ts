@@ -34,16 +34,20 @@ test('preprocessing.json huWindow.extension: absent = the plain clip; present = 
   assert.equal(plain.windowExtension, undefined);
   assert.deepEqual([-10, 40, 80, 125, 1000].map((h) => windowValue(h, plain)), [0, 0.5, 1, 1, 1]);
   const ext = parsePreprocessing({ ...base, huWindow: { lowerHu: 0, upperHu: 80, extension: { upperValue: 0.85, ceilingHu: 160 } } });
-  assert.deepEqual(ext.windowExtension, { upperValue: 0.85, ceilingHu: 160 });
-  const got = [-10, 40, 80, 100, 125, 160, 1000].map((h) => windowValue(h, ext));
-  const want = [0, 0.425, 0.85, 0.8875, 0.934375, 1, 1];
-  got.forEach((v, i) => assert.ok(Math.abs(v - (want[i] ?? NaN)) < 1e-12, `${v} vs ${want[i]}`));
+  assert.deepEqual(ext.windowExtension, { upperValue: 0.85, ceilingHu: 160, ceilingValue: 1 });
+  const close = (got: number[], want: number[]): void => got.forEach((v, i) => assert.ok(Math.abs(v - (want[i] ?? NaN)) < 1e-12, `${v} vs ${want[i]}`));
+  close([-10, 40, 80, 100, 125, 160, 1000].map((h) => windowValue(h, ext)), [0, 0.425, 0.85, 0.8875, 0.934375, 1, 1]);
+  // above 1: every input up to 80 HU as the plain window gives it, calcification and bone above 1
+  const over = parsePreprocessing({ ...base, huWindow: { lowerHu: 0, upperHu: 80, extension: { upperValue: 1, ceilingHu: 160, ceilingValue: 1.25 } } });
+  close([-10, 40, 80, 100, 125, 160, 1000].map((h) => windowValue(h, over)), [0, 0.5, 1, 1.0625, 1.140625, 1.25, 1.25]);
 });
 
 test('preprocessing.json huWindow.extension: bad values are BUNDLE_INVALID naming the field', () => {
   const bad: [Record<string, unknown>, RegExp][] = [
-    [{ upperValue: 1, ceilingHu: 160 }, /huWindow\.extension\.upperValue must be between 0 and 1/],
-    [{ upperValue: 0, ceilingHu: 160 }, /huWindow\.extension\.upperValue must be between 0 and 1/],
+    [{ upperValue: 1, ceilingHu: 160 }, /huWindow\.extension\.ceilingValue must be above upperValue \(1\)/],
+    [{ upperValue: 0, ceilingHu: 160 }, /huWindow\.extension\.upperValue must be above 0/],
+    [{ upperValue: 1.2, ceilingHu: 160, ceilingValue: 1.5 }, /huWindow\.extension\.upperValue must be a number >= 0 <= 1/],
+    [{ upperValue: 0.5, ceilingHu: 160, ceilingValue: 0.9 }, /huWindow\.extension\.ceilingValue must be a number >= 1/],
     [{ upperValue: 0.85, ceilingHu: 80 }, /huWindow\.extension\.ceilingHu must be above upperHu \(80\)/],
     [{ upperValue: 0.85 }, /huWindow\.extension\.ceilingHu must be a number/],
     [{ upperValue: '0.85', ceilingHu: 160 }, /huWindow\.extension\.upperValue must be a number/],
