@@ -36,7 +36,7 @@ export function bilinearAxis(nIn: number, nOut: number): { i0: Int32Array; i1: I
 }
 
 /**
- * The network's input window (preprocessing.json `huWindow`, models/BUNDLE-FORMAT.md): HU → x in [0, 1]. Plain:
+ * The network's input window (preprocessing.json `huWindow`, models/BUNDLE-FORMAT.md): HU → x. Plain:
  * clip((hu − lowerHu)/(upperHu − lowerHu), 0, 1). With `windowExtension` {upperValue k, ceilingHu c, ceilingValue v}:
  * k·(hu − lowerHu)/(upperHu − lowerHu) up to upperHu, then k + (v − k)(hu − upperHu)/(c − upperHu), clipped to [0, v];
  * the operations in the order of Python's `window_value` (sdpm/preprocessing.py), so both give the same float32.

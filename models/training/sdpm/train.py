@@ -125,7 +125,6 @@ def preprocessing_of(cfg: TrainConfig) -> PreprocessingConfig:
     return PreprocessingConfig(image_size=PRESETS[cfg.preset]["image_size"], extension=extension_of(cfg.window_extension))
 
 
-
 def bright_x0n(pcfg: PreprocessingConfig) -> float:
     """x0n of BRIGHT_HU under this window (exactly 0.9, as before, for the plain 0-80 HU window)."""
     if pcfg.extension is None:
