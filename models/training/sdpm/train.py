@@ -293,14 +293,24 @@ class Trainer:
 
 
 def load_dataset(spec: str, image_size: int, split: str = "all", pcfg: Optional[PreprocessingConfig] = None) -> Any:
-    """`toy:N` -> ToyDataset; otherwise a directory written by the data engineer's generator (sdpm.data), preprocessed
-    with ``pcfg`` (default: the plain window at image_size)."""
+    """`toy:N` -> ToyDataset; `carry:FILE` -> slices packed by sdpm.carry (their window must be ``pcfg``); otherwise a
+    directory written by the data engineer's generator (sdpm.data), preprocessed with ``pcfg`` (default: the plain
+    window at image_size)."""
     if spec.startswith("toy:"):
         if pcfg is not None and pcfg.extension is not None:
             raise ValueError("toy data has no HU: --window-extension needs a generated dataset")
         from .toy import ToyDataset
 
         return ToyDataset(int(spec.split(":", 1)[1]), image_size)
+    if spec.startswith("carry:"):  # slices packed by sdpm.carry (the GPU machine has no NIfTI reader)
+        from .carry import CarryDataset
+
+        ds = CarryDataset(spec.split(":", 1)[1])
+        want = pcfg if pcfg is not None else PreprocessingConfig(image_size=image_size)
+        if ds.cfg != want:
+            raise ValueError(f"{ds.path}: packed with preprocessing {ds.cfg.to_json()['huWindow']} at S={ds.cfg.image_size}, "
+                             f"this run trains with {want.to_json()['huWindow']} at S={want.image_size}")
+        return ds
     from .data.slice_dataset import SliceDataset  # data engineer's API (cached, preprocessed slices)
 
     return SliceDataset(spec, image_size=image_size, split=split, cfg=pcfg)
@@ -316,7 +326,7 @@ def install_signal_handlers(tr: Trainer) -> None:
 
 def main(argv: Optional[List[str]] = None) -> None:
     ap = argparse.ArgumentParser(description="Train SDPM (Unet2 + synchronous image-label diffusion)")
-    ap.add_argument("--data", required=True, help="dataset directory, or toy:N")
+    ap.add_argument("--data", required=True, help="dataset directory, toy:N, or carry:FILE (sdpm.carry)")
     ap.add_argument("--preset", default="compact-s", choices=sorted(PRESETS))
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, required=True, help="total iterations I (also sets the poly LR)")
@@ -366,7 +376,10 @@ def main(argv: Optional[List[str]] = None) -> None:
         pcfg = preprocessing_of(cfg)
     except ValueError as e:
         ap.error(f"--window-extension {a.window_extension}: {e}")
-    ds = load_dataset(a.data, PRESETS[a.preset]["image_size"], a.split, pcfg)
+    try:
+        ds = load_dataset(a.data, PRESETS[a.preset]["image_size"], a.split, pcfg)
+    except ValueError as e:
+        ap.error(str(e))
     tr = Trainer(cfg, ds, out, a.device)
     latest = out / "checkpoints" / "latest.pt"
     if a.resume and latest.exists():
