@@ -1,0 +1,102 @@
+"""sdpm.carry (training slices packed for the GPU machine) and scripts/gpu/train-gpu.sh run on the CPU path."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from data_fixtures import tiny_dataset
+from sdpm.carry import CarryDataset, pack, select_slices
+from sdpm.data.slice_dataset import SliceDataset
+from sdpm.preprocessing import PreprocessingConfig
+from sdpm.train import load_dataset
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def packed(tmp_path_factory: pytest.TempPathFactory) -> tuple[SliceDataset, Path]:
+    tmp = tmp_path_factory.mktemp("carry")
+    ds = SliceDataset(tiny_dataset(tmp / "d", n=3, seed=31), image_size=64, cache_dir=tmp / "cache", log=False)
+    out = tmp / "train.npz"
+    pack(ds, out, max_slices=10_000)
+    return ds, out
+
+
+def test_packed_items_equal_the_slice_cache(packed: tuple[SliceDataset, Path]) -> None:
+    ds, out = packed
+    c = CarryDataset(out)
+    assert len(c) == len(ds) and c.cfg == ds.cfg
+    for i in range(len(ds)):
+        a, b = ds[i], c[i]
+        for k in ("x0n", "y0n", "m", "w"):
+            assert b[k].dtype == torch.float32 and b[k].shape == a[k].shape
+            assert torch.equal(a[k], b[k]), k  # x0n is float16 in both, the masks are exact bits
+        assert (a["case"], a["slice"]) == (b["case"], b["slice"])
+    assert np.array_equal(c.has_lesion, ds.has_lesion)
+    assert np.allclose(c.sample_weights(0.3), ds.sample_weights(0.3))
+
+
+def test_selection_keeps_the_lesion_share_and_is_seeded() -> None:
+    has = np.array([True] * 30 + [False] * 70)
+    a = select_slices(has, 20, 0.5, seed=1)
+    assert a.size == 20 and int(has[a].sum()) == 10 and np.array_equal(a, select_slices(has, 20, 0.5, seed=1))
+    assert not np.array_equal(a, select_slices(has, 20, 0.5, seed=2))
+    b = select_slices(has, 80, 0.5, seed=1)  # 40 lesion slices asked, 30 exist: the lesion-free side takes the room
+    assert b.size == 80 and int(has[b].sum()) == 30
+
+
+def test_an_oversized_or_foreign_file_is_refused_naming_it(packed: tuple[SliceDataset, Path], tmp_path: Path) -> None:
+    ds, _ = packed
+    big = tmp_path / "big.npz"
+    with pytest.raises(ValueError, match=r"big\.npz: .* MiB for \d+ slices is above the 0 MiB a device call carries"):
+        pack(ds, big, max_slices=10_000, max_bytes=1000)
+    assert not big.exists()
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match=r"junk\.npz: not a training carry file"):
+        CarryDataset(junk)
+
+
+def test_the_trainer_refuses_a_file_packed_with_another_window(packed: tuple[SliceDataset, Path]) -> None:
+    _, out = packed
+    assert len(load_dataset(f"carry:{out}", 64)) > 0
+    with pytest.raises(ValueError, match=r"train\.npz: packed with preprocessing .* this run trains with .*extension"):
+        load_dataset(f"carry:{out}", 64, pcfg=PreprocessingConfig(image_size=64, extension=(1.0, 160.0, 1.25)))
+
+
+def _train_gpu(out: Path, carry: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    e = {**os.environ, "OUT": str(out), "CARRY": str(carry), "RUN_DIR": str(out.parent / (out.name + "-run")), "DEVICE": "cpu", "PRESET": "tiny-test", "BATCH": "2",
+         "PYTHON": sys.executable, **env}
+    return subprocess.run(["bash", str(REPO / "scripts" / "gpu" / "train-gpu.sh")], env=e, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_train_gpu_script_runs_on_the_cpu_path_and_stops_at_its_budget(packed: tuple[SliceDataset, Path],
+                                                                         tmp_path: Path) -> None:
+    """The device script's whole path with DEVICE=cpu and a tiny preset: a finished run, and one the budget stops
+    (SIGTERM: the trainer saves its checkpoint); both leave the checkpoint and the log in OUT (tiny-test has S = 64,
+    as the packed fixture)."""
+    _, carry = packed
+    r = _train_gpu(tmp_path / "a", carry, STEPS="3")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "a-run" / "checkpoints" / "latest.pt").is_file()
+    assert "exit 0 (finished)" in (tmp_path / "a" / "train-gpu.log").read_text()
+    w = torch.load(tmp_path / "a" / "weights.pt", map_location="cpu")
+    assert w["step"] == 3 and "ema" in w and "unet" in w and "opt" not in w and (tmp_path / "a" / "log.jsonl").is_file()
+    r = _train_gpu(tmp_path / "a", carry, STEPS="5", RESUME="1")  # a second call on the warm machine continues
+    assert r.returncode == 0 and "resumed" in r.stdout, r.stderr
+    assert torch.load(tmp_path / "a" / "weights.pt", map_location="cpu")["step"] == 5
+    r = _train_gpu(tmp_path / "b", carry, STEPS="1000000", BUDGET_S="25")
+    assert r.returncode == 0, r.stderr
+    log = (tmp_path / "b" / "train-gpu.log").read_text()
+    assert "exit 124 (stopped by the budget)" in log, log[-2000:]
+    ck = torch.load(tmp_path / "b" / "weights.pt", map_location="cpu")
+    assert 0 < ck["step"] < 1_000_000
+    r = _train_gpu(tmp_path / "c", tmp_path / "missing.npz")
+    assert r.returncode == 2 and "no training slices at" in r.stderr and "missing.npz" in r.stderr
