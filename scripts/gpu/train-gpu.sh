@@ -41,9 +41,10 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 [ -f "$RUN/checkpoints/latest.pt" ] || { echo "train-gpu.sh: no checkpoint written (exit $rc)" | tee -a "$LOG" >&2; exit 1; }
-"$PY" - "$RUN/checkpoints/latest.pt" "$OUT/weights.pt" <<'PY' | tee -a "$LOG"
+(cd "$ROOT/models/training" && "$PY" - "$RUN/checkpoints/latest.pt" "$OUT/weights.pt") <<'PY' | tee -a "$LOG"
 import sys, torch
-sd = torch.load(sys.argv[1], map_location="cpu")
+from sdpm.checkpoint import load_checkpoint
+sd = load_checkpoint(sys.argv[1])
 torch.save({k: v for k, v in sd.items() if k != "opt"}, sys.argv[2])
 print(f"weights.pt: step {sd['step']}, preset {sd['preset']} (network + EMA, no optimizer state)")
 PY

@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 
+from .checkpoint import load_checkpoint
 from .diffusion import Schedule, make_schedule
 from .export import export_graphs, parity
 from .net.unet2 import Unet2, count_parameters
@@ -111,7 +112,7 @@ def preprocessing_json(image_size: int, intracranial_gate: bool = True,
 
 def load_checkpoint_unet(path: Path, use_ema: bool = True) -> Tuple[Unet2, Dict[str, Any]]:
     """Unet2 with the checkpoint's EMA (default) or online weights, and the checkpoint info."""
-    sd = torch.load(path, map_location="cpu")
+    sd = load_checkpoint(path)
     p = sd["preset_config"]
     unet = Unet2(dim=p["dim"], dim_mults=tuple(p["dim_mults"]), channels=1, attn_heads=p["attn_heads"],
                  attn_dim_head=p["attn_dim_head"])

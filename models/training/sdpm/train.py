@@ -32,6 +32,7 @@ import numpy as np
 import torch
 
 from .augment import AugmentConfig, augment_batch
+from .checkpoint import load_checkpoint
 from .diffusion import Schedule, make_schedule
 from .ema import Ema
 from .losses import LossConfig, sdpm_loss
@@ -227,7 +228,7 @@ class Trainer:
     def init_from(self, path: Path) -> int:
         """Warm start: copy the network and EMA weights of another run's checkpoint (same preset), but keep
         this run's fresh optimizer, LR schedule and step 0. Returns the source checkpoint's step."""
-        sd = torch.load(path, map_location=self.device)
+        sd = load_checkpoint(path, self.device)
         if sd.get("preset") != self.cfg.preset:
             raise ValueError(f"{path}: checkpoint preset {sd.get('preset')!r} != {self.cfg.preset!r}")
         self.unet.load_state_dict(sd["unet"])
@@ -236,7 +237,7 @@ class Trainer:
         return int(sd["step"])
 
     def load(self, path: Path) -> None:
-        sd = torch.load(path, map_location=self.device)
+        sd = load_checkpoint(path, self.device)
         self.unet.load_state_dict(sd["unet"])
         self.ema.load_state_dict(sd["ema"])
         self.opt.load_state_dict(sd["opt"])
