@@ -91,11 +91,9 @@ class CarryDataset:
                 "case": self.slices[i]["case"], "slice": int(self.slices[i]["slice"])}
 
     def sample_weights(self, lesion_fraction: float = 0.5) -> np.ndarray:
-        n_pos = int(self.has_lesion.sum())
-        n_neg = len(self) - n_pos
-        if n_pos == 0 or n_neg == 0:
-            return np.ones(len(self))
-        return np.where(self.has_lesion, lesion_fraction / n_pos, (1 - lesion_fraction) / n_neg)
+        from .data.slice_dataset import lesion_share_weights
+
+        return lesion_share_weights(self.has_lesion, lesion_fraction)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -109,3 +109,12 @@ def test_a_window_extension_gets_its_own_cache_and_values(tmp_path: Path) -> Non
     assert np.allclose(it["x0n"][0].numpy(), x0n, atol=1e-3)
     assert np.array_equal(it["m"][0].numpy(), m)
     assert not np.allclose(it["x0n"][0].numpy(), plain[0]["x0n"][0].numpy(), atol=1e-3)
+
+
+def test_lesion_share_weights_give_the_asked_share_of_draws() -> None:
+    from sdpm.data.slice_dataset import lesion_share_weights
+
+    has = np.array([True, False, False, False])
+    w = lesion_share_weights(has, 0.3)
+    assert np.allclose(w, [0.3, 0.7 / 3, 0.7 / 3, 0.7 / 3]) and abs(w.sum() - 1) < 1e-12
+    assert np.array_equal(lesion_share_weights(np.array([True, True]), 0.3), [1.0, 1.0])  # one kind only: uniform

@@ -111,6 +111,16 @@ def build_slice_cache(refs: list[CaseRef], cfg: PreprocessingConfig, out: Path,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def lesion_share_weights(has_lesion: np.ndarray, lesion_fraction: float) -> np.ndarray:
+    """Per-item draw weights so that lesion slices make up ``lesion_fraction`` of the draws (uniform when one kind is
+    missing); the datasets' ``sample_weights`` (SliceDataset, sdpm.carry.CarryDataset)."""
+    n_pos = int(has_lesion.sum())
+    n_neg = has_lesion.size - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return np.ones(has_lesion.size)
+    return np.where(has_lesion, lesion_fraction / n_pos, (1 - lesion_fraction) / n_neg)
+
+
 class SliceDataset(torch.utils.data.Dataset):  # type: ignore[type-arg]
     """Preprocessed axial slices of a dataset folder (nnU-Net, CT-ICH or DICOM+SEG layout)."""
 
@@ -172,13 +182,7 @@ class SliceDataset(torch.utils.data.Dataset):  # type: ignore[type-arg]
         }
 
     def sample_weights(self, lesion_fraction: float = 0.5) -> np.ndarray:
-        """Per-item weights for ``torch.utils.data.WeightedRandomSampler`` so that lesion slices make up
-        ``lesion_fraction`` of the draws (if any exist)."""
-        n_pos = int(self.has_lesion.sum())
-        n_neg = len(self) - n_pos
-        if n_pos == 0 or n_neg == 0:
-            return np.ones(len(self))
-        return np.where(self.has_lesion, lesion_fraction / n_pos, (1 - lesion_fraction) / n_neg)
+        return lesion_share_weights(self.has_lesion, lesion_fraction)
 
     def case_volume_slices(self, case: str) -> list[int]:
         """Dataset item indices of one case, in slice order (for per-case evaluation)."""
