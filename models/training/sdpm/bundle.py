@@ -278,7 +278,8 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
     dump = lambda fname, obj: (out / fname).write_text(json.dumps(obj, indent=1) + "\n")  # noqa: E731
     dump("schedule.json", sched.to_json())
     dump("sampler.json", sampler_json())
-    dump("preprocessing.json", preprocessing_json(image_size, window_extension=window_extension))
+    prep = preprocessing_json(image_size, window_extension=window_extension)
+    dump("preprocessing.json", prep)
     dump("labels.json", labels_json())
     (out / "postprocessing.json").write_bytes(pp_bytes)
     if calibration is not None:
@@ -294,9 +295,9 @@ def write_bundle(out: Path, unet: Unet2, preset: str, image_size: int, *, name: 
         *(extra_deviations or []),
     ]
     assumptions = list(ASSUMPTIONS)
-    if window_extension is not None:
-        k, c = float(window_extension[0]), float(window_extension[1])
-        v = float(window_extension[2]) if len(window_extension) > 2 else 1.0
+    ext = prep["huWindow"].get("extension")  # the window as written, so the card states exactly that
+    if ext is not None:
+        k, c, v = ext["upperValue"], ext["ceilingHu"], ext["ceilingValue"]
         assumptions[0] = (f"HU window 0-80 HU mapped to [0, {k:g}], then linear to {v:g} at {c:g} HU (preprocessing.json "
                           f"huWindow.extension); the authors windowed offline and did not document it.")
         deviations.append(f"Input window extended above 80 HU (to {v:g} at {c:g} HU) so that calcification and bone do not "

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from .preprocessing import PreprocessingConfig, extension_of
+from .preprocessing import PreprocessingConfig, parse_window_extension
 
 CARRY_FORMAT = 1
 MAX_CARRY_BYTES = 60 * 1024 * 1024  # one device call carries at most 64 MiB, with room for the code
@@ -38,25 +39,33 @@ def select_slices(has_lesion: np.ndarray, max_slices: int, lesion_share: float, 
 
 def pack(ds: Any, out: Path, max_slices: int, lesion_share: float = 0.5, seed: int = 0,
          max_bytes: int = MAX_CARRY_BYTES) -> dict[str, Any]:
-    """Write ``out`` (npz) from a SliceDataset; returns its summary. Refuses (and removes the file) above max_bytes."""
-    idx = select_slices(np.asarray(ds.has_lesion, dtype=bool), max_slices, lesion_share, seed)
+    """Write ``out`` (npz) from a SliceDataset; returns its summary. Refuses above max_bytes; the file is written
+    under a temporary name and renamed, so a refused or failed pack leaves an earlier ``out`` as it was."""
+    has_lesion = np.asarray(ds.has_lesion, dtype=bool)
+    idx = select_slices(has_lesion, max_slices, lesion_share, seed)
     items = [ds[int(i)] for i in idx]
     s = int(items[0]["x0n"].shape[-1]) if items else 0
     stack = lambda k: np.stack([it[k][0].numpy() for it in items])  # noqa: E731
     cfg: PreprocessingConfig = ds.cfg
     meta = {"format": CARRY_FORMAT, "imageSize": s, "preprocessing": cfg.to_json(), "source": str(ds.root),
             "slices": [{"case": it["case"], "slice": it["slice"]} for it in items],
-            "lesionSlices": int(sum(bool((it["y0n"] > 0).any()) for it in items)), "seed": seed}
+            "lesionSlices": int(has_lesion[idx].sum()), "seed": seed}
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "wb") as f:
-        np.savez_compressed(f, x0n=stack("x0n").astype(np.float16), y0n=np.packbits(stack("y0n") > 0),
-                            m=np.packbits(stack("m") > 0), w=np.packbits(stack("w") > 0),
-                            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
-    size = out.stat().st_size
+    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            np.savez_compressed(f, x0n=stack("x0n").astype(np.float16), y0n=np.packbits(stack("y0n") > 0),
+                                m=np.packbits(stack("m") > 0), w=np.packbits(stack("w") > 0),
+                                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+        size = tmp.stat().st_size
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     if size > max_bytes:
-        out.unlink()
+        tmp.unlink()
         raise ValueError(f"{out}: {size / 2**20:.1f} MiB for {len(items)} slices is above the {max_bytes / 2**20:.0f} MiB a "
                          f"device call carries; use fewer --max-slices")
+    os.replace(tmp, out)
     return {"file": str(out), "bytes": size, "slices": len(items), "lesionSlices": meta["lesionSlices"]}
 
 
@@ -68,16 +77,16 @@ class CarryDataset:
         try:
             z = np.load(self.path)
             self.meta: dict[str, Any] = json.loads(bytes(z["meta"]).decode())
+            if self.meta.get("format") != CARRY_FORMAT:
+                raise ValueError(f"carry format {self.meta.get('format')!r}, this trainer reads {CARRY_FORMAT}")
+            s, n = int(self.meta["imageSize"]), len(self.meta["slices"])
+            self.cfg = PreprocessingConfig.from_json(self.meta["preprocessing"])
+            bits = lambda k: np.unpackbits(z[k], count=n * s * s).reshape(n, s, s)  # noqa: E731
+            self._x0n = z["x0n"]
+            self._y0n = bits("y0n").astype(np.float32) * 2 - 1
+            self._m, self._w = bits("m"), bits("w")
         except (OSError, ValueError, KeyError) as e:
             raise ValueError(f"{self.path}: not a training carry file ({e})") from e
-        if self.meta.get("format") != CARRY_FORMAT:
-            raise ValueError(f"{self.path}: carry format {self.meta.get('format')!r}, this trainer reads {CARRY_FORMAT}")
-        s, n = int(self.meta["imageSize"]), len(self.meta["slices"])
-        self.cfg = PreprocessingConfig.from_json(self.meta["preprocessing"])
-        bits = lambda k: np.unpackbits(z[k], count=n * s * s).reshape(n, s, s)  # noqa: E731
-        self._x0n = z["x0n"]
-        self._y0n = bits("y0n").astype(np.float32) * 2 - 1
-        self._m, self._w = bits("m"), bits("w")
         self.slices: list[dict[str, Any]] = self.meta["slices"]
         self.has_lesion = (self._y0n > 0).reshape(n, -1).any(axis=1)
 
@@ -108,8 +117,11 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
     from .data.slice_dataset import SliceDataset
 
-    ext = None if a.window_extension is None else extension_of([float(v) for v in a.window_extension.split(",")])
-    ds = SliceDataset(a.data, cfg=PreprocessingConfig(image_size=a.image_size, extension=ext))
+    try:
+        pcfg = PreprocessingConfig(image_size=a.image_size, extension=parse_window_extension(a.window_extension))
+    except ValueError as e:
+        ap.error(f"--window-extension {a.window_extension}: {e}")
+    ds = SliceDataset(a.data, cfg=pcfg)
     try:
         r = pack(ds, Path(a.out), a.max_slices, a.lesion_share, a.seed)
     except ValueError as e:

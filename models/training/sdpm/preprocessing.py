@@ -113,6 +113,17 @@ def extension_of(ext: Sequence[float] | None) -> tuple[float, float, float] | No
     return (float(ext[0]), float(ext[1]), float(ext[2]) if len(ext) == 3 else 1.0)
 
 
+def parse_window_extension(text: str | None) -> tuple[float, float, float] | None:
+    """``--window-extension K,C[,V]`` (sdpm.train, sdpm.carry) as ``PreprocessingConfig.extension``; ValueError says why."""
+    if text is None:
+        return None
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise ValueError("expected numbers K,C[,V] (e.g. 1,160,1.25)") from None
+    return extension_of(values)
+
+
 def write_preprocessing_json(path: str | Path, cfg: PreprocessingConfig) -> None:
     """Write the bundle's ``preprocessing.json`` (formatVersion 1) for ``cfg``."""
     Path(path).write_text(json.dumps(cfg.to_json(), indent=2) + "\n", encoding="utf-8")

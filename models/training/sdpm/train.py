@@ -36,7 +36,7 @@ from .checkpoint import load_checkpoint
 from .diffusion import Schedule, make_schedule
 from .ema import Ema
 from .losses import LossConfig, sdpm_loss
-from .preprocessing import PreprocessingConfig, extension_of, window_value
+from .preprocessing import PreprocessingConfig, extension_of, parse_window_extension, window_value
 from .presets import PRESETS, build_unet
 
 N_BUCKETS = 5
@@ -162,9 +162,10 @@ def crop_batch(x0n: torch.Tensor, y0n: torch.Tensor, m: torch.Tensor, w: torch.T
     c = int(cfg.crop_size or x0n.shape[-1])
     S = x0n.shape[-1]
     xs, ys, ms, ws = [], [], [], []
+    bright = bright_x0n(preprocessing_of(cfg))
     for b in range(x0n.shape[0]):
         for (r, col) in crop_centres(y0n[b], x0n[b], m[b], cfg.crops_per_image, cfg.hard_negative_fraction, g,
-                                     cfg.lesion_centre_fraction, bright_x0n(preprocessing_of(cfg))):
+                                     cfg.lesion_centre_fraction, bright):
             j = torch.randint(-(c // 4), c // 4 + 1, (2,), generator=g)
             r0 = min(max(r + int(j[0]) - c // 2, 0), S - c)
             c0 = min(max(col + int(j[1]) - c // 2, 0), S - c)
@@ -369,11 +370,12 @@ def main(argv: Optional[List[str]] = None) -> None:
                       lesion_fraction=a.lesion_fraction, init_from=a.init_from, crop_size=a.crop_size,
                       crops_per_image=a.crops_per_image, full_every=a.full_every,
                       hard_negative_fraction=a.hard_negative_fraction, lesion_centre_fraction=a.lesion_centre_fraction, t_power=a.t_power, ema_decay=a.ema_decay,
-                      window_extension=None if a.window_extension is None else [float(v) for v in a.window_extension.split(",")],
                       loss=LossConfig(Lp_window=a.lp_window, Ld1_weight=a.ld1_weight, dice=a.dice),
                       augment=AugmentConfig(enabled=not a.no_augment, noise_std=a.noise_std))
     out = Path(a.out)
     try:
+        ext = parse_window_extension(a.window_extension)
+        cfg.window_extension = None if ext is None else list(ext)
         pcfg = preprocessing_of(cfg)
     except ValueError as e:
         ap.error(f"--window-extension {a.window_extension}: {e}")

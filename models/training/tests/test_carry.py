@@ -57,6 +57,15 @@ def test_an_oversized_or_foreign_file_is_refused_naming_it(packed: tuple[SliceDa
     with pytest.raises(ValueError, match=r"big\.npz: .* MiB for \d+ slices is above the 0 MiB a device call carries"):
         pack(ds, big, max_slices=10_000, max_bytes=1000)
     assert not big.exists()
+    big.write_bytes(b"an earlier pack")  # a refused pack leaves an earlier file as it was (written aside, renamed)
+    with pytest.raises(ValueError, match="above the 0 MiB"):
+        pack(ds, big, max_slices=10_000, max_bytes=1000)
+    assert big.read_bytes() == b"an earlier pack" and [p.name for p in tmp_path.iterdir()] == ["big.npz"]
+    partial = tmp_path / "partial.npz"
+    np.savez_compressed(partial, meta=np.frombuffer(b'{"format": 1, "imageSize": 4, "slices": [], '
+                                                      b'"preprocessing": {}}', dtype=np.uint8))
+    with pytest.raises(ValueError, match=r"partial\.npz: not a training carry file"):
+        CarryDataset(partial)
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"not a zip")
     with pytest.raises(ValueError, match=r"junk\.npz: not a training carry file"):
@@ -100,3 +109,12 @@ def test_train_gpu_script_runs_on_the_cpu_path_and_stops_at_its_budget(packed: t
     assert 0 < ck["step"] < 1_000_000
     r = _train_gpu(tmp_path / "c", tmp_path / "missing.npz")
     assert r.returncode == 2 and "no training slices at" in r.stderr and "missing.npz" in r.stderr
+
+
+def test_a_window_extension_that_is_not_numbers_is_a_usage_error_naming_it(tmp_path: Path) -> None:
+    for mod in ("sdpm.train", "sdpm.carry"):
+        extra = ["--steps", "1"] if mod == "sdpm.train" else []
+        r = subprocess.run([sys.executable, "-m", mod, "--data", "toy:4", "--out", str(tmp_path / mod), "--window-extension",
+                            "1,160,x", *extra], cwd=REPO / "models" / "training", capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2 and "--window-extension 1,160,x: expected numbers K,C[,V]" in r.stderr, (mod, r.stderr)
+        assert not (tmp_path / mod).exists()
