@@ -124,6 +124,8 @@ def load_checkpoint_unet(path: Path, use_ema: bool = True) -> Tuple[Unet2, Dict[
             if isinstance(mod, WeightStandardizedConv2d):
                 mod.folded = True
     info = {k: sd[k] for k in ("step", "config", "preset", "preset_config", "image_size", "torch")}
+    # checkpoints written before the trainer recorded its device were all trained on this project's CPUs
+    info["device"] = sd.get("device", "cpu")
     info["ema_step"] = sd["ema"]["step"]
     return unet.eval(), info
 
@@ -233,6 +235,16 @@ def model_card(meta: Dict[str, Any]) -> str:
         *[f"- {x}" for x in meta["limitations"]], "",
     ]
     return "\n".join(lines)
+
+
+MAX_BUNDLE_FILE_BYTES = 16 * 2**20  # issue 10: each file of a committed bundle stays under 16 MiB
+
+
+def oversized_files(root: Path, limit: int = MAX_BUNDLE_FILE_BYTES) -> List[str]:
+    """Files of a bundle folder at or above the limit, as "name (x.xx MiB)". A wider preset than compact-m (whose
+    sdpm_net.onnx is 15.83 MiB) does not fit: such a bundle can be evaluated but not committed."""
+    return [f"{p.relative_to(root).as_posix()} ({p.stat().st_size / 2**20:.2f} MiB)"
+            for p in sorted(root.rglob("*")) if p.is_file() and p.stat().st_size >= limit]
 
 
 def sha256sums(root: Path) -> None:
@@ -372,7 +384,7 @@ def main() -> None:
     metrics = json.loads(Path(a.metrics).read_text()) if a.metrics else None
     training = {"data": a.data_desc, "steps": info["step"], "plannedSteps": cfg["steps"], "emaStep": info["ema_step"],
                 "batchSize": cfg["batch_size"], "lr": cfg["lr"], "lrMin": cfg["lr_min"],
-                "lesionFraction": cfg.get("lesion_fraction"), "device": "cpu (torch %s)" % info["torch"], "loss": cfg["loss"],
+                "lesionFraction": cfg.get("lesion_fraction"), "device": "%s (torch %s)" % (info["device"], info["torch"]), "loss": cfg["loss"],
                 "augment": cfg["augment"], "seed": cfg["seed"], "baseline": cfg["baseline"],
                 "emaDecay": cfg.get("ema_decay", 0.995),
                 "initFrom": cfg.get("init_from"),
@@ -383,7 +395,8 @@ def main() -> None:
                  training=training,
                  intended_use=a.intended_use,
                  limitations=["Trained on synthetic lesions only; no real patient labels were used.",
-                              "Short CPU training; accuracy on real stroke CT is unknown.",
+                              f"Short {'GPU' if info['device'].startswith('cuda') else 'CPU'} training; accuracy on real "
+                              "stroke CT is unknown.",
                               "Not for clinical use."],
                  metrics=metrics, golden=not a.no_golden,
                  extra_deviations=json.loads(Path(a.deviations).read_text()) if a.deviations else None,
@@ -391,6 +404,9 @@ def main() -> None:
                  detection=json.loads(Path(a.detection).read_text()) if a.detection else None,
                  postprocessing=Path(a.postprocessing) if a.postprocessing else None,
                  window_extension=cfg.get("window_extension"))
+    big = oversized_files(Path(a.out))
+    if big:
+        print(f"WARNING: {a.out}: not committable, files at or above {MAX_BUNDLE_FILE_BYTES / 2**20:.0f} MiB: {', '.join(big)}")
 
 
 if __name__ == "__main__":

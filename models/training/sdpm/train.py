@@ -198,6 +198,13 @@ def compute_loss(unet: torch.nn.Module, sched: Schedule, batch: Dict[str, torch.
     return sdpm_loss(unet, sched, x0n, y0n, m, w, cfg.loss, t=t, noise=noise)
 
 
+def device_description(device: torch.device) -> str:
+    """What trained the weights, for the checkpoint and the model card: "cpu", or "cuda (<GPU name>)"."""
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    return device.type
+
+
 class Trainer:
     def __init__(self, cfg: TrainConfig, ds: Any, out: Path, device: Optional[str] = None) -> None:
         self.cfg, self.ds, self.out = cfg, ds, out
@@ -216,7 +223,7 @@ class Trainer:
         return {"step": self.step, "unet": self.unet.state_dict(), "ema": self.ema.state_dict(),
                 "opt": self.opt.state_dict(), "config": self.cfg.to_json(), "preset": self.cfg.preset,
                 "preset_config": PRESETS[self.cfg.preset], "image_size": PRESETS[self.cfg.preset]["image_size"],
-                "torch": torch.__version__}
+                "torch": torch.__version__, "device": device_description(self.device)}
 
     def save(self) -> Path:
         self.ckpt_dir.mkdir(parents=True, exist_ok=True)

@@ -75,3 +75,21 @@ def test_bundle_export_writes_the_trained_window(tmp_path: Path, monkeypatch: py
     prep = json.loads((tmp_path / "plain" / "b" / "preprocessing.json").read_text())
     assert prep["huWindow"] == {"lowerHu": 0.0, "upperHu": 80.0}
     assert not any("Input window" in d for d in meta["deviations"])
+
+
+def test_every_committed_bundle_file_is_under_16_mib() -> None:
+    from sdpm.bundle import oversized_files
+
+    bundles = [p for p in (Path(__file__).resolve().parents[2] / "bundles").iterdir() if p.is_dir()]
+    assert {p.name for p in bundles} >= {"sdpm-synth-compact-s", "sdpm-tiny-test"}
+    assert {p.name: oversized_files(p) for p in bundles} == {p.name: [] for p in bundles}
+
+
+def test_oversized_files_names_each_file_at_or_above_the_limit(tmp_path: Path) -> None:
+    from sdpm.bundle import oversized_files
+
+    (tmp_path / "golden").mkdir()
+    (tmp_path / "a.onnx").write_bytes(b"x" * 1000)
+    (tmp_path / "golden" / "b.bin").write_bytes(b"x" * 999)
+    assert oversized_files(tmp_path, limit=1000) == ["a.onnx (0.00 MiB)"]
+    assert oversized_files(tmp_path, limit=999) == ["a.onnx (0.00 MiB)", "golden/b.bin (0.00 MiB)"]
