@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Issue 10 item 6: one device call (under 10 minutes) that trains a larger preset with CUDA on the carried training
 # slices and writes the weights and the training log to $OUT (what comes back). The device has PyTorch 2.x and numpy but no
-# nibabel/pydicom and reaches nothing, so the slices are packed here first (one file, <= 60 MiB):
-#   (cd models/training && /usr/bin/python3 -m sdpm.carry --data work/train-mix-v8 --out ../../build/gpu-carry/train.npz)
+# nibabel/pydicom and reaches nothing, so the slices are generated and packed here first, sized to what one call
+# carries (64 MiB in all, the working tree included):
+#   bash scripts/gpu/prepare-train.sh          # -> build/gpu-carry/train.npz (INIT=shipped: also init.pt)
 # then, with the device tool:  run(command="bash scripts/gpu/train-gpu.sh", carry=["build/gpu-carry/train.npz"], timeout_s=600)
+# and here: scripts/gpu/candidate.sh <files_at>/weights.pt OUT RULE.json (the rule written before the call).
 # The full checkpoint (with the optimizer state, ~60 MiB for compact-m) stays in build/gpu-run/ on the device, which
 # keeps ignored files while it is warm: a second call there continues it with RESUME=1. $OUT gets weights.pt (network +
-# EMA, no optimizer: what sdpm.bundle exports and --init-from warm-starts from), log.jsonl, config.json, train-gpu.log.
+# EMA, no optimizer: what sdpm.bundle exports and --init-from warm-starts from) as weights.pt.part-NN with
+# weights.pt.sha256 (scripts/gpu/join-weights.sh joins them), log.jsonl, config.json, train-gpu.log.
 # Settings (environment): PRESET (compact-m), DEVICE (cuda), BUDGET_S (training wall seconds, 480), STEPS (planned steps,
 # the poly-LR horizon; the budget usually stops first), BATCH (8), LR (1e-4), SEED (0), WINDOW (K,C[,V]: must be the
-# window the file was packed with), INIT (checkpoint to warm start from), CARRY (build/gpu-carry/train.npz),
-# RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR), PYTHON (python3). Without a GPU, DEVICE=cpu runs the same path (the project's test does, with a tiny preset).
+# window the file was packed with), INIT (checkpoint to warm start from, e.g. build/gpu-carry/init.pt with
+# PRESET=compact-s), CARRY (build/gpu-carry/train.npz), RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR),
+# PYTHON (python3); relative paths are from the repository root. Without a GPU, DEVICE=cpu runs the same path (the
+# project's test does, with a tiny preset).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${OUT:?OUT must name the folder that comes back (the device machine sets it)}"
-CARRY="${CARRY:-$ROOT/build/gpu-carry/train.npz}"
+fromroot() { case "$1" in /*) echo "$1" ;; *) echo "$ROOT/$1" ;; esac; }  # the trainer runs in models/training
+CARRY="$(fromroot "${CARRY:-build/gpu-carry/train.npz}")"
+[ -n "${INIT:-}" ] && INIT="$(fromroot "$INIT")"
+[ -n "${RUN_DIR:-}" ] && RUN_DIR="$(fromroot "$RUN_DIR")"
 PRESET="${PRESET:-compact-m}"
 DEVICE="${DEVICE:-cuda}"
 BUDGET_S="${BUDGET_S:-480}"
@@ -48,5 +56,9 @@ sd = load_checkpoint(sys.argv[1])
 torch.save({k: v for k, v in sd.items() if k != "opt"}, sys.argv[2])
 print(f"weights.pt: step {sd['step']}, preset {sd['preset']} (network + EMA, no optimizer state)")
 PY
+# A file comes back from $OUT only under 16 MiB (8 files, 64 MiB in all); compact-m's network + EMA are 30.6 MiB. So
+# weights.pt travels as 15 MiB parts with its sha256; scripts/gpu/join-weights.sh joins and checks them here.
+(cd "$OUT" && sha256sum weights.pt > weights.pt.sha256 && rm -f weights.pt.part-* && split -b 15M -d -a 2 weights.pt weights.pt.part- \
+  && rm weights.pt && echo "weights.pt: $(ls weights.pt.part-* | wc -l) part(s) of at most 15 MiB + weights.pt.sha256") | tee -a "$LOG"
 for f in log.jsonl config.json; do [ -f "$RUN/$f" ] && cp "$RUN/$f" "$OUT/"; done
-echo "train-gpu.sh: exit $rc ($( [ "$rc" = 124 ] && echo 'stopped by the budget' || echo 'finished')); $OUT/weights.pt, full checkpoint $RUN/checkpoints/latest.pt" | tee -a "$LOG"
+echo "train-gpu.sh: exit $rc ($( [ "$rc" = 124 ] && echo 'stopped by the budget' || echo 'finished')); $OUT/weights.pt.part-*, full checkpoint $RUN/checkpoints/latest.pt" | tee -a "$LOG"

@@ -22,7 +22,18 @@ import torch
 from .preprocessing import PreprocessingConfig, parse_window_extension
 
 CARRY_FORMAT = 1
-MAX_CARRY_BYTES = 60 * 1024 * 1024  # one device call carries at most 64 MiB, with room for the code
+# One device call carries at most 64 MiB IN ALL: the repository's working tree (about 30 MiB: bundles, demo study,
+# fixtures) travels too, so the room for this file is what prepare-train.sh computes (--max-mib); this is only the
+# ceiling for a call that carried nothing else.
+MAX_CARRY_BYTES = 60 * 1024 * 1024
+
+
+class TooLarge(ValueError):
+    """A pack above its byte limit; ``size`` and ``slices`` say by how much, so a caller can retry with fewer."""
+
+    def __init__(self, msg: str, size: int, slices: int) -> None:
+        super().__init__(msg)
+        self.size, self.slices = size, slices
 
 
 def select_slices(has_lesion: np.ndarray, max_slices: int, lesion_share: float, seed: int) -> np.ndarray:
@@ -63,10 +74,24 @@ def pack(ds: Any, out: Path, max_slices: int, lesion_share: float = 0.5, seed: i
         raise
     if size > max_bytes:
         tmp.unlink()
-        raise ValueError(f"{out}: {size / 2**20:.1f} MiB for {len(items)} slices is above the {max_bytes / 2**20:.0f} MiB a "
-                         f"device call carries; use fewer --max-slices")
+        raise TooLarge(f"{out}: {size / 2**20:.1f} MiB for {len(items)} slices is above the {max_bytes / 2**20:.0f} MiB a "
+                       f"device call carries; use fewer --max-slices", size, len(items))
     os.replace(tmp, out)
     return {"file": str(out), "bytes": size, "slices": len(items), "lesionSlices": meta["lesionSlices"]}
+
+
+def pack_to_fit(ds: Any, out: Path, max_slices: int, lesion_share: float = 0.5, seed: int = 0,
+                max_bytes: int = MAX_CARRY_BYTES, tries: int = 4) -> dict[str, Any]:
+    """``pack`` with at most ``max_slices``, shrinking the count in proportion (2 % under) until the file fits; the
+    selection stays seeded, so the same inputs give the same file. Raises TooLarge after ``tries`` attempts."""
+    n = max_slices
+    for _ in range(tries):
+        try:
+            return pack(ds, out, n, lesion_share, seed, max_bytes)
+        except TooLarge as e:
+            err = e
+            n = max(1, int(e.slices * max_bytes / e.size * 0.98))
+    raise err
 
 
 class CarryDataset:
@@ -114,6 +139,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-slices", type=int, default=6000)
     ap.add_argument("--lesion-share", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-mib", type=float, default=MAX_CARRY_BYTES / 2**20,
+                    help="room for this file in one device call (64 MiB minus the working tree that travels too); "
+                         "with --fit the slice count shrinks until the file fits, else a larger file is refused")
+    ap.add_argument("--fit", action="store_true", help="pack fewer than --max-slices when they do not fit --max-mib")
     a = ap.parse_args(argv)
     from .data.slice_dataset import SliceDataset
 
@@ -123,10 +152,12 @@ def main(argv: list[str] | None = None) -> None:
         ap.error(f"--window-extension {a.window_extension}: {e}")
     ds = SliceDataset(a.data, cfg=pcfg)
     try:
-        r = pack(ds, Path(a.out), a.max_slices, a.lesion_share, a.seed)
+        limit = int(a.max_mib * 2**20)
+        r = (pack_to_fit if a.fit else pack)(ds, Path(a.out), a.max_slices, a.lesion_share, a.seed, limit)
     except ValueError as e:
         ap.exit(2, f"sdpm.carry: {e}\n")
-    print(f"{r['file']}: {r['slices']} slices ({r['lesionSlices']} with lesion), {r['bytes'] / 2**20:.1f} MiB")
+    print(f"{r['file']}: {r['slices']} slices ({r['lesionSlices']} with lesion), {r['bytes'] / 2**20:.1f} MiB "
+          f"(room {a.max_mib:.1f} MiB)")
 
 
 if __name__ == "__main__":

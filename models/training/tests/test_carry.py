@@ -86,6 +86,15 @@ def _train_gpu(out: Path, carry: Path, **env: str) -> subprocess.CompletedProces
                           timeout=300)
 
 
+def _weights(out: Path) -> dict:
+    """The weights a call returned, joined from their parts as scripts/gpu/join-weights.sh does here."""
+    r = subprocess.run(["bash", str(REPO / "scripts" / "gpu" / "join-weights.sh"), str(out), str(out / "joined.pt")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert not (out / "weights.pt").exists()  # only parts come back: a returned file must stay under 16 MiB
+    return torch.load(out / "joined.pt", map_location="cpu")
+
+
 def test_train_gpu_script_runs_on_the_cpu_path_and_stops_at_its_budget(packed: tuple[SliceDataset, Path],
                                                                          tmp_path: Path) -> None:
     """The device script's whole path with DEVICE=cpu and a tiny preset: a finished run, and one the budget stops
@@ -96,16 +105,16 @@ def test_train_gpu_script_runs_on_the_cpu_path_and_stops_at_its_budget(packed: t
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "a-run" / "checkpoints" / "latest.pt").is_file()
     assert "exit 0 (finished)" in (tmp_path / "a" / "train-gpu.log").read_text()
-    w = torch.load(tmp_path / "a" / "weights.pt", map_location="cpu")
+    w = _weights(tmp_path / "a")
     assert w["step"] == 3 and "ema" in w and "unet" in w and "opt" not in w and (tmp_path / "a" / "log.jsonl").is_file()
     r = _train_gpu(tmp_path / "a", carry, STEPS="5", RESUME="1")  # a second call on the warm machine continues
     assert r.returncode == 0 and "resumed" in r.stdout, r.stderr
-    assert torch.load(tmp_path / "a" / "weights.pt", map_location="cpu")["step"] == 5
+    assert _weights(tmp_path / "a")["step"] == 5
     r = _train_gpu(tmp_path / "b", carry, STEPS="1000000", BUDGET_S="25")
     assert r.returncode == 0, r.stderr
     log = (tmp_path / "b" / "train-gpu.log").read_text()
     assert "exit 124 (stopped by the budget)" in log, log[-2000:]
-    ck = torch.load(tmp_path / "b" / "weights.pt", map_location="cpu")
+    ck = _weights(tmp_path / "b")
     assert 0 < ck["step"] < 1_000_000
     r = _train_gpu(tmp_path / "c", tmp_path / "missing.npz")
     assert r.returncode == 2 and "no training slices at" in r.stderr and "missing.npz" in r.stderr
@@ -118,3 +127,64 @@ def test_a_window_extension_that_is_not_numbers_is_a_usage_error_naming_it(tmp_p
                             "1,160,x", *extra], cwd=REPO / "models" / "training", capture_output=True, text=True, timeout=120)
         assert r.returncode == 2 and "--window-extension 1,160,x: expected numbers K,C[,V]" in r.stderr, (mod, r.stderr)
         assert not (tmp_path / mod).exists()
+
+
+def test_pack_to_fit_shrinks_the_slice_count_until_the_file_fits(packed: tuple[SliceDataset, Path],
+                                                                 tmp_path: Path) -> None:
+    from sdpm.carry import TooLarge, pack_to_fit
+
+    ds, full = packed
+    whole = full.stat().st_size
+    out = tmp_path / "fit.npz"
+    r = pack_to_fit(ds, out, max_slices=10_000, max_bytes=int(whole * 0.6))
+    assert r["bytes"] <= whole * 0.6 and 0 < r["slices"] < len(ds)
+    assert len(CarryDataset(out)) == r["slices"]
+    again = pack_to_fit(ds, tmp_path / "fit2.npz", max_slices=10_000, max_bytes=int(whole * 0.6))
+    assert again["slices"] == r["slices"] and (tmp_path / "fit2.npz").read_bytes() == out.read_bytes()  # seeded
+    with pytest.raises(TooLarge, match="above the 0 MiB"):
+        pack_to_fit(ds, tmp_path / "none.npz", max_slices=10_000, max_bytes=100, tries=2)
+    assert pack_to_fit(ds, tmp_path / "all.npz", max_slices=10_000, max_bytes=whole * 2)["slices"] == len(ds)
+
+
+def test_join_weights_refuses_a_missing_or_damaged_part(tmp_path: Path) -> None:
+    import hashlib
+
+    whole = os.urandom(3000)
+    (tmp_path / "weights.pt.sha256").write_text(f"{hashlib.sha256(whole).hexdigest()}  weights.pt\n")
+    for i in range(3):
+        (tmp_path / f"weights.pt.part-0{i}").write_bytes(whole[i * 1000:(i + 1) * 1000])
+    join = lambda: subprocess.run(["bash", str(REPO / "scripts" / "gpu" / "join-weights.sh"), str(tmp_path)],  # noqa: E731
+                                  capture_output=True, text=True, timeout=60)
+    r = join()
+    assert r.returncode == 0 and (tmp_path / "weights.pt").read_bytes() == whole, r.stderr
+    (tmp_path / "weights.pt").unlink()
+    (tmp_path / "weights.pt.part-01").unlink()
+    r = join()
+    assert r.returncode == 1 and "2 part(s) join to sha256" in r.stderr and not (tmp_path / "weights.pt").exists()
+    for p in tmp_path.glob("weights.pt.part-*"):
+        p.unlink()
+    r = join()
+    assert r.returncode == 2 and "no weights.pt.part-*" in r.stderr
+
+
+def test_training_on_a_carry_file_needs_neither_nibabel_nor_pydicom(packed: tuple[SliceDataset, Path],
+                                                                     tmp_path: Path) -> None:
+    """The GPU machine has neither: sdpm.train on a carry file must not import them (here they are blocked)."""
+    _, carry = packed
+    code = ("import sys, runpy\n"
+            "for m in ('nibabel', 'pydicom'):\n"
+            "    sys.modules[m] = None\n"
+            "import importlib\n"
+            "try:\n"
+            "    importlib.import_module('nibabel')\n"
+            "    raise SystemExit('the block did not work')\n"
+            "except ImportError:\n"
+            "    pass\n"
+            "sys.argv = ['sdpm.train'] + sys.argv[1:]\n"
+            "runpy.run_module('sdpm.train', run_name='__main__')\n")
+    r = subprocess.run([sys.executable, "-c", code, "--data", f"carry:{carry}", "--preset", "tiny-test", "--device", "cpu",
+                        "--out", str(tmp_path / "run"), "--steps", "1", "--batch-size", "2"],
+                       cwd=REPO / "models" / "training", capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PYTHONPATH": str(REPO / "models" / "training")})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (tmp_path / "run" / "checkpoints" / "latest.pt").is_file()
