@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Before a device call (issue 10 item 6), on this machine: the training slices a GPU run carries, rebuilt from seeds on
+# a fresh machine (models/training/work/ is not kept between machines).
+#   scripts/gpu/prepare-train.sh        -> build/gpu-carry/train.npz, then scripts/gpu/train-gpu.sh on the device
+# Data, generator v2, deterministic by seed: work/synth-train-v4 (320 cases, seed 4001: the bulk of bundle 0.3.0's
+# training set), its infarct-only cases linked a second time (work/infarct-v4, as in work/train-mix-v8), mixed into
+# work/train-gpu; sdpm.carry packs up to MAX_SLICES slices of it (half with lesion, seeded), as many as fit the room a
+# device call leaves (64 MiB in all, the working tree included: about 30 MiB of it). train-mix-v8 also held 48 older
+# cases (generator v1.2 set of 40, generator v2 set of 8) whose seeds were not recorded; they are not rebuilt.
+# Environment: WINDOW (K,C[,V]: pack with that window; give train-gpu.sh the same WINDOW), MAX_SLICES (6000),
+#   EXTRA ("SEED:N ..." more generator-v2 sets to mix in, e.g. "4002:320"), INIT=shipped (also write
+#   build/gpu-carry/init.pt: the shipped compact-s weights recovered from its ONNX, for PRESET=compact-s
+#   INIT=build/gpu-carry/init.pt; it takes 15.8 MiB of the call's room), PYTHON (/usr/bin/python3), JOBS (2).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+PY="${PYTHON:-/usr/bin/python3}"
+JOBS="${JOBS:-2}"
+CARRY_DIR="$ROOT/build/gpu-carry"
+cd "$ROOT/models/training"
+gen() {  # OUT SEED N PREFIX
+  if [ ! -f "work/$1/READY" ]; then
+    echo "== generating work/$1 (generator v2, seed $2, $3 cases)"
+    "$PY" -m sdpm.data.synthetic --v2 --out "work/$1" --n-cases "$3" --seed "$2" --prefix "$4" --jobs "$JOBS" --ready-file \
+      > "work/$1.log" 2>&1 || { echo "generation of work/$1 failed (log models/training/work/$1.log)" >&2; exit 1; }
+  fi
+}
+t0=$(date +%s)
+gen synth-train-v4 4001 320 trainv4
+"$PY" -m sdpm.data.link_kind --data work/synth-train-v4 --kind infarct --out work/infarct-v4
+rm -rf work/train-gpu
+mix=(v4=work/synth-train-v4 inf=work/infarct-v4)
+for spec in ${EXTRA:-}; do
+  gen "synth-train-s${spec%%:*}" "${spec%%:*}" "${spec#*:}" "train${spec%%:*}"
+  mix+=("s${spec%%:*}=work/synth-train-s${spec%%:*}")
+done
+echo "== work/train-gpu: $(tools/mix_datasets.sh work/train-gpu "${mix[@]}") cases"
+mkdir -p "$CARRY_DIR"
+rm -f "$CARRY_DIR/init.pt"
+if [ "${INIT:-}" = shipped ]; then
+  step=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["training"]["emaStep"])' ../bundles/sdpm-synth-compact-s/metadata.json)
+  "$PY" -m sdpm.warm_start --onnx ../bundles/sdpm-synth-compact-s/sdpm_net.onnx --preset compact-s --step "$step" \
+    --out "$CARRY_DIR/init.pt"
+fi
+# One call carries 64 MiB IN ALL: the working tree (tracked and untracked-not-ignored files) travels with the carried
+# paths, so the training file gets what is left, less 1 MiB of margin (and less init.pt when it travels too).
+tree=$(cd "$ROOT" && { git ls-files -z; git ls-files -z --others --exclude-standard; } | xargs -0 -r stat -c %s -- 2>/dev/null \
+  | awk '{s += $1} END {print s + 0}')
+init=$( [ -f "$CARRY_DIR/init.pt" ] && stat -c %s "$CARRY_DIR/init.pt" || echo 0)
+room=$(awk -v t="$tree" -v i="$init" 'BEGIN {printf "%.1f", (64 * 1048576 - t - i) / 1048576 - 1}')
+echo "== room for the training slices: 64 MiB - working tree $(awk -v t="$tree" 'BEGIN{printf "%.1f", t/1048576}') MiB" \
+  "- init.pt $(awk -v i="$init" 'BEGIN{printf "%.1f", i/1048576}') MiB - 1 MiB margin = $room MiB"
+awk -v r="$room" 'BEGIN {exit !(r >= 4)}' || { echo "prepare-train.sh: only $room MiB left for the training slices" >&2; exit 1; }
+"$PY" -m sdpm.carry --data work/train-gpu --out "$CARRY_DIR/train.npz" --max-slices "${MAX_SLICES:-6000}" \
+  --max-mib "$room" --fit ${WINDOW:+--window-extension "$WINDOW"}
+files=(build/gpu-carry/train.npz)
+[ -f "$CARRY_DIR/init.pt" ] && files+=(build/gpu-carry/init.pt)
+carried=$(cd "$ROOT" && du -cb "${files[@]}" | tail -1 | cut -f1)
+mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
+echo "prepare-train.sh: carry ${files[*]} ($(mib "$carried") MiB; with the working tree $(mib $((carried + tree))) of 64 MiB)," \
+  "$(( $(date +%s) - t0 )) s"
