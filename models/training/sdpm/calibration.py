@@ -20,7 +20,7 @@ import argparse
 import json
 import math
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -150,10 +150,17 @@ def calibrate(calib: Dict[str, Any], test: Dict[str, Any], mode: str, profile: s
     return out
 
 
-def main() -> None:
+def pooled(paths: Sequence[str]) -> Dict[str, Any]:
+    """Several evaluation files as one: their case rows concatenated (the rows are all this module reads)."""
+    evs = [json.loads(Path(p).read_text()) for p in paths]
+    return {"cases": [r for ev in evs for r in ev["cases"]], "sources": list(paths)}
+
+
+def main(argv: Optional[List[str]] = None) -> None:
     ap = argparse.ArgumentParser(description="split-conformal volume interval calibration -> calibration.json")
-    ap.add_argument("--calib", required=True, help="sdpm.evaluate --out JSON on the calibration split")
-    ap.add_argument("--test", required=True, help="sdpm.evaluate --out JSON on the test split")
+    ap.add_argument("--calib", required=True, nargs="+",
+                    help="sdpm.evaluate(_engine) --out JSON on the calibration split (several: pooled case by case)")
+    ap.add_argument("--test", required=True, nargs="+", help="the same on the test split (several: pooled)")
     ap.add_argument("--mode", default="yAvg", help="evaluate's mode key (yAvg, ySal, yInfer, yAll)")
     ap.add_argument("--engine-mode", default=None, help="engine mode name written (avg, sal, infer, all)")
     ap.add_argument("--profile", default="cpu-fast")
@@ -163,10 +170,10 @@ def main() -> None:
     ap.add_argument("--study-bins", default="", help="Mondrian bins of predicted study volume, edges in mL, e.g. 0.5,5")
     ap.add_argument("--lesion-bins", default="", help="Mondrian bins of predicted lesion volume, edges in mL, e.g. 1,5")
     ap.add_argument("--out", required=True)
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     edges = lambda s: tuple(float(x) for x in s.split(",") if x.strip())  # noqa: E731
     engine_mode = a.engine_mode or ENGINE_MODES[a.mode]
-    res = calibrate(json.loads(Path(a.calib).read_text()), json.loads(Path(a.test).read_text()), a.mode,
+    res = calibrate(pooled(a.calib), pooled(a.test), a.mode,
                     a.profile, a.n_samples, a.calib_desc, a.test_desc, engine_mode,
                     edges(a.study_bins), edges(a.lesion_bins))
     Path(a.out).write_text(json.dumps(res, indent=1) + "\n")

@@ -14,6 +14,9 @@ Inputs, all written by the product engine (`sdpm batch`, `sdpm demo`) and `sdpm.
 - ``--lesion-free``: an `sdpm batch` folder over the real GE head with no lesion inserted;
 - ``--demo``: the demo's report.json, with its truth.json.
 
+Stage 2 (`tools/release-test.sh`): ``--test EVAL.json ... [--calibration calibration.json]`` prints issue 10's
+must-show lines on the test sets instead (per set and pooled case by case, with their targets).
+
 The rule file (JSON) names metrics of `metrics()` with a comparison, e.g.
 ``{"candidate": "v12", "lines": [{"metric": "calibDice", "op": ">", "value": 0.206}, ...]}``. It must be older
 than every engine output it judges: a rule file modified after the results is reported as not pre-registered and
@@ -93,6 +96,62 @@ def demo_metrics(report: Dict[str, Any], true_ml: float) -> Dict[str, float]:
             "demoMainIntervalHasTruth": _inside(main.get("calibratedIntervalMl") if main else None, true_ml)}
 
 
+def must_show(tests: Sequence[Dict[str, Any]], calibration: Optional[Dict[str, Any]], key: str = "yAvg",
+              names: Optional[Sequence[str]] = None) -> Dict[str, Any]:
+    """Issue 10's must-show lines on the held-out test sets (engine at shipped settings), per set and pooled case by
+    case: default-mode Dice on GE-head and procedural backgrounds, median VDP on GE heads, the under-2-mL row,
+    missed voxels on the first 3 review-queue entries' slices, and the interval coverage the calibration measured."""
+    from .evaluate import summarise, summarise_by_background
+
+    def one(rows: List[Dict[str, Any]]) -> Dict[str, float]:
+        rows = [r for r in rows if key in r["pred_ml"]]
+        s, bg = summarise(rows, [key])[key], summarise_by_background(rows, [key])
+        g = lambda b, k: float(bg[b][key][k]) if b in bg else math.nan  # noqa: E731
+        fn = sum(r.get("queueFn", {}).get("fnVoxels", 0) for r in rows)
+        on = sum(r.get("queueFn", {}).get("onTopSlices", 0) for r in rows)
+        return {"cases": float(len(rows)), "dice": float(s["dice"]), "diceGeHead": g("ge-head", "dice"),
+                "diceProcedural": g("procedural", "dice"), "vdpMedianGeHead": g("ge-head", "vdpMedian"),
+                "smallLesions": float(s["smallLesions"]), "smallDetection": float(s["smallDetectionRate"]),
+                "smallDice": float(s["smallDice"]), "queueFnOnTop3": on / fn if fn else math.nan}
+
+    per = [one(e["cases"]) for e in tests]
+    out: Dict[str, Any] = {"sets": [{"name": (names[i] if names else tests[i].get("data", str(i))), **m}
+                                    for i, m in enumerate(per)],
+                           "pooled": one([r for e in tests for r in e["cases"]])}
+    if calibration is not None:
+        out["coverage"] = {lvl: {"rate": float(calibration[lvl]["measuredCoverage"]), "n": int(calibration[lvl]["nTest"])}
+                           for lvl in ("study", "lesion")}
+    return out
+
+
+MUST_SHOW = (("diceGeHead", ">=", 0.75, "Dice, GE-head backgrounds"), ("vdpMedianGeHead", "<=", 0.15, "median VDP, GE head"),
+             ("diceProcedural", ">=", 0.85, "Dice, procedural backgrounds"),
+             ("queueFnOnTop3", ">=", 0.5, "missed voxels on the first 3 queue entries' slices"))
+
+
+def must_show_text(ms: Dict[str, Any]) -> str:
+    f = lambda v: "  n/a" if math.isnan(v) else f"{v:5.3f}"  # noqa: E731
+    cols = [*ms["sets"], {"name": "pooled", **ms["pooled"]}]
+    w = max(12, *(len(str(c["name"])) + 1 for c in cols))
+    lines = ["Issue 10 must-show lines, engine at shipped settings (default mode), per test set and pooled case by case",
+             f"{'line':<52}{'target':>8}  " + "".join(f"{str(c['name'])[-w + 1:]:>{w}}" for c in cols)]
+    for k, op, v, label in MUST_SHOW:
+        met = lambda c: (not math.isnan(c[k])) and OPS[op](c[k], v)  # noqa: E731
+        lines.append(f"{label:<52}{op + ' ' + format(v, 'g'):>8}  " + "".join(
+            f"{f(c[k]) + (' ok' if met(c) else ' NO'):>{w}}" for c in cols))
+    for k, label in (("smallDetection", "lesions under 2 mL: detection"), ("smallDice", "lesions under 2 mL: Dice"),
+                     ("smallLesions", "lesions under 2 mL: count"), ("dice", "Dice, all backgrounds"),
+                     ("cases", "cases")):
+        lines.append(f"{label:<52}{'':>8}  " + "".join(
+            f"{(str(int(c[k])) if k in ('smallLesions', 'cases') else f(c[k])):>{w}}" for c in cols))
+    if "coverage" in ms:
+        for lvl, c in ms["coverage"].items():
+            ok = 0.85 <= c["rate"] <= 0.95 if lvl == "study" else True
+            lines.append(f"{'interval coverage, ' + lvl + ' level (nominal 90 %)':<52}{'85-95 %' if lvl == 'study' else '':>8}  "
+                         f"{c['rate']:.3f} of {c['n']}{(' ok' if ok else ' NO') if lvl == 'study' else ''}")
+    return "\n".join(lines)
+
+
 def judge(metrics: Dict[str, float], rule: Dict[str, Any]) -> List[Dict[str, Any]]:
     """Each rule line with the measured value and whether it holds. An unknown metric or operator is an error
     (a typo in a rule must not pass silently); a NaN value fails its line."""
@@ -155,10 +214,13 @@ def _no_nan(v: Any) -> Any:
 
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--calib", nargs="+", required=True, type=Path, help="sdpm.evaluate_engine outputs (JSON)")
-    ap.add_argument("--lesion-free", required=True, type=Path, help="sdpm batch folder over the lesion-free head")
-    ap.add_argument("--demo", required=True, type=Path, help="the demo's report.json")
-    ap.add_argument("--demo-truth", required=True, type=Path, help="the demo study's truth.json")
+    ap.add_argument("--calib", nargs="+", type=Path, help="sdpm.evaluate_engine outputs (JSON)")
+    ap.add_argument("--lesion-free", type=Path, help="sdpm batch folder over the lesion-free head")
+    ap.add_argument("--demo", type=Path, help="the demo's report.json")
+    ap.add_argument("--demo-truth", type=Path, help="the demo study's truth.json")
+    ap.add_argument("--test", nargs="+", type=Path, default=None,
+                    help="instead: sdpm.evaluate_engine outputs on the TEST sets: print issue 10's must-show lines")
+    ap.add_argument("--calibration", type=Path, default=None, help="with --test: the calibration.json whose coverage to state")
     ap.add_argument("--key", default="yAvg")
     ap.add_argument("--label", default="candidate")
     ap.add_argument("--rule", type=Path, default=None, help="the shipping rule (JSON), written before the run")
@@ -171,6 +233,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         except (OSError, ValueError) as e:
             ap.exit(2, f"{p}: cannot read ({e})\n")
 
+    if a.test:
+        ms = must_show([load(p) for p in a.test], load(a.calibration) if a.calibration else None, a.key,
+                       [p.stem for p in a.test])
+        print(must_show_text(ms))
+        if a.out:
+            a.out.write_text(json.dumps(_no_nan(ms), indent=1, allow_nan=False))
+        return 0
+    if not (a.calib and a.lesion_free and a.demo and a.demo_truth):
+        ap.error("--calib, --lesion-free, --demo and --demo-truth are required (or --test for the must-show lines)")
     try:
         m = calib_metrics([load(p) for p in a.calib], a.key)
         m.update(lesion_free_metrics(lesion_free(a.lesion_free)["studies"]))

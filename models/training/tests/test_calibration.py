@@ -130,3 +130,32 @@ def test_calibrate_binned_states_every_level_as_bins() -> None:
     assert [b["fromMl"] for b in c["study"]["bins"]] == [0.0, 1.0]
     assert [b["fromMl"] for b in c["lesion"]["bins"]] == [0.0] and "q" not in c["lesion"]
     assert c["study"]["nTest"] == 100 and sum(b["nTest"] for b in c["study"]["bins"]) == 100
+
+
+
+def test_the_cli_pools_several_evaluation_files_case_by_case(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from sdpm.calibration import main
+
+    def ev(n: int, seed: int) -> dict:  # type: ignore[type-arg]
+        r = np.random.default_rng(seed)
+        rows = []
+        for t in r.uniform(0, 20, n):
+            p = float(t * r.uniform(0.5, 1.5))
+            rows.append({"ref_ml": float(t), "pred_ml": {"yAvg": p},
+                         "lesions": {"yAvg": {"pred": [{"trueMl": float(t), "predMl": p}]}}})
+        return {"cases": rows}
+
+    parts = [ev(30, 1), ev(50, 2), ev(40, 3)]
+    for i, e in enumerate(parts):
+        (tmp_path / f"c{i}.json").write_text(json.dumps(e))
+    (tmp_path / "whole.json").write_text(json.dumps({"cases": [r for e in parts for r in e["cases"]]}))
+    (tmp_path / "t.json").write_text(json.dumps(ev(25, 4)))
+    common = ["--test", str(tmp_path / "t.json"), "--calib-desc", "c", "--test-desc", "t", "--study-bins", "5"]
+    main(["--calib", *(str(tmp_path / f"c{i}.json") for i in range(3)), "--out", str(tmp_path / "a.json"), *common])
+    main(["--calib", str(tmp_path / "whole.json"), "--out", str(tmp_path / "b.json"), *common])
+    a, b = (json.loads((tmp_path / f).read_text()) for f in ("a.json", "b.json"))
+    assert a["study"]["nCalibration"] == 120 and a == b
+    main(["--calib", str(tmp_path / "c0.json"), "--out", str(tmp_path / "c.json"), *common[:-2]])  # one file, no bins
+    assert json.loads((tmp_path / "c.json").read_text())["study"]["nCalibration"] == 30

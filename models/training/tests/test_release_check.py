@@ -146,3 +146,41 @@ def test_cli_without_a_rule_prints_the_row_and_names_a_broken_input(tmp_path: Pa
         main(args)
     assert e.value.code == 2
     assert f"{tmp_path / 'demo.json'}: cannot read" in capsys.readouterr().err
+
+
+def _test_row(case: str, bg: str, ref: float, pred: float, dice: float, fn: int, on: int,
+              small: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {"case": case, "background": bg, "ref_ml": ref, "pred_ml": {"yAvg": pred}, "dice": {"yAvg": dice},
+            "lesions": {"yAvg": {"true": small, "pred": []}}, "queueFn": {"fnVoxels": fn, "onTopSlices": on}}
+
+
+def test_must_show_lines_per_set_and_pooled() -> None:
+    from sdpm.release_check import must_show, must_show_text
+
+    s1 = {"data": "t1", "cases": [_test_row("a", "ge-head", 10, 9, 0.8, 10, 6, [{"trueMl": 1.0, "detected": True, "dice": 0.5}]),
+                                  _test_row("b", "procedural", 5, 5, 0.9, 0, 0, [])]}
+    s2 = {"data": "t2", "cases": [_test_row("c", "ge-head", 4, 1, 0.2, 30, 3, [{"trueMl": 0.5, "detected": False, "dice": 0.0}]),
+                                  _test_row("d", "procedural", 0, 0.3, 0.0, 0, 0, [])]}
+    cal = {"study": {"measuredCoverage": 0.86, "nTest": 192}, "lesion": {"measuredCoverage": 0.92, "nTest": 345}}
+    ms = must_show([s1, s2], cal, names=["t1", "t2"])
+    a, b, p = ms["sets"][0], ms["sets"][1], ms["pooled"]
+    assert (a["diceGeHead"], a["diceProcedural"], a["queueFnOnTop3"]) == (0.8, 0.9, 0.6)
+    assert math.isnan(b["diceProcedural"])  # its only procedural case has no lesion: no Dice to average
+    assert p["diceGeHead"] == pytest.approx(0.5) and p["queueFnOnTop3"] == pytest.approx(9 / 40)
+    assert p["vdpMedianGeHead"] == pytest.approx((0.1 + 0.75) / 2)
+    assert (p["smallLesions"], p["smallDetection"], p["smallDice"]) == (2, 0.5, 0.25)
+    text = must_show_text(ms)
+    assert "Dice, GE-head backgrounds" in text and "0.800 ok" in text and "0.500 NO" in text
+    assert "0.860 of 192 ok" in text and "0.920 of 345" in text
+    assert "n/a" in text
+
+
+def test_cli_test_mode_prints_the_must_show_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    t = {"data": "t", "cases": [_test_row("a", "ge-head", 10, 9, 0.8, 10, 6, [])]}
+    (tmp_path / "t.json").write_text(json.dumps(t))
+    assert main(["--test", str(tmp_path / "t.json"), "--out", str(tmp_path / "ms.json")]) == 0
+    assert "median VDP, GE head" in capsys.readouterr().out
+    assert json.loads((tmp_path / "ms.json").read_text())["pooled"]["diceProcedural"] is None  # NaN written as null
+    with pytest.raises(SystemExit):
+        main(["--label", "x"])  # neither stage's inputs
+    assert "--calib, --lesion-free, --demo and --demo-truth are required" in capsys.readouterr().err

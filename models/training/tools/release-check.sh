@@ -28,19 +28,11 @@ mkdir -p "$OUT" "$WORK"
 SDPM=(node "$ROOT/electron/cli/bin/sdpm.mjs")
 RUN=(--mode avg --bundle "$BUNDLE" --seed 0)
 cd "$ROOT/models/training"
+. "$ROOT/models/training/tools/heldout-sets.sh"
 evals=()
-for spec in "synth-calib-v3 3001 calib" "synth-calib2-v3 3002 calibb"; do
-  set -- $spec
-  data="$WORK/$1"
-  if [ ! -f "$data/READY" ]; then
-    echo "== generating $data (generator v2, seed $2, 32 cases)"
-    "$PY" -m sdpm.data.synthetic --v2 --out "$data" --n-cases 32 --seed "$2" --prefix "$3" --jobs "${WORKERS:-2}" --ready-file
-  fi
-  echo "== engine on $data"
-  "${SDPM[@]}" batch "$data/imagesTr" --out "$OUT/$1" "${RUN[@]}" --workers "${WORKERS:-2}" --threads "${THREADS:-1}" \
-    > "$OUT/$1.log" 2>&1 || { echo "sdpm batch failed on $data (log $OUT/$1.log)" >&2; tail -5 "$OUT/$1.log" >&2; exit 1; }
-  "$PY" -m sdpm.evaluate_engine --batch "$OUT/$1" --data "$data" --key yAvg --out "$OUT/$1.json" > "$OUT/$1.txt"
-  evals+=("$OUT/$1.json")
+for name in synth-calib-v3 synth-calib2-v3; do
+  heldout_engine "$name" "$OUT" "$BUNDLE"
+  evals+=("$OUT/$name.json")
 done
 echo "== engine on the lesion-free GE head"
 printf 'id,path\nge-head-ncct,%s\n' "$GE" > "$OUT/lesion-free.csv"

@@ -1,0 +1,52 @@
+"""The release scripts' own checks of their inputs (tools/release-check.sh, tools/release-test.sh,
+scripts/gpu/candidate.sh): bad input is refused with a message naming it, before any engine run. Their full runs (engine
+on 64-576 cases) are measured by hand and reported in the training README, not repeated in CI."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+TOOLS = REPO / "models" / "training" / "tools"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", *args], capture_output=True, text=True, timeout=60, cwd=REPO)
+
+
+def test_release_check_refuses_a_folder_that_is_not_a_bundle_and_a_missing_rule(tmp_path: Path) -> None:
+    r = _run(str(TOOLS / "release-check.sh"), str(tmp_path), str(tmp_path / "out"))
+    assert r.returncode == 2 and f"{tmp_path}: not a model bundle" in r.stderr
+    bundle = REPO / "models" / "bundles" / "sdpm-tiny-test"
+    r = _run(str(TOOLS / "release-check.sh"), str(bundle), str(tmp_path / "out"), str(tmp_path / "rule.json"))
+    assert r.returncode == 2 and "rule.json: no such rule file" in r.stderr
+    r = _run(str(TOOLS / "release-check.sh"), str(bundle))
+    assert r.returncode == 2 and "usage:" in r.stderr
+    assert not (tmp_path / "out").exists()  # nothing was run
+
+
+def test_release_test_refuses_a_folder_that_is_not_a_bundle(tmp_path: Path) -> None:
+    r = _run(str(TOOLS / "release-test.sh"), str(tmp_path), str(tmp_path / "out"))
+    assert r.returncode == 2 and "not a model bundle" in r.stderr
+
+
+def test_candidate_needs_a_rule_written_before_and_real_weights(tmp_path: Path) -> None:
+    gpu = REPO / "scripts" / "gpu" / "candidate.sh"
+    r = _run(str(gpu), str(tmp_path / "w.pt"), str(tmp_path / "out"), str(tmp_path / "rule.json"))
+    assert r.returncode == 2 and "rule.json: no such rule file (write the shipping rule before the run)" in r.stderr
+    (tmp_path / "rule.json").write_text("{}")
+    r = _run(str(gpu), str(tmp_path / "w.pt"), str(tmp_path / "out"), str(tmp_path / "rule.json"))
+    assert r.returncode == 2 and "w.pt: no such weights file" in r.stderr
+    (tmp_path / "returned").mkdir()
+    r = _run(str(gpu), str(tmp_path / "returned"), str(tmp_path / "out2"), str(tmp_path / "rule.json"))
+    assert r.returncode == 2 and "no weights.pt.part-*" in r.stderr
+
+
+def test_heldout_sets_table_names_each_seed_once() -> None:
+    r = subprocess.run(["bash", "-c", f". {TOOLS / 'heldout-sets.sh'}; for s in \"${{HELDOUT_SETS[@]}}\"; do echo $s; done; "
+                        "heldout_spec synth-test3-v3; heldout_spec nope"], capture_output=True, text=True, timeout=30)
+    rows = [ln.split() for ln in r.stdout.splitlines()]
+    sets = rows[:-1]
+    assert len(sets) == 7 and len({s[1] for s in sets}) == 7  # seven sets, seven seeds
+    assert sum(int(s[2]) for s in sets if "calib" in s[0]) == 384 and sum(int(s[2]) for s in sets if "test" in s[0]) == 192
+    assert rows[-1] == ["synth-test3-v3", "2003", "96", "test3"] and "unknown held-out set nope" in r.stderr
