@@ -20,7 +20,7 @@ must-show lines on the test sets instead (per set and pooled case by case, with 
 The rule file (JSON) names metrics of `metrics()` with a comparison, e.g.
 ``{"candidate": "v12", "lines": [{"metric": "calibDice", "op": ">", "value": 0.206}, ...]}``. It must be older
 than every engine output it judges: a rule file modified after the results is reported as not pre-registered and
-the verdict is NOT VALID (exit 3), whatever the numbers say.
+the verdict is NOT VALID (exit 3), whatever the numbers say; so is a verdict on a calibration split with cases missing.
 """
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ from .evaluate_engine import lesion_free
 
 OPS: Dict[str, Callable[[float, float], bool]] = {">": operator.gt, ">=": operator.ge, "<": operator.lt,
                                                   "<=": operator.le, "==": operator.eq}
-BRIGHT_HU = 100.0  # the issue's line: no dropped or kept candidate above a mean of 100 HU on the lesion-free head
 
 
 def calib_metrics(evals: Sequence[Dict[str, Any]], key: str = "yAvg") -> Dict[str, float]:
@@ -268,7 +267,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         except ValueError as e:
             ap.exit(2, f"{a.rule}: {e}\n")
         passed = all(x["pass"] for x in lines)
-        verdict = ("NOT VALID" if not reg["preRegistered"] else "PASS" if passed else "FAIL")
+        complete = m["calibMissing"] == 0  # a verdict on part of the calibration split would not be the rule's
+        verdict = ("NOT VALID" if not (reg["preRegistered"] and complete) else "PASS" if passed else "FAIL")
         print(f"\nrule {a.rule} (sha256 {reg['ruleSha256'][:12]}, modified {reg['ruleModifiedUtc']}; "
               f"first result {reg['firstResultUtc']})")
         for x in lines:
@@ -276,6 +276,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                   f"{x['measured']:.4g}{'  (' + x['why'] + ')' if x['why'] else ''}")
         if not reg["preRegistered"]:
             print("  the rule file was modified after the first result it judges: it is not a pre-registered rule")
+        if not complete:
+            print(f"  {int(m['calibMissing'])} calibration case(s) have no engine result: the verdict needs all of them")
         print(f"verdict: {verdict}")
         result.update({"rule": rule, "registration": reg, "lines": lines, "verdict": verdict})
         rc = 0 if verdict == "PASS" else 3 if verdict == "NOT VALID" else 1

@@ -133,6 +133,12 @@ def test_cli_passes_fails_and_refuses_a_late_rule(tmp_path: Path, capsys: pytest
     os.utime(tmp_path / "rule.json", None)  # touched now: after the results
     assert main(args) == 3
     assert "verdict: NOT VALID" in capsys.readouterr().out
+    args = _rule_before_results(tmp_path, _inputs(tmp_path / "part", bright_dropped=0))
+    ev = json.loads((tmp_path / "part" / "calib.json").read_text())
+    ev["missing"] = ["case_x"]  # the engine failed on one calibration case
+    (tmp_path / "part" / "calib.json").write_text(json.dumps(ev))
+    assert main(args) == 3
+    assert "1 calibration case(s) have no engine result" in capsys.readouterr().out
 
 
 def test_cli_without_a_rule_prints_the_row_and_names_a_broken_input(tmp_path: Path,
