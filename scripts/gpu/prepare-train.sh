@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Before a device call (issue 10 item 6), on this machine: the training slices a GPU run carries, rebuilt from seeds on
 # a fresh machine (models/training/work/ is not kept between machines).
-#   scripts/gpu/prepare-train.sh        -> build/gpu-carry/train.npz, then scripts/gpu/train-gpu.sh on the device
+#   scripts/gpu/prepare-train.sh        -> build/gpu-train/train.npz, then scripts/gpu/train-gpu.sh on the device
 # Data, generator v2, deterministic by seed: work/synth-train-v4 (320 cases, seed 4001: the bulk of bundle 0.3.0's
 # training set), its infarct-only cases linked a second time (work/infarct-v4, as in work/train-mix-v8), mixed into
 # work/train-gpu; sdpm.carry packs up to MAX_SLICES slices of it (half with lesion, seeded), as many as fit the room a
@@ -9,13 +9,13 @@
 # cases (generator v1.2 set of 40, generator v2 set of 8) whose seeds were not recorded; they are not rebuilt.
 # Environment: WINDOW (K,C[,V]: pack with that window; give train-gpu.sh the same WINDOW), MAX_SLICES (6000),
 #   EXTRA ("SEED:N ..." more generator-v2 sets to mix in, e.g. "4002:320"), INIT=shipped (also write
-#   build/gpu-carry/init.pt: the shipped compact-s weights recovered from its ONNX, for PRESET=compact-s
-#   INIT=build/gpu-carry/init.pt; it takes 15.8 MiB of the call's room), PYTHON (/usr/bin/python3), JOBS (2).
+#   build/gpu-train/init.pt: the shipped compact-s weights recovered from its ONNX, for PRESET=compact-s
+#   INIT=build/gpu-train/init.pt; it takes 15.8 MiB of the call's room), PYTHON (/usr/bin/python3), JOBS (2).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 PY="${PYTHON:-/usr/bin/python3}"
 JOBS="${JOBS:-2}"
-CARRY_DIR="$ROOT/build/gpu-carry"
+CARRY_DIR="$ROOT/build/gpu-train"  # not build/gpu-carry: pack-carry.sh (the CUDA check) empties that one
 cd "$ROOT/models/training"
 gen() {  # OUT SEED N PREFIX
   if [ ! -f "work/$1/READY" ]; then
@@ -52,8 +52,8 @@ echo "== room for the training slices: 64 MiB - working tree $(awk -v t="$tree" 
 awk -v r="$room" 'BEGIN {exit !(r >= 4)}' || { echo "prepare-train.sh: only $room MiB left for the training slices" >&2; exit 1; }
 "$PY" -m sdpm.carry --data work/train-gpu --out "$CARRY_DIR/train.npz" --max-slices "${MAX_SLICES:-6000}" \
   --max-mib "$room" --fit ${WINDOW:+--window-extension "$WINDOW"}
-files=(build/gpu-carry/train.npz)
-[ -f "$CARRY_DIR/init.pt" ] && files+=(build/gpu-carry/init.pt)
+files=(build/gpu-train/train.npz)
+[ -f "$CARRY_DIR/init.pt" ] && files+=(build/gpu-train/init.pt)
 carried=$(cd "$ROOT" && du -cb "${files[@]}" | tail -1 | cut -f1)
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
 echo "prepare-train.sh: carry ${files[*]} ($(mib "$carried") MiB; with the working tree $(mib $((carried + tree))) of 64 MiB)," \

@@ -3,8 +3,8 @@
 # slices and writes the weights and the training log to $OUT (what comes back). The device has PyTorch 2.x and numpy but no
 # nibabel/pydicom and reaches nothing, so the slices are generated and packed here first, sized to what one call
 # carries (64 MiB in all, the working tree included):
-#   bash scripts/gpu/prepare-train.sh          # -> build/gpu-carry/train.npz (INIT=shipped: also init.pt)
-# then, with the device tool:  run(command="bash scripts/gpu/train-gpu.sh", carry=["build/gpu-carry/train.npz"], timeout_s=600)
+#   bash scripts/gpu/prepare-train.sh          # -> build/gpu-train/train.npz (INIT=shipped: also init.pt)
+# then, with the device tool:  run(command="bash scripts/gpu/train-gpu.sh", carry=["build/gpu-train/train.npz"], timeout_s=600)
 # and here: scripts/gpu/candidate.sh <files_at>/weights.pt OUT RULE.json (the rule written before the call).
 # The full checkpoint (with the optimizer state, ~60 MiB for compact-m) stays in build/gpu-run/ on the device, which
 # keeps ignored files while it is warm: a second call there continues it with RESUME=1. $OUT gets weights.pt (network +
@@ -12,15 +12,15 @@
 # weights.pt.sha256 (scripts/gpu/join-weights.sh joins them), log.jsonl, config.json, train-gpu.log.
 # Settings (environment): PRESET (compact-m), DEVICE (cuda), BUDGET_S (training wall seconds, 480), STEPS (planned steps,
 # the poly-LR horizon; the budget usually stops first), BATCH (8), LR (1e-4), SEED (0), WINDOW (K,C[,V]: must be the
-# window the file was packed with), INIT (checkpoint to warm start from, e.g. build/gpu-carry/init.pt with
-# PRESET=compact-s), CARRY (build/gpu-carry/train.npz), RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR),
+# window the file was packed with), INIT (checkpoint to warm start from, e.g. build/gpu-train/init.pt with
+# PRESET=compact-s), CARRY (build/gpu-train/train.npz), RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR),
 # PYTHON (python3); relative paths are from the repository root. Without a GPU, DEVICE=cpu runs the same path (the
 # project's test does, with a tiny preset).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${OUT:?OUT must name the folder that comes back (the device machine sets it)}"
 fromroot() { case "$1" in /*) echo "$1" ;; *) echo "$ROOT/$1" ;; esac; }  # the trainer runs in models/training
-CARRY="$(fromroot "${CARRY:-build/gpu-carry/train.npz}")"
+CARRY="$(fromroot "${CARRY:-build/gpu-train/train.npz}")"
 [ -n "${INIT:-}" ] && INIT="$(fromroot "$INIT")"
 [ -n "${RUN_DIR:-}" ] && RUN_DIR="$(fromroot "$RUN_DIR")"
 PRESET="${PRESET:-compact-m}"

@@ -6,7 +6,7 @@ same window) and a seeded subset is written as one ``np.savez_compressed`` file:
 m and w as bits. ``sdpm.train --data carry:FILE`` trains on it through ``CarryDataset`` (the ``SliceDataset`` item
 contract); ``scripts/gpu/train-gpu.sh`` runs that on the device.
 
-    python3 -m sdpm.carry --data work/train-mix-v8 --out ../../build/gpu-carry/train.npz [--max-slices 6000]
+    python3 -m sdpm.carry --data work/train-gpu --out ../../build/gpu-train/train.npz --max-mib 32 --fit   (scripts/gpu/prepare-train.sh)
 """
 from __future__ import annotations
 
