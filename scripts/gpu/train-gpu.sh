@@ -5,7 +5,7 @@
 # carries (64 MiB in all, the working tree included):
 #   bash scripts/gpu/prepare-train.sh          # -> build/gpu-train/train.npz (INIT=shipped: also init.pt)
 # then, with the device tool:  run(command="bash scripts/gpu/train-gpu.sh", carry=["build/gpu-train/train.npz"], timeout_s=600)
-# and here: scripts/gpu/candidate.sh <files_at>/weights.pt OUT RULE.json (the rule written before the call).
+# and here: scripts/gpu/candidate.sh <files_at> OUT RULE.json (the returned folder; the rule written before the call).
 # The full checkpoint (with the optimizer state, ~60 MiB for compact-m) stays in build/gpu-run/ on the device, which
 # keeps ignored files while it is warm: a second call there continues it with RESUME=1. $OUT gets weights.pt (network +
 # EMA, no optimizer: what sdpm.bundle exports and --init-from warm-starts from) as weights.pt.part-NN with
