@@ -14,16 +14,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 PY="${PYTHON:-/usr/bin/python3}"
-JOBS="${JOBS:-2}"
 CARRY_DIR="$ROOT/build/gpu-train"  # not build/gpu-carry: pack-carry.sh (the CUDA check) empties that one
 cd "$ROOT/models/training"
-gen() {  # OUT SEED N PREFIX
-  if [ ! -f "work/$1/READY" ]; then
-    echo "== generating work/$1 (generator v2, seed $2, $3 cases)"
-    "$PY" -m sdpm.data.synthetic --v2 --out "work/$1" --n-cases "$3" --seed "$2" --prefix "$4" --jobs "$JOBS" --ready-file \
-      > "work/$1.log" 2>&1 || { echo "generation of work/$1 failed (log models/training/work/$1.log)" >&2; exit 1; }
-  fi
-}
+. tools/heldout-sets.sh  # generate_set (the training seeds are not held-out seeds)
+WORKERS="${JOBS:-2}"
+gen() { generate_set "work/$1" "$2" "$3" "$4"; }  # NAME SEED N PREFIX
 t0=$(date +%s)
 gen synth-train-v4 4001 320 trainv4
 "$PY" -m sdpm.data.link_kind --data work/synth-train-v4 --kind infarct --out work/infarct-v4
@@ -46,15 +41,14 @@ fi
 tree=$(cd "$ROOT" && { git ls-files -z; git ls-files -z --others --exclude-standard; } | xargs -0 -r stat -c %s -- 2>/dev/null \
   | awk '{s += $1} END {print s + 0}')
 init=$( [ -f "$CARRY_DIR/init.pt" ] && stat -c %s "$CARRY_DIR/init.pt" || echo 0)
+mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
 room=$(awk -v t="$tree" -v i="$init" 'BEGIN {printf "%.1f", (64 * 1048576 - t - i) / 1048576 - 1}')
-echo "== room for the training slices: 64 MiB - working tree $(awk -v t="$tree" 'BEGIN{printf "%.1f", t/1048576}') MiB" \
-  "- init.pt $(awk -v i="$init" 'BEGIN{printf "%.1f", i/1048576}') MiB - 1 MiB margin = $room MiB"
+echo "== room for the training slices: 64 MiB - working tree $(mib "$tree") MiB - init.pt $(mib "$init") MiB - 1 MiB margin = $room MiB"
 awk -v r="$room" 'BEGIN {exit !(r >= 4)}' || { echo "prepare-train.sh: only $room MiB left for the training slices" >&2; exit 1; }
 "$PY" -m sdpm.carry --data work/train-gpu --out "$CARRY_DIR/train.npz" --max-slices "${MAX_SLICES:-6000}" \
   --max-mib "$room" --fit ${WINDOW:+--window-extension "$WINDOW"}
 files=(build/gpu-train/train.npz)
 [ -f "$CARRY_DIR/init.pt" ] && files+=(build/gpu-train/init.pt)
 carried=$(cd "$ROOT" && du -cb "${files[@]}" | tail -1 | cut -f1)
-mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
 echo "prepare-train.sh: carry ${files[*]} ($(mib "$carried") MiB; with the working tree $(mib $((carried + tree))) of 64 MiB)," \
   "$(( $(date +%s) - t0 )) s"

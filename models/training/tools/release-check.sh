@@ -26,9 +26,9 @@ GE="$SHARED/data/dicom/ge-head-ncct"
 [ -z "$RULE" ] || [ -f "$RULE" ] || { echo "$RULE: no such rule file" >&2; exit 2; }
 mkdir -p "$OUT" "$WORK"
 SDPM=(node "$ROOT/electron/cli/bin/sdpm.mjs")
-RUN=(--mode avg --bundle "$BUNDLE" --seed 0)
 cd "$ROOT/models/training"
 . "$ROOT/models/training/tools/heldout-sets.sh"
+RUN=("${ENGINE_RUN[@]}" --bundle "$BUNDLE")
 evals=()
 for name in synth-calib-v3 synth-calib2-v3; do
   heldout_engine "$name" "$OUT" "$BUNDLE"
