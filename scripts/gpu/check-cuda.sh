@@ -4,8 +4,8 @@
 # golden parity CUDA vs CPU, demo wall time (default profile and paper preset), PyTorch eager ratio.
 # Where there is no NVIDIA GPU it runs the CPU fallback path and says so. Numbers also go to $OUT/cuda-check.json.
 #   check-cuda.sh [--quick] [cudaCheck options...]
-# Inputs (all optional, see README): build/gpu-carry/ from scripts/gpu/pack-carry.sh (onnxruntime-node 1.29.0 +
-# its CUDA 13 provider in xz parts, the bundled checker, a node binary); CUDA 13 + cuDNN 9 libraries from the
+# Inputs (all optional, see README): build/gpu-carry/ from scripts/gpu/pack-carry.sh (onnxruntime-node 1.29.0, its
+# CUDA 13 provider and the bundled checker as tar.xz parts, joined here by unpack-carry.sh; a node binary); CUDA 13 + cuDNN 9 libraries from the
 # Python packages of the machine's PyTorch (site-packages/nvidia/*/lib), found with $PYTHON (default python3).
 # SDPM_GPU_CARRY names another carry folder (tests point it at an empty one).
 set -uo pipefail
@@ -43,14 +43,12 @@ PY
 )
 if [ -n "$LIBS" ]; then export LD_LIBRARY_PATH="$LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; echo "CUDA libraries from Python packages: $(echo "$LIBS" | tr ':' '\n' | wc -l) folders"; fi
 
-# onnxruntime-node 1.29.0 + CUDA 13 provider carried over in parts (pack-carry.sh)
+# onnxruntime-node 1.29.0 + CUDA 13 provider + the bundled checker, carried over in parts (pack-carry.sh)
+if ls "$CARRY"/cuda-carry.tar.xz.part-* >/dev/null 2>&1; then
+  bash scripts/gpu/unpack-carry.sh "$CARRY" || exit 2
+fi
 if [ -d "$CARRY/ort129" ]; then
-  NATIVE="$CARRY/ort129/bin/napi-v6/linux/x64"
-  if [ ! -f "$NATIVE/libonnxruntime_providers_cuda.so" ] && ls "$CARRY"/provider_cuda.so.xz.part-* >/dev/null 2>&1; then
-    echo "reassembling the CUDA provider from $(ls "$CARRY"/provider_cuda.so.xz.part-* | wc -l) parts"
-    cat "$CARRY"/provider_cuda.so.xz.part-* | xz -dc > "$NATIVE/libonnxruntime_providers_cuda.so.tmp" && mv "$NATIVE/libonnxruntime_providers_cuda.so.tmp" "$NATIVE/libonnxruntime_providers_cuda.so"
-  fi
-  export SDPM_ORT_DIR="$PWD/$CARRY/ort129"
+  export SDPM_ORT_DIR="$(cd "$CARRY/ort129" && pwd)"
   echo "onnxruntime-node from $SDPM_ORT_DIR"
 fi
 

@@ -36,19 +36,16 @@ if [ "${INIT:-}" = shipped ]; then
   "$PY" -m sdpm.warm_start --onnx ../bundles/sdpm-synth-compact-s/sdpm_net.onnx --preset compact-s --step "$step" \
     --out "$CARRY_DIR/init.pt"
 fi
-# One call carries 64 MiB IN ALL: the working tree (tracked and untracked-not-ignored files) travels with the carried
-# paths, so the training file gets what is left, less 1 MiB of margin (and less init.pt when it travels too).
-tree=$(cd "$ROOT" && { git ls-files -z; git ls-files -z --others --exclude-standard; } | xargs -0 -r stat -c %s -- 2>/dev/null \
-  | awk '{s += $1} END {print s + 0}')
+. "$ROOT/scripts/gpu/carry-room.sh"  # one call carries 64 MiB IN ALL, the working tree included
+tree=$(carry_tree_bytes)
 init=$( [ -f "$CARRY_DIR/init.pt" ] && stat -c %s "$CARRY_DIR/init.pt" || echo 0)
-mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
-room=$(awk -v t="$tree" -v i="$init" 'BEGIN {printf "%.1f", (64 * 1048576 - t - i) / 1048576 - 1}')
-echo "== room for the training slices: 64 MiB - working tree $(mib "$tree") MiB - init.pt $(mib "$init") MiB - 1 MiB margin = $room MiB"
+room=$(carry_room_mib "$init")
+echo "== room for the training slices: $CARRY_LIMIT_MIB MiB - working tree $(carry_mib "$tree") MiB - init.pt $(carry_mib "$init") MiB - 1 MiB margin = $room MiB"
 awk -v r="$room" 'BEGIN {exit !(r >= 4)}' || { echo "prepare-train.sh: only $room MiB left for the training slices" >&2; exit 1; }
 "$PY" -m sdpm.carry --data work/train-gpu --out "$CARRY_DIR/train.npz" --max-slices "${MAX_SLICES:-6000}" \
   --max-mib "$room" --fit ${WINDOW:+--window-extension "$WINDOW"}
 files=(build/gpu-train/train.npz)
 [ -f "$CARRY_DIR/init.pt" ] && files+=(build/gpu-train/init.pt)
 carried=$(cd "$ROOT" && du -cb "${files[@]}" | tail -1 | cut -f1)
-echo "prepare-train.sh: carry ${files[*]} ($(mib "$carried") MiB; with the working tree $(mib $((carried + tree))) of 64 MiB)," \
+echo "prepare-train.sh: carry ${files[*]} ($(carry_mib "$carried") MiB; with the working tree $(carry_mib $((carried + tree))) of $CARRY_LIMIT_MIB MiB)," \
   "$(( $(date +%s) - t0 )) s"
