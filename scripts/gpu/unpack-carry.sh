@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On the device (called by check-cuda.sh): joins pack-carry.sh's parts in CARRY (default build/gpu-carry) into
-# CARRY/ort129 and CARRY/cudaCheck.mjs. Refuses, naming them, parts that are missing or damaged; a second run after
-# a successful one does nothing.
+# CARRY/ort129, CARRY/cudaCheck.mjs and CARRY/node/bin/node (where packed). Refuses, naming them, parts that are
+# missing or damaged; a second run after a successful one does nothing.
 #   unpack-carry.sh [CARRY]
 set -euo pipefail
 C="${1:-build/gpu-carry}"
@@ -20,6 +20,7 @@ fi
 T="$C/.unpack.$$"; rm -rf "$T"; mkdir -p "$T"
 cat "${parts[@]}" | xz -dc | tar -C "$T" -xf - || { rm -rf "$T"; echo "$C: the cuda-carry parts do not decompress" >&2; exit 2; }
 rm -rf "$C/ort129" "$C/cudaCheck.mjs"
-mv "$T/ort129" "$T/cudaCheck.mjs" "$C/"
+[ -d "$T/node" ] && rm -rf "$C/node"
+mv "$T"/* "$C/"
 rmdir "$T"
-echo "unpacked ${#parts[@]} parts into $C/ort129 and $C/cudaCheck.mjs"
+echo "unpacked ${#parts[@]} parts into $C: $(cd "$C" && ls -d ort129 cudaCheck.mjs node 2>/dev/null | tr '\n' ' ')"

@@ -36,11 +36,13 @@ test('pack-carry.sh cuts parts that fit a call; unpack-carry.sh restores the run
     const home = join(tmp, 'home');
     fakeRuntime(home);
     const carry = join(tmp, 'carry');
-    const env = { ...process.env, SDPM_GPU_CARRY: carry, CARRY_ROOM_MIB: '1', XZ_LEVEL: '0' };
+    const nodeBin = join(tmp, 'node-stand-in');
+    writeFileSync(nodeBin, randomBytes(300_000));
+    const env = { ...process.env, SDPM_GPU_CARRY: carry, CARRY_ROOM_MIB: '1', XZ_LEVEL: '0', NODE_BIN: nodeBin };
     const r = spawnSync('bash', [join(ROOT, 'scripts/gpu/pack-carry.sh'), home], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     const names = parts(carry);
-    assert.ok(names.length >= 4, names.join(' ')); // 3.2 MB of random bytes in 1 MiB parts
+    assert.ok(names.length >= 4, names.join(' ')); // 3.5 MB of random bytes in 1 MiB parts
     for (const n of names) {
       assert.match(n, new RegExp(`-of-${String(names.length).padStart(2, '0')}$`));
       assert.ok(statSync(join(carry, n)).size <= 1024 * 1024, n);
@@ -59,6 +61,8 @@ test('pack-carry.sh cuts parts that fit a call; unpack-carry.sh restores the run
     }
     assert.ok(existsSync(join(device, 'ort129/node_modules/onnxruntime-common/package.json')));
     assert.ok(statSync(join(device, 'cudaCheck.mjs')).size > 1000, 'the bundled checker');
+    assert.ok(readFileSync(join(device, 'node/bin/node')).equals(readFileSync(nodeBin)), 'the Node binary for a device without one');
+    assert.ok((statSync(join(device, 'node/bin/node')).mode & 0o100) !== 0, 'executable');
     assert.equal(unpack(device).status, 0, 'a second run does nothing');
 
     // a part not carried yet
