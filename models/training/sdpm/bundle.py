@@ -112,7 +112,11 @@ def preprocessing_json(image_size: int, intracranial_gate: bool = True,
 
 def load_checkpoint_unet(path: Path, use_ema: bool = True) -> Tuple[Unet2, Dict[str, Any]]:
     """Unet2 with the checkpoint's EMA (default) or online weights, and the checkpoint info."""
-    sd = load_checkpoint(path)
+    return unet_from_checkpoint(load_checkpoint(path), use_ema)
+
+
+def unet_from_checkpoint(sd: Dict[str, Any], use_ema: bool = True) -> Tuple[Unet2, Dict[str, Any]]:
+    """`load_checkpoint_unet` for a checkpoint already read."""
     p = sd["preset_config"]
     unet = Unet2(dim=p["dim"], dim_mults=tuple(p["dim_mults"]), channels=1, attn_heads=p["attn_heads"],
                  attn_dim_head=p["attn_dim_head"])

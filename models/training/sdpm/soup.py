@@ -13,14 +13,13 @@ records both sources and the weight; A must be a trained checkpoint (a recovered
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any, Dict
 
 import torch
 
-from .bundle import load_checkpoint_unet
-from .checkpoint import load_checkpoint
+from .bundle import unet_from_checkpoint
+from .checkpoint import folded_checkpoint, load_checkpoint, save_checkpoint
 from .net.unet2 import fold_weight_standardization
 
 
@@ -28,8 +27,8 @@ class SoupError(ValueError):
     pass
 
 
-def effective_state(path: Path) -> Dict[str, torch.Tensor]:
-    unet, _ = load_checkpoint_unet(path, use_ema=True)
+def effective_state(ckpt: Dict[str, Any]) -> Dict[str, torch.Tensor]:
+    unet, _ = unet_from_checkpoint(ckpt, use_ema=True)
     fold_weight_standardization(unet)
     return {k: v.detach().clone() for k, v in unet.state_dict().items()}
 
@@ -68,21 +67,14 @@ def write_soup(a_path: Path, b_path: Path, weight_b: float, out: Path) -> Dict[s
         raise SoupError(f"{a_path} is preset {ca['preset']}, {b_path} is preset {cb['preset']}: cannot average")
     if ca["config"].get("window_extension") != cb["config"].get("window_extension"):
         raise SoupError(f"{a_path} and {b_path} were trained with different input windows: cannot average")
-    sd = mix(effective_state(a_path), effective_state(b_path), weight_b, (str(a_path), str(b_path)))
+    sd = mix(effective_state(ca), effective_state(cb), weight_b, (str(a_path), str(b_path)))
     step = max(int(ca["step"]), int(cb["step"]))
     source = f"weight average (1 - {weight_b:g}) x {a_path} + {weight_b:g} x {b_path} (EMA weights, convs folded)"
-    ckpt: Dict[str, Any] = {
-        "step": step, "unet": sd, "ema": {"model": {k: v.clone() for k, v in sd.items()}, "step": step},
-        "preset": ca["preset"], "preset_config": ca["preset_config"], "image_size": ca["image_size"],
-        "config": dict(ca["config"], note=source), "torch": torch.__version__, "folded": True, "source": source,
-        "soup": {"a": str(a_path), "b": str(b_path), "weightB": weight_b, "stepA": int(ca["step"]),
-                 "stepB": int(cb["step"])},
-        "device": cb.get("device", ca.get("device", "cpu")),
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    torch.save(ckpt, tmp)
-    os.replace(tmp, out)
+    ckpt = folded_checkpoint(sd, ca["preset"], step, dict(ca["config"], note=source), source,
+                             soup={"a": str(a_path), "b": str(b_path), "weightB": weight_b, "stepA": int(ca["step"]),
+                                   "stepB": int(cb["step"])},
+                             device=cb.get("device", ca.get("device", "cpu")))
+    save_checkpoint(ckpt, out)
     return ckpt
 
 

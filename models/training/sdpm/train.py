@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 from .augment import AugmentConfig, augment_batch
-from .checkpoint import load_checkpoint
+from .checkpoint import load_checkpoint, save_checkpoint
 from .diffusion import Schedule, make_schedule
 from .ema import Ema
 from .losses import LossConfig, sdpm_loss
@@ -226,12 +226,7 @@ class Trainer:
                 "torch": torch.__version__, "device": device_description(self.device)}
 
     def save(self) -> Path:
-        self.ckpt_dir.mkdir(parents=True, exist_ok=True)
-        path = self.ckpt_dir / "latest.pt"
-        tmp = self.ckpt_dir / f".latest.pt.tmp{os.getpid()}"
-        torch.save(self.state(), tmp)
-        os.replace(tmp, path)
-        return path
+        return save_checkpoint(self.state(), self.ckpt_dir / "latest.pt")
 
     def init_from(self, path: Path) -> int:
         """Warm start: copy the network and EMA weights of another run's checkpoint (same preset), but keep

@@ -18,6 +18,7 @@ from typing import Dict
 import numpy as np
 import torch
 
+from .checkpoint import folded_checkpoint, save_checkpoint
 from .net.unet2 import WeightStandardizedConv2d, standardize_weight
 from .presets import PRESETS, build_unet
 
@@ -67,14 +68,10 @@ def max_restandardize_change(unet: torch.nn.Module) -> float:
 
 def write_checkpoint(onnx_path: Path, preset: str, step: int, out: Path) -> float:
     unet = unet_from_onnx(onnx_path, preset)
-    sd = unet.state_dict()
-    ema = {"model": {k: v.clone() for k, v in sd.items()}, "step": step}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"step": step, "unet": sd, "ema": ema, "preset": preset, "preset_config": PRESETS[preset],
-                "image_size": PRESETS[preset]["image_size"], "source": f"recovered from {onnx_path}",
-                "config": {"note": f"weights recovered from {onnx_path}; training config not stored in a bundle"},
-                "torch": torch.__version__,
-                "folded": True}, out)  # evaluation reproduces the graph exactly; training re-standardises
+    # evaluation reproduces the graph exactly (folded); training re-standardises
+    save_checkpoint(folded_checkpoint(unet.state_dict(), preset, step, source=f"recovered from {onnx_path}",
+                                      config={"note": f"weights recovered from {onnx_path}; training config not "
+                                                      "stored in a bundle"}), out)
     return max_restandardize_change(unet)
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from sdpm.bundle import load_checkpoint_unet
-from sdpm.checkpoint import load_checkpoint
+from sdpm.checkpoint import folded_checkpoint, load_checkpoint, save_checkpoint
 from sdpm.net.unet2 import fold_weight_standardization
 from sdpm.soup import SoupError, write_soup
 from sdpm.toy import ToyDataset
@@ -35,10 +35,7 @@ def _recovered(path: Path, out: Path) -> Path:
     unet, _ = load_checkpoint_unet(path)
     fold_weight_standardization(unet)
     sd = load_checkpoint(path)
-    w = {k: v.clone() for k, v in unet.state_dict().items()}
-    torch.save({"step": sd["step"], "unet": w, "ema": {"model": w, "step": sd["step"]}, "preset": sd["preset"],
-                "preset_config": sd["preset_config"], "image_size": sd["image_size"], "torch": torch.__version__,
-                "config": {"note": "recovered"}, "folded": True}, out)
+    save_checkpoint(folded_checkpoint(unet.state_dict(), sd["preset"], sd["step"], {"note": "recovered"}, "test"), out)
     return out
 
 
