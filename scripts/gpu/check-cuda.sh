@@ -5,8 +5,8 @@
 # Where there is no NVIDIA GPU it runs the CPU fallback path and says so. Numbers also go to $OUT/cuda-check.json.
 #   check-cuda.sh [--quick] [cudaCheck options...]
 # Inputs (all optional, see README): build/gpu-carry/ from scripts/gpu/pack-carry.sh (onnxruntime-node 1.29.0, its
-# CUDA 13 provider and the bundled checker as tar.xz parts, joined here by unpack-carry.sh; a node binary); CUDA 13 + cuDNN 9 libraries from the
-# Python packages of the machine's PyTorch (site-packages/nvidia/*/lib), found with $PYTHON (default python3).
+# CUDA 13 provider, the bundled checker and a node binary as tar.xz parts, joined here by unpack-carry.sh); CUDA 13 +
+# cuDNN 9 libraries from the Python packages of the machine's PyTorch (site-packages/nvidia/*/lib), found with $PYTHON (default python3).
 # SDPM_GPU_CARRY names another carry folder (tests point it at an empty one).
 set -uo pipefail
 cd "$(dirname "$0")/../.."

@@ -2,8 +2,7 @@
 # Prepares build/gpu-carry/ (git-ignored) for scripts/gpu/check-cuda.sh on a GPU machine that reaches nothing and
 # takes 64 MiB per call IN ALL (the working tree travels with every call): onnxruntime-node 1.29.0 (linux-x64 only) +
 # onnxruntime-common, its CUDA 13 provider, the checker bundled into one file (no node_modules needed there) and a
-# Node binary,
-# as one tar.xz cut into parts that each fit the room a call leaves (scripts/gpu/carry-room.sh).
+# Node binary, as one tar.xz cut into parts that each fit the room a call leaves (scripts/gpu/carry-room.sh).
 #   pack-carry.sh [RUNTIME_HOME]   (default: where `sdpm setup-gpu --route npm` installed, ~/.cache/sdpm/onnxruntime-gpu)
 # Then carry one part per call while the device stays warm (it keeps ignored files between calls) and run
 # check-cuda.sh with the last one: it joins the parts (scripts/gpu/unpack-carry.sh) and refuses a set with one missing.
@@ -18,7 +17,8 @@ HOME_RT="${1:-${SDPM_GPU_RUNTIME_HOME:-$HOME/.cache/sdpm/onnxruntime-gpu}}"
 SRC="$HOME_RT/node_modules/onnxruntime-node"
 NATIVE=bin/napi-v6/linux/x64
 [ -f "$SRC/$NATIVE/libonnxruntime_providers_cuda.so" ] || { echo "no CUDA provider in $SRC: run \`npx sdpm setup-gpu --route npm\` first" >&2; exit 2; }
-room=$(carry_room_mib)
+tree=$(carry_tree_bytes)
+room=$(carry_room_mib "$tree")
 part_kib=$(awk -v r="$room" 'BEGIN {printf "%d", r * 1024}')
 [ "$part_kib" -ge 64 ] || { echo "pack-carry.sh: only $room MiB left per call next to the working tree" >&2; exit 1; }
 D="${SDPM_GPU_CARRY:-build/gpu-carry}"
@@ -43,7 +43,7 @@ tar -C "$S" -cf - "${what[@]}" | xz -T2 "-${XZ_LEVEL:-6}" -c | split -a 2 -d -b 
 n=$(ls "$D"/cuda-carry.tar.xz.part-* | wc -l)
 for p in "$D"/cuda-carry.tar.xz.part-*; do mv "$p" "$p-of-$(printf %02d "$n")"; done
 (cd "$D" && sha256sum cuda-carry.tar.xz.part-* > cuda-carry.sha256)
-echo "pack-carry.sh: $(carry_mib "$(du -sb "$S" | cut -f1)") MiB of files, xz-compressed into $n parts of at most $room MiB (the room next to the $(carry_mib "$(carry_tree_bytes)") MiB working tree):"
+echo "pack-carry.sh: $(carry_mib "$(du -sb "$S" | cut -f1)") MiB of files, xz-compressed into $n parts of at most $room MiB (the room next to the $(carry_mib "$tree") MiB working tree):"
 i=0
 for p in "$D"/cuda-carry.tar.xz.part-*; do
   i=$((i + 1))

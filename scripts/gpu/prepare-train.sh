@@ -39,7 +39,7 @@ fi
 . "$ROOT/scripts/gpu/carry-room.sh"  # one call carries 64 MiB IN ALL, the working tree included
 tree=$(carry_tree_bytes)
 init=$( [ -f "$CARRY_DIR/init.pt" ] && stat -c %s "$CARRY_DIR/init.pt" || echo 0)
-room=$(carry_room_mib "$init")
+room=$(carry_room_mib "$tree" "$init")
 echo "== room for the training slices: $CARRY_LIMIT_MIB MiB - working tree $(carry_mib "$tree") MiB - init.pt $(carry_mib "$init") MiB - 1 MiB margin = $room MiB"
 awk -v r="$room" 'BEGIN {exit !(r >= 4)}' || { echo "prepare-train.sh: only $room MiB left for the training slices" >&2; exit 1; }
 "$PY" -m sdpm.carry --data work/train-gpu --out "$CARRY_DIR/train.npz" --max-slices "${MAX_SLICES:-6000}" \

@@ -91,7 +91,7 @@ test('pack-carry.sh cuts parts that fit a call; unpack-carry.sh restores the run
 });
 
 test('carry-room.sh: the room a call leaves is 64 MiB less the working tree and 1 MiB', () => {
-  const r = spawnSync('bash', ['-c', '. scripts/gpu/carry-room.sh; echo "$(carry_tree_bytes) $(carry_room_mib) $(carry_room_mib 1048576)"'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CARRY_ROOM_MIB: '' } });
+  const r = spawnSync('bash', ['-c', '. scripts/gpu/carry-room.sh; t=$(carry_tree_bytes); echo "$t $(carry_room_mib "$t") $(carry_room_mib "$t" 1048576)"'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CARRY_ROOM_MIB: '' } });
   assert.equal(r.status, 0, r.stderr);
   const [tree, room, roomLess] = r.stdout.trim().split(' ').map(Number) as [number, number, number];
   assert.ok(tree > 1024 * 1024, `working tree ${tree} bytes`);
