@@ -12,8 +12,8 @@
 # weights.pt.sha256 (scripts/gpu/join-weights.sh joins them), log.jsonl, config.json, train-gpu.log.
 # Settings (environment): PRESET (compact-m), DEVICE (cuda), BUDGET_S (training wall seconds, 480), STEPS (planned steps,
 # the poly-LR horizon; the budget usually stops first), BATCH (8), LR (1e-4), SEED (0), WINDOW (K,C[,V]: must be the
-# window the file was packed with), INIT (checkpoint to warm start from, e.g. build/gpu-train/init.pt with
-# PRESET=compact-s), CARRY (build/gpu-train/train.npz), RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR),
+# window the file was packed with), INIT (checkpoint to warm start from, e.g. build/gpu-train/init.pt: 0.3.1's compact-s
+# weights, widened to PRESET by sdpm.widen when PRESET is wider; ignored with RESUME=1), CARRY (build/gpu-train/train.npz), RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR),
 # PYTHON (python3); relative paths are from the repository root. Without a GPU, DEVICE=cpu runs the same path (the
 # project's test does, with a tiny preset).
 set -euo pipefail
@@ -28,6 +28,7 @@ DEVICE="${DEVICE:-cuda}"
 BUDGET_S="${BUDGET_S:-480}"
 STEPS="${STEPS:-20000}"
 PY="${PYTHON:-python3}"
+[ -z "${INIT:-}" ] || [ -f "$INIT" ] || { echo "train-gpu.sh: no warm-start checkpoint at $INIT (INIT)" >&2; exit 2; }
 [ -f "$CARRY" ] || { echo "train-gpu.sh: no training slices at $CARRY (pack them with sdpm.carry and carry the file)" >&2; exit 2; }
 mkdir -p "$OUT"
 LOG="$OUT/train-gpu.log"
@@ -41,7 +42,22 @@ ARGS=(--data "carry:$CARRY" --preset "$PRESET" --device "$DEVICE" --out "$RUN" -
       --batch-size "${BATCH:-8}" --lr "${LR:-1e-4}" --ld1-weight ab_t --lesion-fraction 0.3 --seed "${SEED:-0}"
       --ckpt-minutes 2 --log-every 20)
 [ -n "${WINDOW:-}" ] && ARGS+=(--window-extension "$WINDOW")
-[ -n "${INIT:-}" ] && ARGS+=(--init-from "$INIT")
+if [ -n "${INIT:-}" ] && [ "${RESUME:-0}" != 1 ]; then
+  # a narrower warm start (prepare-train.sh INIT=shipped: 0.3.1's compact-s) is widened to PRESET first, keeping what
+  # it computes (sdpm.widen), so the wider network continues 0.3.1 instead of starting from random weights
+  TRAINING="$ROOT/models/training"
+  from=$(cd "$TRAINING" && "$PY" -c \
+    'import sys; from sdpm.checkpoint import load_checkpoint; print(load_checkpoint(sys.argv[1])["preset"])' "$INIT")
+  if [ "$from" != "$PRESET" ]; then
+    WIDE="$(dirname "$RUN")/init-$PRESET.pt"
+    if ! (cd "$TRAINING" && "$PY" -m sdpm.widen --checkpoint "$INIT" --preset "$PRESET" --out "$WIDE") 2>&1 | tee -a "$LOG"
+    then
+      echo "train-gpu.sh: could not widen $INIT ($from) to $PRESET" | tee -a "$LOG" >&2; exit 1
+    fi
+    INIT="$WIDE"
+  fi
+  ARGS+=(--init-from "$INIT")
+fi
 [ "${RESUME:-0}" = 1 ] && ARGS+=(--resume)
 # the budget ends training with SIGTERM: sdpm.train finishes the step, saves the checkpoint and exits 0
 set +e

@@ -188,3 +188,25 @@ def test_training_on_a_carry_file_needs_neither_nibabel_nor_pydicom(packed: tupl
                        env={**os.environ, "PYTHONPATH": str(REPO / "models" / "training")})
     assert r.returncode == 0, r.stderr[-2000:]
     assert (tmp_path / "run" / "checkpoints" / "latest.pt").is_file()
+
+
+def test_a_narrower_warm_start_is_widened_to_the_preset_first(tmp_path: Path) -> None:
+    """prepare-train.sh INIT=shipped carries 0.3.1's compact-s weights; with PRESET=compact-m, train-gpu.sh widens them
+    (sdpm.widen) and trains the wider network from there (compact-m trains at S = 128: a pack of its own)."""
+    from sdpm.checkpoint import folded_checkpoint, save_checkpoint
+    from sdpm.presets import build_unet
+
+    ds = SliceDataset(tiny_dataset(tmp_path / "d", n=1, seed=37), image_size=128, cache_dir=tmp_path / "cache", log=False)
+    carry = tmp_path / "train128.npz"
+    pack(ds, carry, max_slices=10_000)
+    torch.manual_seed(0)
+    init = save_checkpoint(folded_checkpoint(build_unet("compact-s").state_dict(), "compact-s", 11, config={},
+                                             source="test"), tmp_path / "init.pt")
+    r = _train_gpu(tmp_path / "w", carry, STEPS="1", PRESET="compact-m", INIT=str(init))
+    assert r.returncode == 0, r.stderr
+    log = (tmp_path / "w" / "train-gpu.log").read_text()
+    assert "(compact-m); largest |source - widened|" in log and "warm start from" in log, log[-2000:]
+    w = _weights(tmp_path / "w")
+    assert w["preset"] == "compact-m" and w["step"] == 1
+    r = _train_gpu(tmp_path / "x", carry, STEPS="1", PRESET="compact-m", INIT=str(tmp_path / "init.pt.missing"))
+    assert r.returncode == 2 and "no warm-start checkpoint at" in r.stderr and "init.pt.missing" in r.stderr
