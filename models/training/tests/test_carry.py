@@ -12,8 +12,10 @@ import torch
 
 from data_fixtures import tiny_dataset
 from sdpm.carry import CarryDataset, pack, select_slices
+from sdpm.checkpoint import folded_checkpoint, save_checkpoint
 from sdpm.data.slice_dataset import SliceDataset
 from sdpm.preprocessing import PreprocessingConfig
+from sdpm.presets import build_unet
 from sdpm.train import load_dataset
 
 REPO = Path(__file__).resolve().parents[3]
@@ -167,12 +169,11 @@ def test_join_weights_refuses_a_missing_or_damaged_part(tmp_path: Path) -> None:
     assert r.returncode == 2 and "no weights.pt.part-*" in r.stderr
 
 
-def test_training_on_a_carry_file_needs_neither_nibabel_nor_pydicom(packed: tuple[SliceDataset, Path],
-                                                                     tmp_path: Path) -> None:
-    """The GPU machine has neither: sdpm.train on a carry file must not import them (here they are blocked)."""
-    _, carry = packed
+def _run_blocked(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """python -m MODULE ARGS with nibabel, pydicom, onnx and onnxruntime blocked, as on the GPU machine (PyTorch,
+    numpy, scipy, scikit-image only)."""
     code = ("import sys, runpy\n"
-            "for m in ('nibabel', 'pydicom'):\n"
+            "for m in ('nibabel', 'pydicom', 'onnx', 'onnxruntime'):\n"
             "    sys.modules[m] = None\n"
             "import importlib\n"
             "try:\n"
@@ -180,23 +181,33 @@ def test_training_on_a_carry_file_needs_neither_nibabel_nor_pydicom(packed: tupl
             "    raise SystemExit('the block did not work')\n"
             "except ImportError:\n"
             "    pass\n"
-            "sys.argv = ['sdpm.train'] + sys.argv[1:]\n"
-            "runpy.run_module('sdpm.train', run_name='__main__')\n")
-    r = subprocess.run([sys.executable, "-c", code, "--data", f"carry:{carry}", "--preset", "tiny-test", "--device", "cpu",
-                        "--out", str(tmp_path / "run"), "--steps", "1", "--batch-size", "2"],
-                       cwd=REPO / "models" / "training", capture_output=True, text=True, timeout=300,
-                       env={**os.environ, "PYTHONPATH": str(REPO / "models" / "training")})
+            f"sys.argv = [{module!r}] + sys.argv[1:]\n"
+            f"runpy.run_module({module!r}, run_name='__main__')\n")
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=REPO / "models" / "training", capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO / "models" / "training")})
+
+
+def test_training_on_a_carry_file_needs_neither_nibabel_nor_pydicom(packed: tuple[SliceDataset, Path],
+                                                                     tmp_path: Path) -> None:
+    """The GPU machine has neither (nor onnx): sdpm.train on a carry file and sdpm.widen must not import them (here
+    they are blocked)."""
+    _, carry = packed
+    r = _run_blocked("sdpm.train", "--data", f"carry:{carry}", "--preset", "tiny-test", "--device", "cpu",
+                     "--out", str(tmp_path / "run"), "--steps", "1", "--batch-size", "2")
     assert r.returncode == 0, r.stderr[-2000:]
     assert (tmp_path / "run" / "checkpoints" / "latest.pt").is_file()
+    init = save_checkpoint(folded_checkpoint(build_unet("compact-s").state_dict(), "compact-s", 0, config={},
+                                             source="test"), tmp_path / "s.pt")
+    r = _run_blocked("sdpm.widen", "--checkpoint", str(init), "--preset", "compact-m", "--out", str(tmp_path / "m.pt"))
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (tmp_path / "m.pt").is_file()
 
 
 def test_a_narrower_warm_start_is_widened_to_the_preset_first(tmp_path: Path) -> None:
     """prepare-train.sh INIT=shipped carries 0.3.1's compact-s weights; with PRESET=compact-m, train-gpu.sh widens them
     (sdpm.widen) and trains the wider network from there (compact-m trains at S = 128: a pack of its own)."""
-    from sdpm.checkpoint import folded_checkpoint, save_checkpoint
-    from sdpm.presets import build_unet
-
-    ds = SliceDataset(tiny_dataset(tmp_path / "d", n=1, seed=37), image_size=128, cache_dir=tmp_path / "cache", log=False)
+    ds = SliceDataset(tiny_dataset(tmp_path / "d", n=1, seed=37), image_size=128, cache_dir=tmp_path / "cache",
+                      log=False)
     carry = tmp_path / "train128.npz"
     pack(ds, carry, max_slices=10_000)
     torch.manual_seed(0)
