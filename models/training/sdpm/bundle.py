@@ -19,7 +19,7 @@ import torch
 from .checkpoint import load_checkpoint
 from .diffusion import Schedule, make_schedule
 from .export import export_graphs, parity
-from .net.unet2 import Unet2, count_parameters
+from .net.unet2 import Unet2, count_parameters, mark_folded
 from .net.wrapper import SdpmNet
 from .presets import PRESETS
 from .sampler import CODE_PRESET, PAPER_PRESET
@@ -122,11 +122,7 @@ def unet_from_checkpoint(sd: Dict[str, Any], use_ema: bool = True) -> Tuple[Unet
                  attn_dim_head=p["attn_dim_head"])
     unet.load_state_dict(sd["ema"]["model"] if use_ema else sd["unet"])
     if sd.get("folded"):  # weights recovered from an exported graph (sdpm.warm_start): already standardised
-        from .net.unet2 import WeightStandardizedConv2d
-
-        for mod in unet.modules():
-            if isinstance(mod, WeightStandardizedConv2d):
-                mod.folded = True
+        mark_folded(unet)
     info = {k: sd[k] for k in ("step", "config", "preset", "preset_config", "image_size", "torch")}
     # checkpoints written before the trainer recorded its device were all trained on this project's CPUs
     info["device"] = sd.get("device", "cpu")

@@ -38,7 +38,7 @@ import torch
 from torch import nn
 
 from .checkpoint import folded_checkpoint, load_checkpoint, save_checkpoint
-from .net.unet2 import SinusoidalPosEmb, Unet2
+from .net.unet2 import SinusoidalPosEmb, Unet2, mark_folded
 from .presets import PRESETS, build_unet
 
 T_STEPS = 500
@@ -254,14 +254,9 @@ def source_weights(sd: Dict[str, Any]) -> Dict[str, torch.Tensor]:
 
 
 def folded_unet(weights: Dict[str, torch.Tensor], preset: str) -> Unet2:
-    from .net.unet2 import WeightStandardizedConv2d
-
     unet = build_unet(preset)
     unet.load_state_dict(weights)
-    for mod in unet.modules():
-        if isinstance(mod, WeightStandardizedConv2d):
-            mod.folded = True
-    return unet.eval()
+    return mark_folded(unet).eval()
 
 
 def report(src_w: Dict[str, torch.Tensor], preset_src: str, dst_w: Dict[str, torch.Tensor], preset_dst: str,

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from sdpm.net.unet2 import LinearAttention, WeightStandardizedConv2d
+from sdpm.net.unet2 import LinearAttention, mark_folded
 from sdpm.preprocessing import PreprocessingConfig, window_value
 from sdpm.train import BRIGHT_HU, TrainConfig, bright_x0n, crop_batch, crop_centres, preprocessing_of, sample_t, uses_crops
 from sdpm.warm_start import unet_from_onnx
@@ -102,10 +102,7 @@ def test_linear_attention_bmm_equals_einsum() -> None:
 def test_warm_start_recovers_the_exported_network() -> None:
     """Tiny bundle: the recovered net, with weight standardisation folded as at export, reproduces the
     bundle's golden network outputs."""
-    unet = unet_from_onnx(TINY / "sdpm_net.onnx", "tiny-test").eval()
-    for mod in unet.modules():
-        if isinstance(mod, WeightStandardizedConv2d):
-            mod.folded = True
+    unet = mark_folded(unet_from_onnx(TINY / "sdpm_net.onnx", "tiny-test").eval())
     g = TINY / "golden"
     x = torch.from_numpy(np.fromfile(g / "network__x_t.f32", dtype="<f4").copy())
     t = torch.from_numpy(np.fromfile(g / "network__t.i64", dtype="<i8").copy())

@@ -312,6 +312,15 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+def mark_folded(model: nn.Module) -> nn.Module:
+    """In place: mark every WeightStandardizedConv2d as folded without touching its weight, for weights that are
+    already standardised (recovered from an exported graph, or written by sdpm.warm_start, sdpm.soup, sdpm.widen)."""
+    for mod in model.modules():
+        if isinstance(mod, WeightStandardizedConv2d):
+            mod.folded = True
+    return model
+
+
 def fold_weight_standardization(model: nn.Module) -> nn.Module:
     """In place: replace every WeightStandardizedConv2d weight by its standardised weight and mark it folded
     (used on a deep copy for export; the graph then holds plain convs)."""
