@@ -13,7 +13,8 @@
 # Settings (environment): PRESET (compact-m), DEVICE (cuda), BUDGET_S (training wall seconds, 480), STEPS (planned steps,
 # the poly-LR horizon; the budget usually stops first), BATCH (8), LR (1e-4), SEED (0), WINDOW (K,C[,V]: must be the
 # window the file was packed with), INIT (checkpoint to warm start from, e.g. build/gpu-train/init.pt: 0.3.1's compact-s
-# weights, widened to PRESET by sdpm.widen when PRESET is wider; ignored with RESUME=1), CARRY (build/gpu-train/train.npz), RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR),
+# weights, widened to PRESET by sdpm.widen when PRESET is wider; ignored with RESUME=1), CARRY (build/gpu-train/
+# train.npz), RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR),
 # PYTHON (python3); relative paths are from the repository root. Without a GPU, DEVICE=cpu runs the same path (the
 # project's test does, with a tiny preset).
 set -euo pipefail
