@@ -11,7 +11,8 @@
 # EMA, no optimizer: what sdpm.bundle exports and --init-from warm-starts from) as weights.pt.part-NN with
 # weights.pt.sha256 (scripts/gpu/join-weights.sh joins them), log.jsonl, config.json, train-gpu.log.
 # Settings (environment): PRESET (compact-m), DEVICE (cuda), BUDGET_S (training wall seconds, 480), STEPS (planned steps,
-# the poly-LR horizon; the budget usually stops first), BATCH (8), LR (1e-4), SEED (0), WINDOW (K,C[,V]: must be the
+# the poly-LR horizon; the budget usually stops first), BATCH (8), LR (1e-4), SEED (0), LESION_FRACTION (share of
+# draws that are lesion slices, 0.3 as 0.3.1's last phase), WINDOW (K,C[,V]: must be the
 # window the file was packed with), INIT (checkpoint to warm start from, e.g. build/gpu-train/init.pt: 0.3.1's compact-s
 # weights, widened to PRESET by sdpm.widen when PRESET is wider; ignored with RESUME=1), CARRY (build/gpu-train/
 # train.npz), RUN_DIR (build/gpu-run), RESUME (1: continue RUN_DIR),
@@ -34,13 +35,15 @@ PY="${PYTHON:-python3}"
 mkdir -p "$OUT"
 LOG="$OUT/train-gpu.log"
 {
-  echo "train-gpu.sh $(date -u +%FT%TZ): preset $PRESET, device $DEVICE, budget ${BUDGET_S}s, data $CARRY"
+  echo "train-gpu.sh $(date -u +%FT%TZ): preset $PRESET, device $DEVICE, budget ${BUDGET_S}s, data $CARRY," \
+       "lesion fraction ${LESION_FRACTION:-0.3}"
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo "no nvidia-smi"
   "$PY" -c 'import torch; print("torch", torch.__version__, "cuda available", torch.cuda.is_available())'
 } | tee "$LOG"
 RUN="${RUN_DIR:-$ROOT/build/gpu-run}"
 ARGS=(--data "carry:$CARRY" --preset "$PRESET" --device "$DEVICE" --out "$RUN" --steps "$STEPS"
-      --batch-size "${BATCH:-8}" --lr "${LR:-1e-4}" --ld1-weight ab_t --lesion-fraction 0.3 --seed "${SEED:-0}"
+      --batch-size "${BATCH:-8}" --lr "${LR:-1e-4}" --ld1-weight ab_t --lesion-fraction "${LESION_FRACTION:-0.3}"
+      --seed "${SEED:-0}"
       --ckpt-minutes 2 --log-every 20)
 [ -n "${WINDOW:-}" ] && ARGS+=(--window-extension "$WINDOW")
 if [ -n "${INIT:-}" ] && [ "${RESUME:-0}" != 1 ]; then

@@ -210,9 +210,10 @@ def model_card(meta: Dict[str, Any]) -> str:
         "## Training",
         f"- data: {tr['data']}",
         f"- steps: {tr['steps']} (EMA weights exported; EMA update count {tr.get('emaStep')})",
-        f"- device: {tr['device']}; batch {tr.get('batchSize')}; Adam lr {tr.get('lr')} poly -> {tr.get('lrMin')}, "
-        f"clip 1.0, EMA {tr.get('emaDecay', 0.995)} every 10 steps",
-        f"- loss: {json.dumps(tr.get('loss'))}",
+        *([f"- device: {tr['device']}; batch {tr.get('batchSize')}; Adam lr {tr.get('lr')} poly -> {tr.get('lrMin')}, "
+           f"clip 1.0, EMA {tr.get('emaDecay', 0.995)} every 10 steps",
+           f"- loss: {json.dumps(tr.get('loss'))}"] if tr.get("plannedSteps") is not None or "plannedSteps" not in tr
+          else [f"- device: {tr['device']}; no trainer settings recorded (weights only, see phase 1)"]),
         *[f"- phase {i + 1}: {ph}" for i, ph in enumerate(tr.get("history") or [])], "",
         *(["## Volume interval", *interval_lines(metrics["calibration"])] if metrics.get("calibration") else []),
         *(["## Detection by lesion type", *detection_lines(metrics["detection"])] if metrics.get("detection") else []),
@@ -357,6 +358,26 @@ def update_metrics(out: Path, metrics: Dict[str, Any]) -> None:
     sha256sums(out)
 
 
+def training_metadata(info: Dict[str, Any], data_desc: str, history: List[str]) -> Dict[str, Any]:
+    """metadata.json's "training" from a checkpoint's info (`load_checkpoint_unet`). A checkpoint sdpm.train wrote
+    carries its trainer config; one that holds weights only (sdpm.warm_start) carries a note instead: its trainer
+    fields are then null, not invented. A note (how sdpm.soup, sdpm.widen or sdpm.warm_start made the weights) is the
+    card's first phase."""
+    cfg = info["config"]
+    trained = "steps" in cfg
+    note = cfg.get("note")
+    return {"data": data_desc, "steps": info["step"], "plannedSteps": cfg.get("steps"), "emaStep": info["ema_step"],
+            "batchSize": cfg.get("batch_size"), "lr": cfg.get("lr"), "lrMin": cfg.get("lr_min"),
+            "lesionFraction": cfg.get("lesion_fraction"), "device": "%s (torch %s)" % (info["device"], info["torch"]),
+            "loss": cfg.get("loss"), "augment": cfg.get("augment"), "seed": cfg.get("seed"),
+            "baseline": cfg.get("baseline"),
+            # runs from before the trainer recorded its EMA decay used 0.995
+            "emaDecay": cfg.get("ema_decay", 0.995 if trained else None),
+            "initFrom": cfg.get("init_from"),
+            "history": ([] if not note else [note if trained else f"weights only, not trained by sdpm.train: {note}"])
+            + history}
+
+
 def main() -> None:
     import argparse
 
@@ -382,13 +403,7 @@ def main() -> None:
     unet, info = load_checkpoint_unet(Path(a.checkpoint))
     cfg = info["config"]
     metrics = json.loads(Path(a.metrics).read_text()) if a.metrics else None
-    training = {"data": a.data_desc, "steps": info["step"], "plannedSteps": cfg["steps"], "emaStep": info["ema_step"],
-                "batchSize": cfg["batch_size"], "lr": cfg["lr"], "lrMin": cfg["lr_min"],
-                "lesionFraction": cfg.get("lesion_fraction"), "device": "%s (torch %s)" % (info["device"], info["torch"]), "loss": cfg["loss"],
-                "augment": cfg["augment"], "seed": cfg["seed"], "baseline": cfg["baseline"],
-                "emaDecay": cfg.get("ema_decay", 0.995),
-                "initFrom": cfg.get("init_from"),
-                "history": json.loads(Path(a.history).read_text()) if a.history else []}
+    training = training_metadata(info, a.data_desc, json.loads(Path(a.history).read_text()) if a.history else [])
     write_bundle(Path(a.out), unet, info["preset"], info["image_size"], name=a.name,
                  summary=a.summary or (f"SDPM stroke-lesion segmentation, preset {info['preset']}, trained on "
                                        f"synthetic data only ({info['step']} steps). Research use only."),

@@ -93,3 +93,48 @@ def test_oversized_files_names_each_file_at_or_above_the_limit(tmp_path: Path) -
     (tmp_path / "golden" / "b.bin").write_bytes(b"x" * 999)
     assert oversized_files(tmp_path, limit=1000) == ["a.onnx (0.00 MiB)"]
     assert oversized_files(tmp_path, limit=999) == ["a.onnx (0.00 MiB)", "golden/b.bin (0.00 MiB)"]
+
+
+def test_training_metadata_of_a_trained_checkpoint_restates_its_trainer_config() -> None:
+    from sdpm.bundle import training_metadata
+    cfg = {"steps": 1000, "batch_size": 4, "lr": 5e-05, "lr_min": 3e-05, "lesion_fraction": 0.3, "loss": {"dice": "d"},
+           "augment": {"enabled": True}, "seed": 81, "baseline": False, "ema_decay": 0.99, "init_from": "x.pt (step 3)"}
+    info = {"config": cfg, "step": 1000, "ema_step": 9448, "device": "cpu", "torch": "2.1"}
+    tr = training_metadata(info, "d", ["phase a"])
+    assert tr == {"data": "d", "steps": 1000, "plannedSteps": 1000, "emaStep": 9448, "batchSize": 4, "lr": 5e-05,
+                  "lrMin": 3e-05, "lesionFraction": 0.3, "device": "cpu (torch 2.1)", "loss": {"dice": "d"},
+                  "augment": {"enabled": True}, "seed": 81, "baseline": False, "emaDecay": 0.99,
+                  "initFrom": "x.pt (step 3)", "history": ["phase a"]}
+    del cfg["ema_decay"]  # runs from before the trainer recorded it
+    assert training_metadata(info, "d", [])["emaDecay"] == 0.995
+
+
+def test_a_weights_only_checkpoint_exports_with_null_trainer_fields_and_its_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sdpm.warm_start's checkpoint holds weights and a note, no trainer config: `python -m sdpm.bundle` used to stop
+    on KeyError 'steps'. Now the trainer fields are null (not invented) and the note is the card's first phase."""
+    import sys
+
+    import sdpm.bundle
+    from sdpm.checkpoint import folded_checkpoint, save_checkpoint
+    from sdpm.presets import build_unet
+
+    def no_onnx(unet: Any, sched: Any, size: int, out: Path) -> Tuple[Path, Path]:
+        for f in ("sdpm_net.onnx", "sdpm_eps.onnx"):
+            (out / f).write_bytes(b"")
+        return out / "sdpm_net.onnx", out / "sdpm_eps.onnx"
+
+    monkeypatch.setattr(sdpm.bundle, "export_graphs", no_onnx)
+    monkeypatch.setattr(sdpm.bundle, "parity", lambda *a, **k: [])  # the graphs are not under test here
+    ck = tmp_path / "w.pt"
+    save_checkpoint(folded_checkpoint(build_unet("tiny-test").state_dict(), "tiny-test", 5448, source="recovered",
+                                      config={"note": "weights recovered from a.onnx"}), ck)
+    monkeypatch.setattr(sys, "argv", ["sdpm.bundle", "--checkpoint", str(ck), "--out", str(tmp_path / "b"),
+                                      "--name", "n", "--no-golden"])
+    sdpm.bundle.main()
+    tr = json.loads((tmp_path / "b" / "metadata.json").read_text())["training"]
+    assert tr["steps"] == 5448 and tr["plannedSteps"] is None and tr["lr"] is None and tr["emaDecay"] is None
+    assert tr["history"] == ["weights only, not trained by sdpm.train: weights recovered from a.onnx"]
+    card = (tmp_path / "b" / "MODEL_CARD.md").read_text()
+    assert "no trainer settings recorded" in card and "Adam lr None" not in card
+    assert "- phase 1: weights only, not trained by sdpm.train: weights recovered from a.onnx" in card

@@ -109,15 +109,16 @@ def test_train_gpu_script_runs_on_the_cpu_path_and_stops_at_its_budget(packed: t
     assert "exit 0 (finished)" in (tmp_path / "a" / "train-gpu.log").read_text()
     w = _weights(tmp_path / "a")
     assert w["step"] == 3 and "ema" in w and "unet" in w and "opt" not in w and (tmp_path / "a" / "log.jsonl").is_file()
+    assert w["config"]["lesion_fraction"] == 0.3  # the default (0.3.1's last phase)
     r = _train_gpu(tmp_path / "a", carry, STEPS="5", RESUME="1")  # a second call on the warm machine continues
     assert r.returncode == 0 and "resumed" in r.stdout, r.stderr
     assert _weights(tmp_path / "a")["step"] == 5
-    r = _train_gpu(tmp_path / "b", carry, STEPS="1000000", BUDGET_S="25")
+    r = _train_gpu(tmp_path / "b", carry, STEPS="1000000", BUDGET_S="25", LESION_FRACTION="0.45")
     assert r.returncode == 0, r.stderr
     log = (tmp_path / "b" / "train-gpu.log").read_text()
-    assert "exit 124 (stopped by the budget)" in log, log[-2000:]
+    assert "exit 124 (stopped by the budget)" in log and "lesion fraction 0.45" in log, log[-2000:]
     ck = _weights(tmp_path / "b")
-    assert 0 < ck["step"] < 1_000_000
+    assert 0 < ck["step"] < 1_000_000 and ck["config"]["lesion_fraction"] == 0.45
     r = _train_gpu(tmp_path / "c", tmp_path / "missing.npz")
     assert r.returncode == 2 and "no training slices at" in r.stderr and "missing.npz" in r.stderr
 

@@ -25,10 +25,10 @@ def _trained_like(seed: int = 0) -> Unet2:
     return unet.eval()
 
 
-def _checkpoint(unet: Unet2, preset: str = "compact-s") -> Dict[str, Any]:
+def _checkpoint(unet: Unet2, preset: str = "compact-s", config: Dict[str, Any] | None = None) -> Dict[str, Any]:
     sd = unet.state_dict()
     return {"step": 7, "unet": sd, "ema": {"model": sd, "step": 7}, "preset": preset, "preset_config": PRESETS[preset],
-            "image_size": 128, "config": {}, "torch": torch.__version__}
+            "image_size": 128, "config": config or {}, "torch": torch.__version__}
 
 
 def _inputs(seed: int = 1) -> torch.Tensor:
@@ -85,11 +85,14 @@ def test_training_form_restandardises_to_the_same_function(widened: Dict[str, An
 
 def test_checkpoint_round_trip_and_init_from(tmp_path: Path) -> None:
     src = tmp_path / "s.pt"
-    save_checkpoint(_checkpoint(_trained_like(seed=3)), src)
+    trainer = {"steps": 7, "lr": 5e-05, "window_extension": [1.0, 160.0, 1.25]}
+    save_checkpoint(_checkpoint(_trained_like(seed=3), config=trainer), src)
     rows = widen_checkpoint(src, "compact-m", tmp_path / "m.pt")
     assert rows[0]["t"] == 0 and rows[0]["eps"] < 1e-4 and rows[0]["y"] < 1e-4
     sd = load_checkpoint(tmp_path / "m.pt")
     assert sd["preset"] == "compact-m" and sd["folded"] and sd["widenedFrom"]["preset"] == "compact-s"
+    # the source's trainer config travels (a bundle exported from it keeps the input window it was trained with)
+    assert {k: sd["config"][k] for k in trainer} == trainer and "widened to compact-m" in sd["config"]["note"]
     b = build_unet("compact-m")
     b.load_state_dict(sd["unet"])  # what sdpm.train --init-from --preset compact-m loads
 
