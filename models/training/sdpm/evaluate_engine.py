@@ -76,6 +76,38 @@ def queue_fn(study_dir: Path, fn: np.ndarray, report: Dict[str, Any], top: int =
     return {"fnVoxels": int(fn.sum()), "onTopSlices": on, "inTopRanges": int(inside.sum())}
 
 
+def voxel_counts(study_dir: Path, truth: np.ndarray, final: np.ndarray, keep: np.ndarray,
+                 report: Dict[str, Any]) -> Dict[str, int]:
+    """Lesion voxels found by the final mask and by the network's own mask before the plausibility rules (the
+    engine's probability.nii.gz at the run's threshold, report.json's settings), with their sizes: what the rules remove, and how much of
+    the truth the network finds at all. Empty without probability.nii.gz."""
+    from .data.ge_head import nifti_to_display
+
+    f = study_dir / "probability.nii.gz"
+    if not f.is_file():
+        return {}
+    raw = nifti_to_display(nib.load(str(f)))[0]
+    if raw.shape != truth.shape:
+        raise ValueError(f"{f}: shape {raw.shape} != label {truth.shape}")
+    raw = (raw >= float(report["settings"]["parameters"]["threshold"])) & keep
+    return {"truth": int(truth.sum()), "final": int(final.sum()), "finalHit": int((final & truth).sum()),
+            "raw": int(raw.sum()), "rawHit": int((raw & truth).sum())}
+
+
+def voxel_line(rows: List[Dict[str, Any]]) -> Optional[str]:
+    """Pooled over the cases: share of lesion voxels found and precision, final mask and before the rules."""
+    vs = [r["voxels"] for r in rows if r.get("voxels")]
+    if not vs:
+        return None
+    t = {k: sum(v[k] for v in vs) for k in vs[0]}
+    if t["truth"] == 0:
+        return None
+    prec = lambda hit, n: f"{hit / n:.3f}" if n else "n/a"  # noqa: E731
+    return (f"lesion voxels found (pooled, {len(vs)} cases, {t['truth']} voxels): final mask {t['finalHit'] / t['truth']:.3f}"
+            f" (precision {prec(t['finalHit'], t['final'])}); the network's mask before the plausibility rules "
+            f"{t['rawHit'] / t['truth']:.3f} (precision {prec(t['rawHit'], t['raw'])})")
+
+
 def drop_small(mask: np.ndarray, voxel_ml: float, min_ml: float) -> np.ndarray:
     """The engine's minVolumeMl rule applied again at another limit (26-connected lesions under min_ml removed).
     Exact for NIfTI inputs, whose voxels all have one volume."""
@@ -112,7 +144,8 @@ def score(batch: Path, data: Path, key: str, min_volume_ml: float = 0.0) -> Dict
         pm = drop_small(engine_mask(d, refm.shape), vox, min_volume_ml) & keep
         rep = json.loads((d / "report.json").read_text())
         qfn = queue_fn(d, refm & ~pm, rep)
-        rows.append({"queueFn": qfn, "i": i, "case": cv.name, "background": backgrounds.get(cv.name, "unknown"),
+        vc = voxel_counts(d, refm, pm, keep, rep)
+        rows.append({"queueFn": qfn, "voxels": vc, "i": i, "case": cv.name, "background": backgrounds.get(cv.name, "unknown"),
                      "ref_ml": float(refm.sum() * vox), "pred_ml": {key: float(pm.sum() * vox)},
                      "dice": {key: dice(pm, refm)}, "lesions": {key: lesion_stats(pm, refm, vox)},
                      "engine": {"totalVolumeMl": rep.get("totalVolumeMl"), "lesions": len(rep.get("lesions", [])),
@@ -191,6 +224,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             inr = sum(row["queueFn"]["inTopRanges"] for row in r["cases"])
             print(f"missed lesion voxels on the slices of the first 3 review-queue entries: {on}/{fn} = {on / fn:.3f} "
                   f"(inside their slice ranges: {inr / fn:.3f})")
+        vl = voxel_line(r["cases"])
+        if vl:
+            print(vl)
         nl = [row["engine"]["lesions"] for row in r["cases"]]
         if nl:
             print(f"lesions listed per case: median {float(np.median(nl)):.1f}, max {max(nl)}")

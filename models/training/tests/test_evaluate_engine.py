@@ -99,3 +99,28 @@ def test_score_adds_detection_by_lesion_kind_when_the_dataset_has_cases_json(tmp
     s = score(tmp_path / "batch", tmp_path / "ds", "yAvg")["summaryByLesionKind"]
     assert (s["infarct"]["nCasesAll"], s["infarct"]["nFoundAll"], s["infarct"]["nCases"]) == (1, 1, 0)  # 0.018 mL < 2 mL
     assert (s["hemorrhage"]["nCasesAll"], s["none"]["nCases"], s["minTrueMl"]) == (1, 0, 2.0)
+
+
+def test_voxels_found_by_the_final_mask_and_before_the_rules(tmp_path: Path) -> None:
+    """probability.nii.gz at the run's threshold is the network's mask before the plausibility rules: the line says
+    how much of the truth it finds and what the rules removed (here a rule dropped a 4-voxel false positive)."""
+    from sdpm.evaluate_engine import voxel_line
+
+    lab, affine = _dataset(tmp_path / "ds")
+    final = lab.copy()
+    final[4:6] = 0  # 12 of the 24 lesion voxels kept
+    prob = np.where(lab > 0, 0.7, 0.1).astype(np.float32)
+    prob[4:5] = 0.3  # 6 lesion voxels under the threshold
+    prob[12:14, 8:10, 0] = 0.9  # a 4-voxel candidate the rules dropped
+    _engine_result(tmp_path / "batch", "case_a_0000", final, affine, lesions=1)
+    d = next((tmp_path / "batch" / "studies").iterdir())
+    _nifti(d / "probability.nii.gz", prob, affine)
+    rep = json.loads((d / "report.json").read_text())
+    (d / "report.json").write_text(json.dumps({**rep, "settings": {"parameters": {"threshold": 0.5}}}))
+    _engine_result(tmp_path / "batch", "case_b_0000", lab, affine, lesions=1)  # no probability file: not counted
+    r = score(tmp_path / "batch", tmp_path / "ds", "yAvg")
+    by = {row["case"]: row["voxels"] for row in r["cases"]}
+    assert by["case_a"] == {"truth": 24, "final": 12, "finalHit": 12, "raw": 22, "rawHit": 18} and by["case_b"] == {}
+    line = voxel_line(r["cases"])
+    assert line is not None and "(pooled, 1 cases, 24 voxels): final mask 0.500 (precision 1.000)" in line
+    assert "before the plausibility rules 0.750 (precision 0.818)" in line
