@@ -79,8 +79,8 @@ def queue_fn(study_dir: Path, fn: np.ndarray, report: Dict[str, Any], top: int =
 def voxel_counts(study_dir: Path, truth: np.ndarray, final: np.ndarray, keep: np.ndarray,
                  report: Dict[str, Any]) -> Dict[str, int]:
     """Lesion voxels found by the final mask and by the network's own mask before the plausibility rules (the
-    engine's probability.nii.gz at the run's threshold, report.json's settings), with their sizes: what the rules remove, and how much of
-    the truth the network finds at all. Empty without probability.nii.gz."""
+    engine's probability.nii.gz at the run's threshold, from report.json's settings), with their sizes: what the rules
+    remove, and how much of the truth the network finds at all. Empty without probability.nii.gz."""
     from .data.ge_head import nifti_to_display
 
     f = study_dir / "probability.nii.gz"
@@ -103,8 +103,9 @@ def voxel_line(rows: List[Dict[str, Any]]) -> Optional[str]:
     if t["truth"] == 0:
         return None
     prec = lambda hit, n: f"{hit / n:.3f}" if n else "n/a"  # noqa: E731
-    return (f"lesion voxels found (pooled, {len(vs)} cases, {t['truth']} voxels): final mask {t['finalHit'] / t['truth']:.3f}"
-            f" (precision {prec(t['finalHit'], t['final'])}); the network's mask before the plausibility rules "
+    return (f"lesion voxels found (pooled, {len(vs)} cases, {t['truth']} voxels): final mask "
+            f"{t['finalHit'] / t['truth']:.3f} (precision {prec(t['finalHit'], t['final'])}); the network's mask before "
+            "the plausibility rules "
             f"{t['rawHit'] / t['truth']:.3f} (precision {prec(t['rawHit'], t['raw'])})")
 
 
@@ -145,7 +146,8 @@ def score(batch: Path, data: Path, key: str, min_volume_ml: float = 0.0) -> Dict
         rep = json.loads((d / "report.json").read_text())
         qfn = queue_fn(d, refm & ~pm, rep)
         vc = voxel_counts(d, refm, pm, keep, rep)
-        rows.append({"queueFn": qfn, "voxels": vc, "i": i, "case": cv.name, "background": backgrounds.get(cv.name, "unknown"),
+        rows.append({"queueFn": qfn, "voxels": vc, "i": i, "case": cv.name,
+                     "background": backgrounds.get(cv.name, "unknown"),
                      "ref_ml": float(refm.sum() * vox), "pred_ml": {key: float(pm.sum() * vox)},
                      "dice": {key: dice(pm, refm)}, "lesions": {key: lesion_stats(pm, refm, vox)},
                      "engine": {"totalVolumeMl": rep.get("totalVolumeMl"), "lesions": len(rep.get("lesions", [])),

@@ -283,9 +283,9 @@ def widen_checkpoint(path: Path, preset: str, out: Path) -> List[Dict[str, float
     save_checkpoint(folded_checkpoint(dst_w, preset, int(sd["step"]),
                                       source=f"{path} ({src_preset}, step {int(sd['step'])}) widened by sdpm.widen",
                                       # the source's trainer config (its window above all) with how it was widened
-                                      config=dict(sd.get("config") or {},
-                                                  note=f"{src_preset} weights of {path} widened to {preset} (sdpm.widen: "
-                                                       "same function at t = 0; time embedding fitted)"),
+                                      config=dict(sd.get("config") or {}, note=(
+                                          f"{src_preset} weights of {path} widened to {preset} (sdpm.widen: same "
+                                          "function at t = 0; time embedding fitted)")),
                                       widenedFrom={"checkpoint": str(path), "preset": src_preset}), out)
     return report(src_w, src_preset, dst_w, preset)
 

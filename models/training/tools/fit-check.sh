@@ -36,7 +36,10 @@ for img in "${images[@]}"; do
   [ -f "$TRAIN/labelsTr/$c.nii.gz" ] || { echo "$TRAIN/labelsTr/$c.nii.gz: missing (the label of $img)" >&2; exit 2; }
   ln -s "$img" "$SUB/imagesTr/"
   ln -s "$TRAIN/labelsTr/$c.nii.gz" "$SUB/labelsTr/"
-  if [ -f "$TRAIN/ignoreTr/$c.nii.gz" ]; then mkdir -p "$SUB/ignoreTr"; ln -s "$TRAIN/ignoreTr/$c.nii.gz" "$SUB/ignoreTr/"; fi
+  if [ -f "$TRAIN/ignoreTr/$c.nii.gz" ]; then
+    mkdir -p "$SUB/ignoreTr"
+    ln -s "$TRAIN/ignoreTr/$c.nii.gz" "$SUB/ignoreTr/"
+  fi
 done
 for f in cases.json dataset.json; do [ -f "$TRAIN/$f" ] && cp "$TRAIN/$f" "$SUB/"; done
 echo "== engine on ${#images[@]} training cases of $TRAIN"
