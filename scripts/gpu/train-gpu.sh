@@ -29,6 +29,7 @@ PRESET="${PRESET:-compact-m}"
 DEVICE="${DEVICE:-cuda}"
 BUDGET_S="${BUDGET_S:-480}"
 STEPS="${STEPS:-20000}"
+LESION_FRACTION="${LESION_FRACTION:-0.3}"
 PY="${PYTHON:-python3}"
 [ -z "${INIT:-}" ] || [ -f "$INIT" ] || { echo "train-gpu.sh: no warm-start checkpoint at $INIT (INIT)" >&2; exit 2; }
 [ -f "$CARRY" ] || { echo "train-gpu.sh: no training slices at $CARRY (pack them with sdpm.carry and carry the file)" >&2; exit 2; }
@@ -36,13 +37,13 @@ mkdir -p "$OUT"
 LOG="$OUT/train-gpu.log"
 {
   echo "train-gpu.sh $(date -u +%FT%TZ): preset $PRESET, device $DEVICE, budget ${BUDGET_S}s, data $CARRY," \
-       "lesion fraction ${LESION_FRACTION:-0.3}"
+       "lesion fraction $LESION_FRACTION"
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo "no nvidia-smi"
   "$PY" -c 'import torch; print("torch", torch.__version__, "cuda available", torch.cuda.is_available())'
 } | tee "$LOG"
 RUN="${RUN_DIR:-$ROOT/build/gpu-run}"
 ARGS=(--data "carry:$CARRY" --preset "$PRESET" --device "$DEVICE" --out "$RUN" --steps "$STEPS"
-      --batch-size "${BATCH:-8}" --lr "${LR:-1e-4}" --ld1-weight ab_t --lesion-fraction "${LESION_FRACTION:-0.3}"
+      --batch-size "${BATCH:-8}" --lr "${LR:-1e-4}" --ld1-weight ab_t --lesion-fraction "$LESION_FRACTION"
       --seed "${SEED:-0}"
       --ckpt-minutes 2 --log-every 20)
 [ -n "${WINDOW:-}" ] && ARGS+=(--window-extension "$WINDOW")

@@ -190,6 +190,8 @@ def detection_lines(det: Dict[str, Any]) -> List[str]:
 
 def model_card(meta: Dict[str, Any]) -> str:
     tr = meta["training"]
+    # training_metadata writes plannedSteps null for a checkpoint that holds weights only (no trainer config)
+    weights_only = "plannedSteps" in tr and tr["plannedSteps"] is None
     net = meta["network"]
     metrics = meta.get("metrics") or {}
     lines = [
@@ -212,7 +214,7 @@ def model_card(meta: Dict[str, Any]) -> str:
         f"- steps: {tr['steps']} (EMA weights exported; EMA update count {tr.get('emaStep')})",
         *([f"- device: {tr['device']}; batch {tr.get('batchSize')}; Adam lr {tr.get('lr')} poly -> {tr.get('lrMin')}, "
            f"clip 1.0, EMA {tr.get('emaDecay', 0.995)} every 10 steps",
-           f"- loss: {json.dumps(tr.get('loss'))}"] if tr.get("plannedSteps") is not None or "plannedSteps" not in tr
+           f"- loss: {json.dumps(tr.get('loss'))}"] if not weights_only
           else [f"- device: {tr['device']}; no trainer settings recorded (weights only, see phase 1)"]),
         *[f"- phase {i + 1}: {ph}" for i, ph in enumerate(tr.get("history") or [])], "",
         *(["## Volume interval", *interval_lines(metrics["calibration"])] if metrics.get("calibration") else []),

@@ -78,24 +78,27 @@ def queue_fn(study_dir: Path, fn: np.ndarray, report: Dict[str, Any], top: int =
 
 def voxel_counts(study_dir: Path, truth: np.ndarray, final: np.ndarray, keep: np.ndarray,
                  report: Dict[str, Any]) -> Dict[str, int]:
-    """Lesion voxels found by the final mask and by the network's own mask before the plausibility rules (the
-    engine's probability.nii.gz at the run's threshold, from report.json's settings), with their sizes: what the rules
-    remove, and how much of the truth the network finds at all. Empty without probability.nii.gz."""
+    """Lesion voxels found by the final mask and by the network's own mask before the engine's post-processing
+    (despeckle, intracranial gate, plausibility rules), with their sizes: what post-processing removes, and how much of
+    the truth the network finds at all. The engine publishes probability.nii.gz with every voxel that post-processing
+    removed capped at exactly the threshold as float32 (electron/core/lesions/probabilityMask.ts, publishProbability
+    and capOutside), so `p > t` on it is the final mask and `p >= t` adds back what post-processing removed.
+    Empty without probability.nii.gz."""
     from .data.ge_head import nifti_to_display
 
     f = study_dir / "probability.nii.gz"
     if not f.is_file():
         return {}
-    raw = nifti_to_display(nib.load(str(f)))[0]
-    if raw.shape != truth.shape:
-        raise ValueError(f"{f}: shape {raw.shape} != label {truth.shape}")
-    raw = (raw >= float(report["settings"]["parameters"]["threshold"])) & keep
+    published = nifti_to_display(nib.load(str(f)))[0].astype(np.float32, copy=False)
+    if published.shape != truth.shape:
+        raise ValueError(f"{f}: shape {published.shape} != label {truth.shape}")
+    raw = (published >= np.float32(report["settings"]["parameters"]["threshold"])) & keep
     return {"truth": int(truth.sum()), "final": int(final.sum()), "finalHit": int((final & truth).sum()),
             "raw": int(raw.sum()), "rawHit": int((raw & truth).sum())}
 
 
 def voxel_line(rows: List[Dict[str, Any]]) -> Optional[str]:
-    """Pooled over the cases: share of lesion voxels found and precision, final mask and before the rules."""
+    """Pooled over the cases: share of lesion voxels found and precision, final mask and before post-processing."""
     vs = [r["voxels"] for r in rows if r.get("voxels")]
     if not vs:
         return None
@@ -105,7 +108,7 @@ def voxel_line(rows: List[Dict[str, Any]]) -> Optional[str]:
     prec = lambda hit, n: f"{hit / n:.3f}" if n else "n/a"  # noqa: E731
     return (f"lesion voxels found (pooled, {len(vs)} cases, {t['truth']} voxels): final mask "
             f"{t['finalHit'] / t['truth']:.3f} (precision {prec(t['finalHit'], t['final'])}); the network's mask before "
-            "the plausibility rules "
+            "post-processing (despeckle, gate, plausibility rules) "
             f"{t['rawHit'] / t['truth']:.3f} (precision {prec(t['rawHit'], t['raw'])})")
 
 

@@ -101,17 +101,20 @@ def test_score_adds_detection_by_lesion_kind_when_the_dataset_has_cases_json(tmp
     assert (s["hemorrhage"]["nCasesAll"], s["none"]["nCases"], s["minTrueMl"]) == (1, 0, 2.0)
 
 
-def test_voxels_found_by_the_final_mask_and_before_the_rules(tmp_path: Path) -> None:
-    """probability.nii.gz at the run's threshold is the network's mask before the plausibility rules: the line says
-    how much of the truth it finds and what the rules removed (here a rule dropped a 4-voxel false positive)."""
+def test_voxels_found_by_the_final_mask_and_before_post_processing(tmp_path: Path) -> None:
+    """probability.nii.gz as the engine publishes it: kept voxels above the threshold, every voxel post-processing
+    removed capped at exactly the threshold, the rest below. `>= threshold` on it is the network's own mask; the line
+    says how much of the truth that finds and what post-processing removed (here a 4-voxel false positive and 6
+    lesion voxels)."""
     from sdpm.evaluate_engine import voxel_line
 
     lab, affine = _dataset(tmp_path / "ds")
     final = lab.copy()
     final[4:6] = 0  # 12 of the 24 lesion voxels kept
-    prob = np.where(lab > 0, 0.7, 0.1).astype(np.float32)
-    prob[4:5] = 0.3  # 6 lesion voxels under the threshold
-    prob[12:14, 8:10, 0] = 0.9  # a 4-voxel candidate the rules dropped
+    prob = np.where(final > 0, 0.7, 0.1).astype(np.float32)
+    prob[4:5][lab[4:5] > 0] = 0.3  # 6 lesion voxels the network itself left under the threshold
+    prob[5:6][lab[5:6] > 0] = 0.5  # 6 lesion voxels post-processing removed: capped at the threshold
+    prob[12:14, 8:10, 0] = 0.5  # a 4-voxel candidate a rule dropped: capped
     _engine_result(tmp_path / "batch", "case_a_0000", final, affine, lesions=1)
     d = next((tmp_path / "batch" / "studies").iterdir())
     _nifti(d / "probability.nii.gz", prob, affine)
@@ -123,4 +126,18 @@ def test_voxels_found_by_the_final_mask_and_before_the_rules(tmp_path: Path) -> 
     assert by["case_a"] == {"truth": 24, "final": 12, "finalHit": 12, "raw": 22, "rawHit": 18} and by["case_b"] == {}
     line = voxel_line(r["cases"])
     assert line is not None and "(pooled, 1 cases, 24 voxels): final mask 0.500 (precision 1.000)" in line
-    assert "before the plausibility rules 0.750 (precision 0.818)" in line
+    assert "before post-processing (despeckle, gate, plausibility rules) 0.750 (precision 0.818)" in line
+
+
+def test_a_capped_voxel_counts_at_a_threshold_that_float32_rounds(tmp_path: Path) -> None:
+    """The cap is the threshold rounded to float32 (0.35 -> 0.3499999940...): it must still count as removed by
+    post-processing, not as under the threshold."""
+    from sdpm.evaluate_engine import voxel_counts
+
+    affine = np.eye(4)
+    d = tmp_path / "s"
+    prob = np.full((2, 2, 1), np.float32(0.35), np.float32)
+    _nifti(d / "probability.nii.gz", prob, affine)
+    t = np.ones((1, 2, 2), bool)
+    vc = voxel_counts(d, t, np.zeros_like(t), t, {"settings": {"parameters": {"threshold": 0.35}}})
+    assert vc["raw"] == 4 and vc["rawHit"] == 4

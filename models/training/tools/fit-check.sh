@@ -17,7 +17,7 @@ WORK="${WORK:-$ROOT/models/training/work}"
 [ -f "$BUNDLE/metadata.json" ] || { echo "$BUNDLE: not a model bundle (no metadata.json)" >&2; exit 2; }
 [[ "$N" =~ ^[1-9][0-9]*$ ]] || { echo "N: '$N' is not a positive number of cases" >&2; exit 2; }
 cd "$ROOT/models/training"
-. tools/heldout-sets.sh  # generate_set, ENGINE_RUN (the shipped settings)
+. tools/heldout-sets.sh  # generate_set; engine_score (the engine at the shipped settings, as release-check.sh)
 if [ -n "${TRAIN:-}" ]; then
   TRAIN="$(abs "$TRAIN")"
   [ -d "$TRAIN/imagesTr" ] || { echo "$TRAIN: not a dataset (no imagesTr/)" >&2; exit 2; }
@@ -42,8 +42,6 @@ for img in "${images[@]}"; do
   fi
 done
 for f in cases.json dataset.json; do [ -f "$TRAIN/$f" ] && cp "$TRAIN/$f" "$SUB/"; done
-echo "== engine on ${#images[@]} training cases of $TRAIN"
-node "$ROOT/electron/cli/bin/sdpm.mjs" batch "$SUB/imagesTr" --out "$OUT/batch" "${ENGINE_RUN[@]}" --bundle "$BUNDLE" \
-  --workers "${WORKERS:-2}" --threads "${THREADS:-1}" > "$OUT/batch.log" 2>&1 \
-  || { echo "sdpm batch failed on $SUB (log $OUT/batch.log)" >&2; tail -5 "$OUT/batch.log" >&2; exit 1; }
-"$PY" -m sdpm.evaluate_engine --batch "$OUT/batch" --data "$SUB" --key yAvg --out "$OUT/fit.json" | tee "$OUT/fit.txt"
+echo "== ${#images[@]} training cases of $TRAIN"
+engine_score "$SUB" "$OUT/fit" "$BUNDLE"  # -> OUT/fit/ (the batch), fit.log, fit.json, fit.txt
+cat "$OUT/fit.txt"

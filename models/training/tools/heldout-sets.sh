@@ -28,12 +28,16 @@ heldout_data() {  # NAME: generate $WORK/NAME when it has no READY file; prints 
   generate_set "$WORK/$name" "$seed" "$n" "$prefix" || return 1
   echo "$WORK/$name"
 }
-heldout_engine() {  # NAME OUT BUNDLE: sdpm batch at shipped settings + sdpm.evaluate_engine -> OUT/NAME.json
+engine_score() {  # DATA DEST BUNDLE: sdpm batch at shipped settings on DATA/imagesTr -> DEST/ (log DEST.log), then
+  # sdpm.evaluate_engine against DATA's labels -> DEST.json and DEST.txt
+  echo "== engine on $1" >&2
+  node "$ROOT/electron/cli/bin/sdpm.mjs" batch "$1/imagesTr" --out "$2" "${ENGINE_RUN[@]}" --bundle "$3" \
+    --workers "${WORKERS:-2}" --threads "${THREADS:-1}" > "$2.log" 2>&1 \
+    || { echo "sdpm batch failed on $1 (log $2.log)" >&2; tail -5 "$2.log" >&2; return 1; }
+  "$PY" -m sdpm.evaluate_engine --batch "$2" --data "$1" --key yAvg --out "$2.json" > "$2.txt"
+}
+heldout_engine() {  # NAME OUT BUNDLE: engine_score on the held-out set NAME -> OUT/NAME.json
   local data
   data=$(heldout_data "$1") || return 1
-  echo "== engine on $data" >&2
-  node "$ROOT/electron/cli/bin/sdpm.mjs" batch "$data/imagesTr" --out "$2/$1" "${ENGINE_RUN[@]}" --bundle "$3" \
-    --workers "${WORKERS:-2}" --threads "${THREADS:-1}" > "$2/$1.log" 2>&1 \
-    || { echo "sdpm batch failed on $data (log $2/$1.log)" >&2; tail -5 "$2/$1.log" >&2; return 1; }
-  "$PY" -m sdpm.evaluate_engine --batch "$2/$1" --data "$data" --key yAvg --out "$2/$1.json" > "$2/$1.txt"
+  engine_score "$data" "$2/$1" "$3"
 }
